@@ -1,0 +1,23 @@
+# The production image: gunicorn, or a Celery worker or beat, from one image.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    DJANGO_SETTINGS_MODULE=uwvrec.settings.base \
+    DJANGO_STATIC_ROOT=/app/var/static
+
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+
+COPY . .
+# collectstatic needs settings to load, not a database or a real secret.
+RUN DJANGO_SECRET_KEY=collectstatic DATABASE_URL=postgres://build@localhost/build \
+    REDIS_URL=redis://localhost:6379/0 python manage.py collectstatic --noinput \
+    && useradd --system --home-dir /app uwvrec && mkdir -p /app/var \
+    && chown uwvrec /app/var
+USER uwvrec
+
+EXPOSE 8000
+CMD ["gunicorn", "uwvrec.wsgi", "--bind", "0.0.0.0:8000", "--workers", "5", \
+     "--access-logfile", "-"]

@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Team, User
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ("name", "division", "office")
+    list_filter = ("division",)
+    search_fields = ("name", "office")
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ("username", "first_name", "last_name", "employee_number", "team")
+    list_filter = ("team", "groups", "is_active")
+    search_fields = ("username", "first_name", "last_name", "employee_number")
+    list_select_related = ("team",)
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("UWV"), {"fields": ("employee_number", "team")}),
+    )
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        (_("UWV"), {"fields": ("employee_number", "team", "groups")}),
+    )

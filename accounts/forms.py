@@ -1,0 +1,24 @@
+from typing import Any, ClassVar
+
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, with plainer messages and hints for password managers."""
+
+    error_messages: ClassVar[dict[str, Any]] = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "De gebruikersnaam of het wachtwoord klopt niet. Controleer beide en "
+            "probeer het opnieuw. Let op hoofdletters en kleine letters."
+        ),
+        "inactive": _(
+            "Dit account is uitgeschakeld. Neem contact op met uw beheerder."
+        ),
+    }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["username"].widget.attrs["autocomplete"] = "username"
+        self.fields["password"].widget.attrs["autocomplete"] = "current-password"

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.demo import DEMO_PASSWORD, demo_data_load
+
+
+class Command(BaseCommand):
+    help = "Load the demo teams and users (development only; idempotent)."
+
+    def handle(self, *args: object, **options: object) -> None:
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError(
+                "Demo data is refused under production settings "
+                "(DJANGO_DEMO_DATA_ALLOWED is not true): it creates logins with a "
+                "published password."
+            )
+        users = demo_data_load()
+        self.stdout.write(self.style.SUCCESS("Demo data loaded. Logins:"))
+        for user in users:
+            self.stdout.write(
+                f"  {user.role.label!s:<24} {user.username} / {DEMO_PASSWORD}"
+            )

@@ -1,0 +1,68 @@
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+
+
+class Team(models.Model):
+    """A team of UWV employees in one division and office."""
+
+    class Division(models.TextChoices):
+        CLIENT_SERVICE = "klant_en_service", _("Klant & Service")
+        SOCIAL_MEDICAL = "sociaal_medische_zaken", _("Sociaal Medische Zaken")
+        WERKBEDRIJF = "werkbedrijf", _("WERKbedrijf")
+
+    name = models.CharField(_("naam"), max_length=100, unique=True)
+    division = models.CharField(_("divisie"), max_length=32, choices=Division.choices)
+    office = models.CharField(_("vestiging"), max_length=100)
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A UWV staff member; the role comes from the user's group."""
+
+    employee_number = models.CharField(
+        _("personeelsnummer"),
+        max_length=12,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\d{6,12}$", _("Een personeelsnummer is 6 tot 12 cijfers.")
+            )
+        ],
+    )
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        on_delete=models.PROTECT,
+        related_name="members",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
+
+    @cached_property
+    def roles(self) -> frozenset[Role]:
+        """Return the roles of this user, from the names of their groups."""
+        names = {group.name for group in self.groups.all()}
+        return frozenset(role for role in Role if role.value in names)
+
+    def has_role(self, role: Role) -> bool:
+        """Return whether this user holds ``role``."""
+        return role in self.roles

@@ -1,0 +1,31 @@
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.roles import Role
+
+
+@dataclass(frozen=True)
+class Link:
+    """A feature on the home page: where it is and what it is for."""
+
+    url: str
+    title: str | Promise
+    description: str | Promise
+
+
+def home_links_for(*, user: User) -> list[Link]:
+    """Return the features this user's roles give access to, in menu order."""
+    links = []
+    if user.is_superuser or (user.is_staff and user.has_role(Role.ADMIN)):
+        links.append(
+            Link(
+                url=reverse("admin:index"),
+                title=_("Beheer"),
+                description=_("Gebruikers en teams beheren."),
+            )
+        )
+    return links

@@ -1,0 +1,127 @@
+"""Fixtures shared by the whole suite: personas, and real processes around the app."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from celery import Celery
+from django.db import connection
+
+from tests.factories import UserFactory
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PERSONAS = ("employee", "team_lead", "auditor", "admin")
+
+
+@pytest.fixture
+def employee(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def team_lead(db, employee):
+    return UserFactory(team_lead=True, team=employee.team)
+
+
+@pytest.fixture
+def auditor(db):
+    return UserFactory(auditor=True)
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(admin=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"nothing listens on port {port} after {timeout} s")
+
+
+def test_database_url() -> str:
+    """Return ``DATABASE_URL`` pointing at the test database pytest-django made."""
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return parts._replace(path="/" + connection.settings_dict["NAME"]).geturl()
+
+
+def app_env(**overrides: str) -> dict[str, str]:
+    """Return the environment for an app process that uses the test database."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "uwvrec.settings.test",
+        "DATABASE_URL": test_database_url(),
+        **overrides,
+    }
+
+
+def start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """Start a real Celery worker process; return once it answers a ping."""
+    name = f"test-{os.getpid()}-{time.monotonic_ns()}@localhost"
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "uwvrec",
+            "worker",
+            "--pool",
+            "solo",
+            "--hostname",
+            name,
+            "--without-mingle",
+            "--without-gossip",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+    )
+    # A client of the worker's own broker, whichever Redis that is.
+    probe = Celery(broker=env["REDIS_URL"], set_as_current=False)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if worker.poll() is not None:
+            raise RuntimeError(f"the Celery worker exited with {worker.returncode}")
+        if probe.control.ping(destination=[name], timeout=0.5):
+            probe.close()
+            return worker
+    worker.terminate()
+    raise TimeoutError("the Celery worker did not answer a ping within 60 s")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """A real Celery worker on the suite's Redis and test database."""
+    with django_db_blocker.unblock():
+        env = app_env()
+    worker = start_worker(env)
+    yield
+    stop(worker)

@@ -1,0 +1,28 @@
+"""Development: environment defaults for one machine, then the shared settings.
+
+The URLs of the embedded PostgreSQL and Redis that ``make run`` started are read
+from ``var/run/services.env``, so ``manage.py`` in another terminal reaches them.
+Variables set in the environment always win.
+"""
+
+import os
+
+from uwvrec.localservices import VAR_DIR, load_env_file, postgres_url
+
+load_env_file("run")
+# Where `make run` keeps its services, so that commands that need neither (such as
+# `evaluate_policy` or `makemessages`) work while it is not running.
+os.environ.setdefault(
+    "DATABASE_URL", postgres_url(VAR_DIR / "run" / "pgdata", "uwvrec")
+)
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+os.environ.setdefault("DJANGO_SECRET_KEY", "dev-only-secret-key-not-for-production")
+os.environ.setdefault("DJANGO_DEBUG", "true")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("DJANGO_SECURE_HSTS_SECONDS", "0")
+os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
+os.environ.setdefault("DJANGO_DEMO_DATA_ALLOWED", "true")
+os.environ.setdefault("LOG_FORMAT", "console")
+
+from uwvrec.settings.base import *  # noqa: E402, F403

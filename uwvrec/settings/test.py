@@ -1,0 +1,30 @@
+"""Tests: environment defaults, then the shared settings.
+
+``make test`` starts embedded PostgreSQL and Redis unless ``DATABASE_URL`` and
+``REDIS_URL`` are set, and leaves their URLs in ``var/test/services.env``.
+"""
+
+import os
+
+from uwvrec.localservices import load_env_file
+
+load_env_file("test")
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("DJANGO_SECURE_HSTS_SECONDS", "0")
+os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
+os.environ.setdefault("DJANGO_DEMO_DATA_ALLOWED", "true")
+os.environ.setdefault("CELERY_TASK_DEFAULT_QUEUE", "uwvrec-test")
+os.environ.setdefault("LOG_FORMAT", "console")
+
+from uwvrec.settings.base import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The hashed-name manifest exists only after collectstatic; `make test` checks that
+# separately with the production storage (Makefile target `checks`).
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

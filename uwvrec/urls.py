@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from uwvrec.health import HealthView
+
+urlpatterns = [
+    path("", include("accounts.urls")),
+    path("taal/", login_not_required(set_language), name="set_language"),
+    path("health/", login_not_required(HealthView.as_view()), name="health"),
+    path("beheer/", admin.site.urls),
+]
