@@ -28,3 +28,6 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# As in development (DEBUG): find static files on request instead of scanning
+# STATIC_ROOT, which only exists after collectstatic.
+WHITENOISE_AUTOREFRESH = True
