@@ -6,17 +6,68 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from celery import Celery
 from django.db import connection
+from django.test.utils import setup_databases, teardown_databases
 
 from tests.factories import UserFactory
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PERSONAS = ("employee", "team_lead", "auditor", "admin")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give every transactional test back the rows migrations made (roles...).
+
+    A transactional test ends with a flush, which also empties the tables that
+    data migrations fill; ``serialized_rollback`` restores them before the next.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction"):
+            kwargs = {**marker.kwargs, "serialized_rollback": True}
+            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
+
+
+@contextmanager
+def logged_in_as(url: str) -> Iterator[None]:
+    """Let the ``default`` connection log in with the user and password of ``url``."""
+    settings_dict = connection.settings_dict
+    saved = {key: settings_dict[key] for key in ("USER", "PASSWORD")}
+    parts = urlsplit(url)
+    connection.close()
+    settings_dict["USER"] = unquote(parts.username or "")
+    settings_dict["PASSWORD"] = unquote(parts.password or "")
+    try:
+        yield
+    finally:
+        connection.close()
+        settings_dict.update(saved)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker):
+    """Create and migrate the test database as the owner role; test as the app role.
+
+    As in production, the app's role owns no table, so the tests see the same
+    privileges (and refusals) as the web app and the workers.
+    """
+    owner_url = os.environ["DATABASE_OWNER_URL"]
+    with django_db_blocker.unblock(), logged_in_as(owner_url):
+        databases = setup_databases(
+            verbosity=request.config.option.verbose,
+            interactive=False,
+            aliases={"default"},
+            serialized_aliases={"default"},
+        )
+    yield
+    with django_db_blocker.unblock(), logged_in_as(owner_url):
+        teardown_databases(databases, verbosity=request.config.option.verbose)
 
 
 @pytest.fixture

@@ -33,7 +33,8 @@ def _manage(env: dict[str, str], *args: str) -> str:
 
 def _prepare(env: dict[str, str]) -> str:
     """Migrate, collect static files and load the demo data; return the logins."""
-    _manage(env, "migrate", "--noinput")
+    # Migrations run as the owner of the tables; everything else as the app's role.
+    _manage({**env, "DATABASE_URL": env["DATABASE_OWNER_URL"]}, "migrate", "--noinput")
     _manage(env, "collectstatic", "--noinput", "--verbosity", "0")
     return _manage(env, "load_demo_data")
 

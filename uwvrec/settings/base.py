@@ -38,12 +38,14 @@ INSTALLED_APPS = [
     "django_structlog",
     "accounts",
     "rules",
+    "audit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
+    "audit.context.AuditContextMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -77,9 +79,13 @@ TEMPLATES = [
 
 # PostgreSQL only. Persistent connections: without them database views ran 2.6 to 8
 # times slower on these machines (docs/perf-baseline.md).
-DATABASES = {"default": env.db_url("DATABASE_URL")}
+DATABASES = {"default": env.db_url("DATABASE_URL", engine="uwvrec.db")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The restricted role the web app and workers log in with, while migrations run as
+# the owner of the tables (DATABASE_URL set to the owner's login for `migrate`).
+# Every migrate grants this role its rights; see uwvrec/db/grants.py.
+DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="")
 
 REDIS_URL = env.str("REDIS_URL")
 CACHES = {
@@ -159,6 +165,32 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Demo users with known passwords must never reach production.
 DEMO_DATA_ALLOWED = env.bool("DJANGO_DEMO_DATA_ALLOWED", default=False)
 
+# Mail: notifications and anchors to auditors. smtp://user:pass@host:587 (with
+# ?tls=True), or consolemail:// / filemail:///path in development.
+_email = env.email_url("EMAIL_URL", default="smtp://localhost:25")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = _email.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS"))
+EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL"))
+EMAIL_FILE_PATH = _email.get("EMAIL_FILE_PATH")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="uwvrec <noreply@uwv.nl>")
+
+# How many proxies in front of the app add themselves to X-Forwarded-For; 0 means
+# the app is reached directly and REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# The audit trail: how often committed events are chained, and how often the chain
+# head is copied outside the database (a file, and optionally mail to auditors).
+AUDIT_SEAL_INTERVAL_SECONDS = env.int("AUDIT_SEAL_INTERVAL_SECONDS", default=5)
+AUDIT_ANCHOR_INTERVAL_SECONDS = env.int("AUDIT_ANCHOR_INTERVAL_SECONDS", default=300)
+AUDIT_ANCHOR_FILE = env.path(
+    "AUDIT_ANCHOR_FILE", default=BASE_DIR / "var" / "audit-anchors.jsonl"
+)
+AUDIT_ANCHOR_MAIL_TO = env.list("AUDIT_ANCHOR_MAIL_TO", default=[])
+
 CELERY_BROKER_URL = REDIS_URL
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="uwvrec")
@@ -171,6 +203,22 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),
+    },
+    "seal-audit-trail": {
+        "task": "audit.tasks.seal_audit_trail",
+        "schedule": timedelta(seconds=AUDIT_SEAL_INTERVAL_SECONDS),
+    },
+    "anchor-audit-trail": {
+        "task": "audit.tasks.anchor_audit_trail",
+        "schedule": timedelta(seconds=AUDIT_ANCHOR_INTERVAL_SECONDS),
+    },
+    "verify-audit-trail": {
+        "task": "audit.tasks.verify_audit_trail",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "prepare-audit-partitions": {
+        "task": "audit.tasks.prepare_audit_partitions",
+        "schedule": crontab(hour=1, minute=0),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(

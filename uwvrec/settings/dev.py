@@ -24,5 +24,7 @@ os.environ.setdefault("DJANGO_SECURE_HSTS_SECONDS", "0")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
 os.environ.setdefault("DJANGO_DEMO_DATA_ALLOWED", "true")
 os.environ.setdefault("LOG_FORMAT", "console")
+os.environ.setdefault("EMAIL_URL", "consolemail://")
+os.environ.setdefault("AUDIT_ANCHOR_FILE", str(VAR_DIR / "run" / "audit-anchors.jsonl"))
 
 from uwvrec.settings.base import *  # noqa: E402, F403

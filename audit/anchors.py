@@ -1,0 +1,82 @@
+"""Copies of the chain head outside the database, where a superuser cannot reach.
+
+A superuser who rewrites the whole tail of the chain consistently, or cuts rows off
+its end, leaves a chain that checks out on its own; only a copy of an earlier head
+kept elsewhere shows it. The file sink is an append-only JSON Lines file (put it on
+storage the database host cannot write: a log shipper, WORM storage); the mail
+sink sends each head to the auditors as well.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+
+from audit.models import AuditAnchor, AuditLink
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A chain position and the hash it had when it was copied out."""
+
+    seq: int
+    hash: str
+
+
+def anchor_file() -> Path:
+    return Path(settings.AUDIT_ANCHOR_FILE)
+
+
+def read_anchors(path: Path | None = None) -> list[Anchor]:
+    """Return the anchors written to the file sink, oldest first."""
+    path = path or anchor_file()
+    if not path.exists():
+        return []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines if line.strip()]
+    return [Anchor(seq=record["seq"], hash=record["hash"]) for record in records]
+
+
+def audit_anchor() -> AuditAnchor | None:
+    """Copy the chain head to the sinks, unless it was copied already."""
+    head = AuditLink.objects.order_by("-seq").values_list("seq", "hash").first()
+    if head is None:
+        return None
+    seq, head_hash = head
+    if AuditAnchor.objects.filter(seq=seq).exists():
+        return None
+    with transaction.atomic():
+        anchor = AuditAnchor.objects.create(seq=seq, hash=head_hash, sink=_sinks())
+        anchor.refresh_from_db()
+        record = {"seq": seq, "hash": head_hash,
+                  "anchored_at": anchor.anchored_at.isoformat()}  # fmt: skip
+        _append(anchor_file(), json.dumps(record, sort_keys=True))
+        if settings.AUDIT_ANCHOR_MAIL_TO:
+            send_mail(
+                subject=f"uwvrec audit chain head {seq}",
+                message=json.dumps(record, indent=2, sort_keys=True),
+                from_email=None,
+                recipient_list=settings.AUDIT_ANCHOR_MAIL_TO,
+            )
+    return anchor
+
+
+def _sinks() -> str:
+    sinks = [f"file:{anchor_file()}"]
+    if settings.AUDIT_ANCHOR_MAIL_TO:
+        sinks.append("mail")
+    return ",".join(sinks)[:200]
+
+
+def _append(path: Path, line: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(line + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())

@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""The audit chain's canonical form, and a standalone verifier of exported files.
+
+Standard library only, so that an auditor can copy this one file and check an export
+without the application::
+
+    python3 chain.py export.jsonl      # or export.csv
+
+Every chained event is hashed over canonical bytes: compact JSON with sorted keys,
+ASCII only, holding the chain position (``seq``), the previous link's hash
+(``prev``) and the event's fields, its time as integer microseconds since the Unix
+epoch (UTC). ``hash = sha256(canonical)``; the first link's ``prev`` is 64 zeros.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+FORMAT = "uwvrec-audit-export"
+VERSION = 1
+GENESIS = "0" * 64
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+EVENT_FIELDS = (
+    "id", "occurred_at_us", "actor_id", "actor_username", "actor_name", "actor_role",
+    "team_id", "team_name", "action", "object_type", "object_id", "client_ref",
+    "result", "changes", "data", "ip", "user_agent", "request_id", "origin",
+)  # fmt: skip
+INTEGER_FIELDS = frozenset({"id", "occurred_at_us", "actor_id", "team_id"})
+JSON_FIELDS = frozenset({"changes", "data"})
+NULLABLE_FIELDS = frozenset({"actor_id", "team_id", "ip"})
+CSV_FIELDS = ("seq", "prev_hash", "hash", *EVENT_FIELDS)
+# Spreadsheets run a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def microseconds(moment: dt.datetime) -> int:
+    """Return ``moment`` as whole microseconds since the epoch, without floats."""
+    return (moment - EPOCH) // dt.timedelta(microseconds=1)
+
+
+def canonical(event: dict[str, Any], *, seq: int, prev: str) -> bytes:
+    """Return the exact bytes hashed for ``event`` at position ``seq``."""
+    document = {"v": VERSION, "seq": seq, "prev": prev, "event": event}
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"))
+    return text.encode("ascii")
+
+
+def digest(data: bytes) -> str:
+    """Return the SHA-256 of ``data`` in hex."""
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class Row:
+    """One chained event as exported: its link and its fields."""
+
+    seq: int
+    prev_hash: str
+    hash: str
+    event: dict[str, Any]
+
+
+def check_rows(rows: Iterable[Row], anchor: dict[str, Any] | None) -> list[str]:
+    """Return what is wrong with exported rows (empty when all is intact).
+
+    Each row must hash to its link; rows at consecutive positions must link up; the
+    anchor, when its position is among the rows, must match. A filtered export
+    skips positions, so only consecutive ones can be linked.
+    """
+    problems: list[str] = []
+    previous: Row | None = None
+    seen: dict[int, str] = {}
+    for row in rows:
+        problems.extend(_check_row(row, previous))
+        seen[row.seq] = row.hash
+        previous = row
+    if anchor and anchor["seq"] in seen and seen[anchor["seq"]] != anchor["hash"]:
+        problems.append(f"seq {anchor['seq']}: differs from the anchored chain head")
+    return problems
+
+
+def _check_row(row: Row, previous: Row | None) -> Iterator[str]:
+    expected = canonical(row.event, seq=row.seq, prev=row.prev_hash)
+    if digest(expected) != row.hash:
+        yield f"seq {row.seq} (event {row.event.get('id')}): hash does not match"
+    if previous is not None and row.seq <= previous.seq:
+        yield f"seq {row.seq}: out of order after seq {previous.seq}"
+    linked = previous is not None and row.seq == previous.seq + 1
+    if linked and row.prev_hash != previous.hash:  # type: ignore[union-attr]
+        yield f"seq {row.seq}: does not link to seq {previous.seq}"
+    if row.seq == 1 and row.prev_hash != GENESIS:
+        yield "seq 1: does not start the chain"
+
+
+def read_jsonl(lines: Iterable[str]) -> tuple[dict[str, Any], list[Row], int | None]:
+    """Parse a JSON Lines export: header, rows, and the row count of its footer."""
+    header: dict[str, Any] = {}
+    rows: list[Row] = []
+    footer_rows = None
+    for line in lines:
+        record = json.loads(line)
+        if record["type"] == "header":
+            header = record
+        elif record["type"] == "event":
+            rows.append(Row(record["seq"], record["prev_hash"], record["hash"],
+                            record["event"]))  # fmt: skip
+        elif record["type"] == "footer":
+            footer_rows = record["rows"]
+    return header, rows, footer_rows
+
+
+def csv_cell(value: Any) -> str:
+    """Return ``value`` as a CSV cell that no spreadsheet runs as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        value = json.dumps(value, sort_keys=True, separators=(",", ":"))
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _from_cell(name: str, cell: str) -> Any:
+    text = cell[1:] if cell.startswith("'") else cell
+    if name in NULLABLE_FIELDS and text == "":
+        return None
+    if name in INTEGER_FIELDS:
+        return int(text)
+    if name in JSON_FIELDS:
+        return json.loads(text)
+    return text
+
+
+def read_csv(lines: Iterable[str]) -> tuple[dict[str, Any], list[Row], int | None]:
+    """Parse a CSV export: a ``#`` preamble row with the anchor, a header, rows."""
+    reader = csv.reader(lines)
+    preamble = dict(cell.split("=", 1) for cell in next(reader)[1:])
+    anchor = None
+    if preamble.get("anchor_seq"):
+        anchor = {"seq": int(preamble["anchor_seq"]), "hash": preamble["anchor_hash"]}
+    names = next(reader)
+    rows = []
+    footer_rows = None
+    for cells in reader:
+        if cells and cells[0].startswith("#rows="):
+            footer_rows = int(cells[0].removeprefix("#rows="))
+            continue
+        values = {
+            name: _from_cell(name, cell)
+            for name, cell in zip(names, cells, strict=True)
+        }
+        event = {name: values[name] for name in EVENT_FIELDS}
+        rows.append(Row(int(values["seq"]), values["prev_hash"], values["hash"], event))
+    return {"anchor": anchor}, rows, footer_rows
+
+
+def verify_file(path: str) -> list[str]:
+    """Return what is wrong with an exported file (empty when intact)."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = read_csv if path.endswith(".csv") else read_jsonl
+        header, rows, footer_rows = reader(handle)
+    problems = check_rows(rows, header.get("anchor"))
+    if footer_rows is None:
+        problems.append("the file has no closing line: it was cut off")
+    elif footer_rows != len(rows):
+        problems.append(f"the file promises {footer_rows} rows but holds {len(rows)}")
+    return problems
+
+
+def main(argv: list[str]) -> int:
+    """Verify the files named in ``argv``; exit 0 when all are intact, else 1."""
+    if not argv:
+        sys.stderr.write("usage: chain.py EXPORT.jsonl|EXPORT.csv ...\n")
+        return 2
+    status = 0
+    for path in argv:
+        problems = verify_file(path)
+        for problem in problems:
+            sys.stdout.write(f"{path}: {problem}\n")
+        if not problems:
+            sys.stdout.write(f"{path}: intact\n")
+        status = status or (1 if problems else 0)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

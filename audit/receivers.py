@@ -1,0 +1,54 @@
+"""Logins, logouts and failed logins, and Celery tasks' audit context."""
+
+from typing import Any
+
+from celery.signals import task_postrun, task_prerun
+from django.contrib.auth.signals import (
+    user_logged_in,
+    user_logged_out,
+    user_login_failed,
+)
+from django.dispatch import receiver
+
+from audit import context
+from audit.catalogue import Action, Result
+from audit.services import audit_record
+
+_task_tokens: dict[str, Any] = {}
+
+
+@receiver(user_logged_in)
+def record_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    audit_record(actor=user, action=Action.LOGGED_IN, obj=user)
+
+
+@receiver(user_logged_out)
+def record_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        audit_record(actor=user, action=Action.LOGGED_OUT, obj=user)
+
+
+@receiver(user_login_failed)
+def record_failed_login(
+    sender: Any, credentials: dict[str, Any], **kwargs: Any
+) -> None:
+    # Django masks the password in ``credentials``; the username is a staff login.
+    username = str(credentials.get("username", ""))[:150]
+    audit_record(
+        actor=None,
+        action=Action.LOGIN_FAILED,
+        result=Result.FAILED,
+        data={"username": username},
+    )
+
+
+@task_prerun.connect
+def bind_task_context(task_id: str, **kwargs: Any) -> None:
+    _task_tokens[task_id] = context.enter(context.task_context(task_id))
+
+
+@task_postrun.connect
+def unbind_task_context(task_id: str, **kwargs: Any) -> None:
+    token = _task_tokens.pop(task_id, None)
+    if token is not None:
+        context.leave(token)

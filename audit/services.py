@@ -1,0 +1,159 @@
+"""The one way to write the audit trail, and the chain kept over it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection, transaction
+from django.db.models import Model
+from stdnum.nl import bsn
+
+from audit import chain, context
+from audit.catalogue import Action, Result
+from audit.models import AuditEvent, AuditLink, AuditPending
+from audit.rows import EVENT_COLUMNS, fields_from_row
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+_NUMBERS = re.compile(r"(?<!\d)\d{8,9}(?!\d)")
+SEAL_LOCK = 0x75777672  # "uwvr": one sealer at a time, across all processes
+
+
+class PersonalDataInPayloadError(ValueError):
+    """An audit payload held something that may be personal data of a client."""
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: Action,
+    obj: Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    client_ref: str = "",
+    result: Result = Result.SUCCESS,
+    changes: Mapping[str, Any] | None = None,
+    data: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """Record an event in the current transaction: it commits with the change."""
+    Action(action)  # only actions from the catalogue
+    changes, data = dict(changes or {}), dict(data or {})
+    # ``changes`` hold staff-side field values (callers mask personal fields);
+    # ``data`` is free-form, so it is screened for anything like a BSN.
+    _refuse_personal_data(data, {"client_ref": client_ref})
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    origin = context.current()
+    return AuditEvent.objects.create(
+        **_actor_snapshot(actor),
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        client_ref=client_ref,
+        result=result,
+        changes=changes,
+        data=data,
+        ip=origin.ip,
+        user_agent=origin.user_agent,
+        request_id=origin.request_id,
+        origin=origin.origin,
+    )
+
+
+def audit_record_refusal(**kwargs: Any) -> AuditEvent:
+    """Record a refused or failed attempt in a transaction of its own.
+
+    Call it after the attempt's own transaction has rolled back, so that the record
+    of the attempt is not rolled back with it.
+    """
+    kwargs.setdefault("result", Result.DENIED)
+    with transaction.atomic():
+        return audit_record(**kwargs)
+
+
+def _actor_snapshot(actor: User | None) -> dict[str, Any]:
+    if actor is None or not actor.is_authenticated:
+        return {}
+    team = actor.team
+    return {
+        "actor_id": actor.pk,
+        "actor_username": actor.username,
+        "actor_name": actor.get_full_name(),
+        "actor_role": ",".join(sorted(role.value for role in actor.roles)),
+        "team_id": team.pk if team else None,
+        "team_name": team.name if team else "",
+    }
+
+
+def _refuse_personal_data(*payloads: Mapping[str, Any]) -> None:
+    for payload in payloads:
+        if any(bsn.is_valid(number) for number in _NUMBERS.findall(str(payload))):
+            raise PersonalDataInPayloadError(
+                "an audit payload may not hold a number that could be a BSN"
+            )
+
+
+def audit_seal(*, batch: int = 5000) -> int:
+    """Chain committed events that are not chained yet; return how many were.
+
+    One sealer runs at a time (an advisory lock); events are chained in the order
+    of their ids, each link hashing its position, the previous link's hash and the
+    event. Appending never waits for the chain (see docs/adr/0002-audit-trail.md).
+    """
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [SEAL_LOCK])
+            if not cursor.fetchone()[0]:
+                return 0
+        pending = list(
+            AuditPending.objects.order_by("event_id").values_list(
+                "event_id", "occurred_at"
+            )[:batch]
+        )
+        if not pending:
+            return 0
+        links = _links_for(pending)
+        AuditLink.objects.bulk_create(links)
+        AuditPending.objects.filter(
+            event_id__in=[link.event_id for link in links]
+        ).delete()
+    return len(links)
+
+
+_EVENTS_BY_ID = (
+    f"SELECT {EVENT_COLUMNS} FROM audit_auditevent e "  # noqa: S608 - constant columns
+    "WHERE e.id = ANY(%s) AND e.occurred_at BETWEEN %s AND %s ORDER BY e.id"
+)
+
+
+def _links_for(pending: list[tuple[int, Any]]) -> list[AuditLink]:
+    times = [moment for _, moment in pending]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _EVENTS_BY_ID, [[id_ for id_, _ in pending], min(times), max(times)]
+        )
+        rows = cursor.fetchall()
+    head = AuditLink.objects.order_by("-seq").values_list("seq", "hash").first()
+    seq, prev = head or (0, chain.GENESIS)
+    links = []
+    for row in rows:
+        seq += 1
+        fields = fields_from_row(row)
+        data = chain.canonical(fields, seq=seq, prev=prev)
+        link_hash = chain.digest(data)
+        links.append(
+            AuditLink(
+                seq=seq,
+                event_id=fields["id"],
+                event_occurred_at=row[1],
+                prev_hash=prev,
+                hash=link_hash,
+                canonical=data,
+            )
+        )
+        prev = link_hash
+    return links

@@ -1,0 +1,166 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import transaction
+from django.urls import reverse
+
+from audit import context
+from audit.catalogue import Action, Origin
+from audit.models import AuditEvent
+from audit.services import (
+    PersonalDataInPayloadError,
+    audit_record,
+    audit_record_refusal,
+)
+from tests.factories import TeamFactory
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "correct-horse-battery"
+
+
+def test_records_who_what_result_and_where(employee):
+    origin = context.AuditContext(
+        origin=Origin.WEB, ip="10.1.2.3", user_agent="Firefox", request_id="req-1"
+    )
+    with context.bound(origin):
+        event = audit_record(
+            actor=employee,
+            action=Action.ADMIN_CHANGED,
+            obj=employee.team,
+            changes={"office": {"before": "Utrecht", "after": "Zwolle"}},
+            data={"reason": "verhuizing"},
+        )
+    event = AuditEvent.objects.get(pk=event.pk)
+    assert event.occurred_at is not None
+    assert (event.actor_id, event.actor_username, event.actor_name) == (
+        employee.pk,
+        employee.username,
+        employee.get_full_name(),
+    )
+    assert (event.actor_role, event.team_id, event.team_name) == (
+        "employee",
+        employee.team.pk,
+        employee.team.name,
+    )
+    assert (event.action, event.object_type, event.object_id, event.result) == (
+        "admin.object_changed",
+        "accounts.team",
+        str(employee.team.pk),
+        "success",
+    )
+    assert event.changes == {"office": {"before": "Utrecht", "after": "Zwolle"}}
+    assert event.data == {"reason": "verhuizing"}
+    assert (event.ip, event.user_agent, event.request_id, event.origin) == (
+        "10.1.2.3",
+        "Firefox",
+        "req-1",
+        "web",
+    )
+
+
+def test_outside_a_request_the_origin_is_the_command_line(employee):
+    event = audit_record(actor=employee, action=Action.LOGGED_IN)
+    assert (event.origin, event.ip, event.request_id) == ("command", None, "")
+
+
+def test_refuses_an_action_outside_the_catalogue(employee):
+    with pytest.raises(ValueError, match="is not a valid Action"):
+        audit_record(actor=employee, action="conversation.eaten")
+
+
+def test_refuses_a_payload_holding_a_bsn(employee):
+    with pytest.raises(PersonalDataInPayloadError):
+        audit_record(
+            actor=employee, action=Action.LOGGED_IN, data={"note": "bsn 111222333"}
+        )
+    assert not AuditEvent.objects.filter(actor_id=employee.pk).exists()
+
+
+def test_ordinary_numbers_are_not_mistaken_for_a_bsn(employee):
+    event = audit_record(actor=employee, action=Action.LOGGED_IN, data={"n": 123456789})
+    assert event.data == {"n": 123456789}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refusal_survives_the_rollback_of_the_attempt(employee):
+    def attempt():
+        with transaction.atomic():
+            audit_record(actor=employee, action=Action.ADMIN_CHANGED, obj=employee)
+            raise RuntimeError("the attempt fails")
+
+    with pytest.raises(RuntimeError):
+        attempt()
+    audit_record_refusal(actor=employee, action=Action.ADMIN_CHANGED, obj=employee)
+
+    events = AuditEvent.objects.filter(actor_id=employee.pk)
+    assert list(events.values_list("action", "result")) == [
+        ("admin.object_changed", "denied")
+    ]
+
+
+def test_login_logout_and_failed_login_are_events(client, employee):
+    login = reverse("accounts:login")
+    client.post(login, {"username": employee.username, "password": "wrong"})
+    client.post(login, {"username": employee.username, "password": PASSWORD})
+    client.post(reverse("accounts:logout"))
+
+    events = AuditEvent.objects.order_by("id")
+    failed, logged_in, logged_out = events
+    assert (failed.action, failed.result, failed.actor_id) == (
+        "auth.login_failed",
+        "failed",
+        None,
+    )
+    assert failed.data == {"username": employee.username}
+    assert (logged_in.action, logged_in.actor_id) == ("auth.logged_in", employee.pk)
+    assert (logged_out.action, logged_out.actor_id) == ("auth.logged_out", employee.pk)
+    assert logged_in.ip == "127.0.0.1"
+    assert logged_in.origin == "web"
+    assert len(logged_in.request_id) == 36  # the request id on every log line
+
+
+def test_admin_changes_are_events_with_before_and_after(client, admin_user):
+    team = TeamFactory(office="Utrecht")
+    client.force_login(admin_user)
+    url = reverse("admin:accounts_team_change", args=[team.pk])
+    response = client.post(url, {"name": team.name, "division": team.division,
+                                 "office": "Zwolle"})  # fmt: skip
+    assert response.status_code == 302
+
+    event = AuditEvent.objects.get(action=Action.ADMIN_CHANGED)
+    assert (event.actor_id, event.object_type, event.object_id) == (
+        admin_user.pk,
+        "accounts.team",
+        str(team.pk),
+    )
+    assert event.changes == {"office": {"before": "Utrecht", "after": "Zwolle"}}
+
+
+def test_admin_never_writes_a_password_to_the_trail(client, admin_user, employee):
+    client.force_login(admin_user)
+    url = reverse("admin:auth_user_password_change", args=[employee.pk])
+    client.post(url, {"password1": "Een-nieuw-wachtwoord-1", "password2":
+                      "Een-nieuw-wachtwoord-1", "usable_password": "true"})  # fmt: skip
+    add = reverse("admin:accounts_user_add")
+    client.post(add, {"username": "nieuw", "password1": "Een-nieuw-wachtwoord-1",
+                      "password2": "Een-nieuw-wachtwoord-1", "usable_password": "true",
+                      "groups": [Group.objects.get(name="employee").pk]})  # fmt: skip
+    for event in AuditEvent.objects.all():
+        assert "Een-nieuw-wachtwoord-1" not in str(event.changes)
+        assert "Een-nieuw-wachtwoord-1" not in str(event.data)
+    added = AuditEvent.objects.get(action=Action.ADMIN_ADDED)
+    assert added.changes["password1"] == {"hidden": True}
+
+
+def test_admin_deletions_are_events(client, admin_user):
+    team = TeamFactory()
+    admin_user.is_superuser = True  # the admin role itself may not delete teams
+    admin_user.save()
+    client.force_login(admin_user)
+    client.post(reverse("admin:accounts_team_delete", args=[team.pk]), {"post": "yes"})
+    event = AuditEvent.objects.get(action=Action.ADMIN_DELETED)
+    assert (event.object_type, event.object_id) == ("accounts.team", str(team.pk))
+
+
+def test_every_admin_in_the_project_is_audited():
+    call_command("check", "--tag", "admin")
