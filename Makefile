@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
+# What WeasyPrint needs besides its wheel to make the rule texts' PDFs.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
 # Production-like settings for `check --deploy`: nothing here is a real secret.
 DEPLOY_ENV := DJANGO_SETTINGS_MODULE=uwvrec.settings.base \
@@ -12,14 +14,27 @@ DEPLOY_ENV := DJANGO_SETTINGS_MODULE=uwvrec.settings.base \
 	DJANGO_ALLOWED_HOSTS=uwvrec.example.nl \
 	DATABASE_URL=postgres://uwvrec@db:5432/uwvrec REDIS_URL=redis://redis:6379/0
 
-.PHONY: install run test lint checks pytest bench browser messages clean
+.PHONY: install pdf-libs run test lint checks pytest bench browser messages clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
 
-install: $(STAMP)
+install: pdf-libs $(STAMP)
+
+# Debian's Pango, HarfBuzz and a font for WeasyPrint, installed the way `browser`
+# installs chromium.
+pdf-libs:
+	@installed=$$(dpkg-query -W -f='$${db:Status-Status}\n' $(PDF_PACKAGES) 2>/dev/null \
+		| grep -c '^installed$$'); \
+	if [ "$$installed" != "$(words $(PDF_PACKAGES))" ]; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		echo "Installing Debian's Pango and fonts for the PDFs (WeasyPrint)"; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+			$(PDF_PACKAGES) >/dev/null; \
+	fi
 
 run: install
 	$(PY) -m uwvrec.devstack

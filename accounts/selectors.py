@@ -19,7 +19,16 @@ class Link:
 
 def home_links_for(*, user: User) -> list[Link]:
     """Return the features this user's roles give access to, in menu order."""
-    links = []
+    links = [
+        Link(
+            url=reverse("rules:handout"),
+            title=_("Spelregels voor de klant"),
+            description=_(
+                "De spelregels voor een geluidsopname lezen, afdrukken of aan de "
+                "telefoon voorlezen."
+            ),
+        )
+    ]
     if user.is_superuser or (user.is_staff and user.has_role(Role.ADMIN)):
         links.append(
             Link(
