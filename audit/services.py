@@ -12,7 +12,7 @@ from stdnum.nl import bsn
 
 from audit import chain, context
 from audit.catalogue import Action, Result
-from audit.models import AuditEvent, AuditLink, AuditPending
+from audit.models import AuditEvent
 from audit.rows import EVENT_COLUMNS, fields_from_row
 
 if TYPE_CHECKING:
@@ -104,56 +104,57 @@ def audit_seal(*, batch: int = 5000) -> int:
     of their ids, each link hashing its position, the previous link's hash and the
     event. Appending never waits for the chain (see docs/adr/0002-audit-trail.md).
     """
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [SEAL_LOCK])
-            if not cursor.fetchone()[0]:
-                return 0
-        pending = list(
-            AuditPending.objects.order_by("event_id").values_list(
-                "event_id", "occurred_at"
-            )[:batch]
-        )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [SEAL_LOCK])
+        if not cursor.fetchone()[0]:
+            return 0
+        cursor.execute(_PENDING, [batch])
+        pending = cursor.fetchall()
         if not pending:
             return 0
-        links = _links_for(pending)
-        AuditLink.objects.bulk_create(links)
-        AuditPending.objects.filter(
-            event_id__in=[link.event_id for link in links]
-        ).delete()
+        cursor.execute(_HEAD)
+        head = cursor.fetchone() or (0, chain.GENESIS)
+        links = _links(cursor, pending, head)
+        cursor.execute(_APPEND, [list(column) for column in zip(*links, strict=True)])
+        cursor.execute(_DEQUEUE, [[link[1] for link in links]])
     return len(links)
 
 
-_EVENTS_BY_ID = (
+_PENDING = (
+    "SELECT event_id, occurred_at FROM audit_auditpending ORDER BY event_id LIMIT %s"
+)
+_HEAD = "SELECT seq, hash FROM audit_auditlink ORDER BY seq DESC LIMIT 1"
+_EVENTS = (
     f"SELECT {EVENT_COLUMNS} FROM audit_auditevent e "  # noqa: S608 - constant columns
     "WHERE e.id = ANY(%s) AND e.occurred_at BETWEEN %s AND %s ORDER BY e.id"
 )
+# The event's time comes from the queue, in the database's own type.
+_APPEND = """
+INSERT INTO audit_auditlink (seq, event_id, event_occurred_at, prev_hash, hash,
+    canonical)
+SELECT link.seq, link.event_id, p.occurred_at, link.prev_hash, link.hash,
+    link.canonical
+FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[], %s::bytea[])
+    AS link(seq, event_id, prev_hash, hash, canonical)
+JOIN audit_auditpending p ON p.event_id = link.event_id
+"""
+_DEQUEUE = "DELETE FROM audit_auditpending WHERE event_id = ANY(%s)"
+
+Link = tuple[int, int, str, str, bytes]
 
 
-def _links_for(pending: list[tuple[int, Any]]) -> list[AuditLink]:
+def _links(
+    cursor: Any, pending: list[tuple[int, Any]], head: tuple[int, str]
+) -> list[Link]:
+    """Return the links for the pending events, in id order, after ``head``."""
     times = [moment for _, moment in pending]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _EVENTS_BY_ID, [[id_ for id_, _ in pending], min(times), max(times)]
-        )
-        rows = cursor.fetchall()
-    head = AuditLink.objects.order_by("-seq").values_list("seq", "hash").first()
-    seq, prev = head or (0, chain.GENESIS)
+    cursor.execute(_EVENTS, [[id_ for id_, _ in pending], min(times), max(times)])
+    seq, prev = head
     links = []
-    for row in rows:
+    for row in cursor.fetchall():
         seq += 1
-        fields = fields_from_row(row)
-        data = chain.canonical(fields, seq=seq, prev=prev)
+        data = chain.canonical(fields_from_row(row), seq=seq, prev=prev)
         link_hash = chain.digest(data)
-        links.append(
-            AuditLink(
-                seq=seq,
-                event_id=fields["id"],
-                event_occurred_at=row[1],
-                prev_hash=prev,
-                hash=link_hash,
-                canonical=data,
-            )
-        )
+        links.append((seq, row[0], prev, link_hash, data))
         prev = link_hash
     return links
