@@ -4,6 +4,8 @@ from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from audit.catalogue import Action, Result
+from audit.services import audit_record, audit_record_refusal
 from rules.models import RuleText
 
 PUBLISH_PERMISSION = "rules.add_ruletext"
@@ -23,25 +25,41 @@ def rule_text_publish(
     Raises PermissionDenied unless ``actor`` may publish rule texts (the admin
     role), and ValidationError for a blank or unreadable text.
     """
+    which = {"policy_version": policy_version, "language": language,
+             "audience": audience}  # fmt: skip
     if not actor.has_perm(PUBLISH_PERMISSION):
+        _record_refusal(actor, which, Result.DENIED)
         raise PermissionDenied(
             _("Alleen een functioneel beheerder mag spelregelteksten publiceren.")
         )
-    text = _rule_text_checked(
-        RuleText(
-            policy_version=policy_version,
-            language=language,
-            audience=audience,
-            title=title.strip(),
-            body=_normalised(body),
-            published_by=actor,
-        )
-    )
+    text = RuleText(**which, title=title.strip(), body=_normalised(body),
+                    published_by=actor)  # fmt: skip
+    try:
+        _rule_text_checked(text)
+    except ValidationError:
+        _record_refusal(actor, which, Result.FAILED)
+        raise
     with transaction.atomic():
         _lock_versions_of(text)
         text.text_version = _next_text_version(text)
         text.save()
+        audit_record(
+            actor=actor,
+            action=Action.RULE_TEXT_PUBLISHED,
+            obj=text,
+            data={**which, "text_version": text.text_version},
+        )
     return text
+
+
+def _record_refusal(actor: User, which: dict[str, str], result: Result) -> None:
+    audit_record_refusal(
+        actor=actor,
+        action=Action.RULE_TEXT_PUBLISHED,
+        object_type="rules.ruletext",
+        result=result,
+        data=which,
+    )
 
 
 def _rule_text_checked(text: RuleText) -> RuleText:

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from rules.models import RuleText
 from rules.selectors import rule_text_current
 from rules.services import rule_text_publish
@@ -44,6 +45,16 @@ def test_admin_publishes_the_next_version_and_leaves_the_old_one(admin_user):
     assert current == text
     first = RuleText.objects.get(language="nl", audience="handout", text_version=1)
     assert first.title == "Spelregels voor het opnemen van een gesprek met UWV"
+    event = AuditEvent.objects.get(
+        action="rules.text_published", actor_id=admin_user.pk
+    )
+    assert (event.object_type, event.object_id, event.result) == (
+        "rules.ruletext",
+        str(text.pk),
+        "success",
+    )
+    assert event.data == {"policy_version": "2017-01", "language": "nl",
+                          "audience": "handout", "text_version": 2}  # fmt: skip
 
 
 @pytest.mark.django_db
@@ -63,6 +74,8 @@ def test_only_admins_may_publish(request, persona):
         "Alleen een functioneel beheerder mag spelregelteksten publiceren."
     )
     assert RuleText.objects.count() == 4
+    refusal = AuditEvent.objects.get(action="rules.text_published")
+    assert (refusal.result, refusal.actor_role) == ("denied", persona)
 
 
 @pytest.mark.django_db
@@ -76,6 +89,7 @@ def test_staff_flag_without_the_admin_role_may_not_publish():
 def test_a_blank_text_is_refused_in_dutch(admin_user, body):
     with pytest.raises(ValidationError) as refused:
         publish(admin_user, body=body)
+    assert AuditEvent.objects.get(action="rules.text_published").result == "failed"
     assert refused.value.message_dict == {
         "body": ["Vul de tekst in. Een lege tekst kan niet worden gepubliceerd."]
     }
