@@ -68,7 +68,7 @@ pytest:
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bench: install
-	$(PY) -m uwvrec.localservices test -- sh -c 'for b in bench/bench_*.py; do $(PY) $$b || exit 1; done'
+	$(PY) -m uwvrec.localservices bench -- sh -c 'for b in bench/bench_*.py; do $(PY) $$b || exit 1; done'
 
 messages: install
 	$(PY) manage.py makemessages --locale en --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*'
