@@ -12,7 +12,9 @@ PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejav
 DEPLOY_ENV := DJANGO_SETTINGS_MODULE=uwvrec.settings.base \
 	DJANGO_SECRET_KEY=deploy-check-$(shell head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
 	DJANGO_ALLOWED_HOSTS=uwvrec.example.nl \
-	DATABASE_URL=postgres://uwvrec@db:5432/uwvrec REDIS_URL=redis://redis:6379/0
+	DATABASE_URL=postgres://uwvrec@db:5432/uwvrec REDIS_URL=redis://redis:6379/0 \
+	BSN_ENCRYPTION_KEYS=$(shell head -c 32 /dev/urandom | base64 | tr '+/' '-_') \
+	BSN_HASH_KEY=deploy-check-$(shell head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 
 .PHONY: install pdf-libs run test lint checks pytest bench browser messages clean
 

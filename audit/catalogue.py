@@ -20,6 +20,19 @@ class Action(models.TextChoices):
     TRAIL_EXPORTED = "audit.trail_exported", _("audittrail geëxporteerd")
     TRAIL_VERIFIED = "audit.trail_verified", _("audittrail gecontroleerd")
     RULE_TEXT_PUBLISHED = "rules.text_published", _("spelregeltekst gepubliceerd")
+    CLIENT_SEARCHED = "client.searched", _("klant gezocht op BSN")
+    CLIENT_REGISTERED = "client.registered", _("klant geregistreerd")
+    CLIENT_KEYS_ROTATED = "client.keys_rotated", _("BSN's opnieuw versleuteld")
+    CONVERSATION_REGISTERED = "conversation.registered", _("gesprek gepland")
+    CONVERSATION_RESCHEDULED = "conversation.rescheduled", _("gesprek verzet")
+    CONVERSATION_CANCELLED = "conversation.cancelled", _("gesprek geannuleerd")
+    CONVERSATION_VIEWED = "conversation.viewed", _("gesprek bekeken")
+    CONVERSATION_CONCLUDED = "conversation.concluded", _("afloop van gesprek vastgelegd")
+    CHECKLIST_ANSWERED = "checklist.answered", _("vraag van de checklist beantwoord")
+    PARTICIPANT_ADDED = "participant.added", _("deelnemer toegevoegd")
+    PARTICIPANT_REMOVED = "participant.removed", _("deelnemer verwijderd")
+    DECISION_RECORDED = "decision.recorded", _("besluit vastgelegd")
+    DECISIONS_REPLAYED = "decision.replayed", _("besluiten opnieuw beoordeeld")
 
 
 class Result(models.TextChoices):

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "accounts",
     "rules",
     "audit",
+    "conversations",
 ]
 
 MIDDLEWARE = [
@@ -190,6 +191,12 @@ AUDIT_ANCHOR_FILE = env.path(
     "AUDIT_ANCHOR_FILE", default=BASE_DIR / "var" / "audit-anchors.jsonl"
 )
 AUDIT_ANCHOR_MAIL_TO = env.list("AUDIT_ANCHOR_MAIL_TO", default=[])
+
+# Clients' BSNs: encrypted at rest with Fernet (the first key encrypts, every key
+# decrypts, so keys rotate: see `rotate_bsn_keys`), and found through an HMAC-SHA256
+# keyed hash. Both are required in production; there is no default.
+BSN_ENCRYPTION_KEYS = env.list("BSN_ENCRYPTION_KEYS")
+BSN_HASH_KEY = env.str("BSN_HASH_KEY")
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -21,6 +21,11 @@ os.environ.setdefault("EMAIL_URL", "consolemail://")
 os.environ.setdefault(
     "AUDIT_ANCHOR_FILE", str(VAR_DIR / "test" / "audit-anchors.jsonl")
 )
+# Fixed test-only keys for the clients' BSNs: never use them in production.
+os.environ.setdefault("BSN_ENCRYPTION_KEYS", "_AGlkopfTqLv34c1bngD7rzibIiwykjosNnz09gqnxo=")
+os.environ.setdefault(
+    "BSN_HASH_KEY", "a2f612e610550a9f742066075e3c1308a0278ca660c4258598f7928e9b020a4b"
+)
 
 from uwvrec.settings.base import *  # noqa: E402, F403
 
@@ -38,4 +43,4 @@ WHITENOISE_AUTOREFRESH = True
 
 # Append-only tables survive `flush` (uwvrec.db), so their rows must not be restored
 # from the snapshot `serialized_rollback` takes after migrating.
-TEST_NON_SERIALIZED_APPS = ["audit", "rules"]
+TEST_NON_SERIALIZED_APPS = ["audit", "rules", "conversations"]

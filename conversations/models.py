@@ -1,0 +1,257 @@
+"""Clients, their conversations with UWV, who takes part, and the decisions made."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Team
+from conversations.bsn import bsn_decrypt, bsn_masked, client_ref_from_hash
+from rules.engine import Channel, Kind, Outcome, Role, UwvRecording
+from rules.models import RuleText
+from uwvrec.db.models import AppendOnlyModel
+
+
+def _choices(enum: type, labels: dict[str, str]) -> list[tuple[str, str]]:
+    return [(member.value, labels[member.value]) for member in enum]
+
+
+CHANNELS = _choices(
+    Channel, {"face_to_face": _("op kantoor"), "phone": _("telefonisch")}
+)
+KINDS = _choices(
+    Kind,
+    {
+        "regular": _("gewoon gesprek"),
+        "mediation": _("mediation"),
+        "investigation_interview": _("verhoor door een opsporingsambtenaar"),
+    },
+)
+ROLES = _choices(
+    Role,
+    {
+        "third_person": _("derde (partner, familie, vriend, werkgever)"),
+        "representative": _("gemachtigde of advocaat"),
+        "interpreter": _("tolk"),
+        "mediator": _("mediator"),
+        "other_party": _("wederpartij"),
+        "uwv_colleague": _("collega van UWV"),
+    },
+)
+OUTCOMES = _choices(
+    Outcome,
+    {
+        "not_requested": _("klant wil niet opnemen"),
+        "not_allowed": _("opnemen mag niet"),
+        "incomplete": _("nog te vragen"),
+        "allowed": _("opnemen mag"),
+    },
+)
+UWV_RECORDINGS = _choices(
+    UwvRecording,
+    {
+        "none": _("UWV neemt niet op"),
+        "planned": _("UWV neemt op"),
+        "incomplete": _("nog te vragen"),
+    },
+)
+
+
+class Client(models.Model):
+    """A person UWV serves: a display name and an encrypted BSN, nothing else."""
+
+    display_name = models.CharField(_("naam"), max_length=200)
+    # Fernet token; see conversations.bsn. Never shown, logged or audited.
+    bsn_encrypted = models.TextField(_("BSN (versleuteld)"), editable=False)
+    bsn_hash = models.CharField(
+        _("BSN-sleutelhash"), max_length=64, unique=True, editable=False
+    )
+    created_at = models.DateTimeField(_("geregistreerd op"), db_default=Now())
+
+    class Meta:
+        ordering = ("display_name", "id")
+        verbose_name = _("klant")
+        verbose_name_plural = _("klanten")
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.bsn_masked})"
+
+    @cached_property
+    def bsn(self) -> str:
+        """Return the BSN, decrypted; only for the masked form and the owner."""
+        return bsn_decrypt(self.bsn_encrypted)
+
+    @property
+    def bsn_masked(self) -> str:
+        return bsn_masked(self.bsn)
+
+    @property
+    def client_ref(self) -> str:
+        """Return the pseudonym the audit trail names this client by."""
+        return client_ref_from_hash(self.bsn_hash)
+
+
+class Conversation(models.Model):
+    """An appointment or phone call, and the checklist answers given for it."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("gepland")
+        IN_CHECKLIST = "in_checklist", _("checklist bezig")
+        DECIDED = "decided", _("besluit vastgelegd")
+        HELD = "held", _("gehouden")
+        CANCELLED = "cancelled", _("geannuleerd")
+
+    class Wish(models.TextChoices):
+        NO = "no", _("Nee, de klant wil niet opnemen")
+        AUDIO = "audio", _("Ja, alleen geluid")
+        VIDEO = "video", _("Ja, met beeld (video of foto's)")
+
+    client = models.ForeignKey(
+        Client,
+        verbose_name=_("klant"),
+        on_delete=models.PROTECT,
+        related_name="conversations",
+    )
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("medewerker"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(_("soort contact"), max_length=16, choices=CHANNELS)
+    kind = models.CharField(_("soort gesprek"), max_length=32, choices=KINDS)
+    scheduled_at = models.DateTimeField(_("datum en tijd"))
+    place = models.CharField(_("plaats"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PLANNED
+    )
+    # The checklist's answers, each saved as it is given (None: not answered).
+    kind_confirmed = models.BooleanField(default=False)
+    wish = models.CharField(max_length=8, choices=Wish.choices, blank=True)
+    participants_confirmed = models.BooleanField(default=False)
+    client_informed = models.BooleanField(null=True)
+    informed_text = models.ForeignKey(
+        RuleText, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    client_accepts_rules = models.BooleanField(null=True)
+    uwv_records = models.BooleanField(null=True)
+    uwv_reason = models.TextField(blank=True)
+    participants_told_uwv_records = models.BooleanField(null=True)
+    # Bumped by every answer: a finalisation made on an older page is refused.
+    answers_version = models.PositiveIntegerField(default=0)
+    # After the conversation: what happened.
+    client_recorded = models.BooleanField(_("klant heeft opgenomen"), null=True)
+    uwv_recorded = models.BooleanField(_("UWV heeft opgenomen"), null=True)
+    created_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        ordering = ("scheduled_at", "id")
+        verbose_name = _("gesprek")
+        verbose_name_plural = _("gesprekken")
+        indexes = (
+            models.Index(fields=["team", "scheduled_at"], name="conv_team_time_idx"),
+        )
+        permissions = (
+            ("run_checklist", _("Kan gesprekken plannen en de checklist doen")),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.scheduled_at:%Y-%m-%d %H:%M}"
+
+
+class Participant(models.Model):
+    """Someone taking part besides the client and the employee."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="participants"
+    )
+    name = models.CharField(_("naam"), max_length=200)
+    role = models.CharField(_("rol"), max_length=16, choices=ROLES)
+    consents = models.BooleanField(_("toestemming"), null=True)
+    asked_at = models.DateTimeField(_("gevraagd op"), null=True, blank=True)
+    # Set for someone who joined after a decision was recorded.
+    joined_at = models.DateTimeField(_("later aangesloten op"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("id",)
+        verbose_name = _("deelnemer")
+        verbose_name_plural = _("deelnemers")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
+
+
+class Decision(AppendOnlyModel):
+    """A recorded decision: never changed; a later one supersedes it.
+
+    ``facts`` is the exact engine input (the JSON contract of docs/policy.md), so
+    ``replay_decisions`` can decide again under ``policy_version``.
+    """
+
+    # No database constraint: decisions are never truncated, conversations are
+    # in the tests' flush (docs/adr/0001). PROTECT keeps the ORM from deleting.
+    conversation = models.ForeignKey(
+        Conversation,
+        on_delete=models.PROTECT,
+        db_constraint=False,
+        related_name="decisions",
+    )
+    sequence = models.PositiveIntegerField(_("volgnummer"))
+    facts = models.JSONField(_("feiten"))
+    policy_version = models.CharField(_("beleidsversie"), max_length=16)
+    outcome = models.CharField(_("uitkomst"), max_length=16, choices=OUTCOMES)
+    reasons = models.JSONField(_("redenen"), default=list)
+    missing = models.JSONField(_("ontbreekt"), default=list)
+    conditions = models.JSONField(_("voorwaarden"), default=list)
+    uwv_recording = models.CharField(
+        _("opname door UWV"), max_length=16, choices=UWV_RECORDINGS
+    )
+    uwv_missing = models.JSONField(default=list)
+    rule_text = models.ForeignKey(
+        RuleText,
+        verbose_name=_("spelregeltekst"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    rule_text_language = models.CharField(
+        _("taal spelregels"), max_length=2, blank=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("vastgelegd door"),
+        on_delete=models.PROTECT,
+        db_constraint=False,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("vastgelegd op"), db_default=Now())
+    supersedes = models.OneToOneField(
+        "self",
+        verbose_name=_("vervangt"),
+        on_delete=models.PROTECT,
+        db_constraint=False,
+        null=True,
+        related_name="superseded_by",
+    )
+
+    class Meta:
+        ordering = ("conversation", "-sequence")
+        verbose_name = _("besluit")
+        verbose_name_plural = _("besluiten")
+        default_permissions = ("view",)
+        constraints = (
+            models.UniqueConstraint(
+                fields=["conversation", "sequence"],
+                name="conversations_decision_one_per_sequence",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} ({self.policy_version}, #{self.sequence})"

@@ -1,0 +1,126 @@
+"""Reads for the conversations pages, always scoped to what the user may see."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.models import User
+from conversations.checklist import Answers, Plan, Wish, plan
+from conversations.models import Client, Conversation, Decision
+from rules.engine import Channel, Kind, Participant, Role, policy_for
+from rules.models import RuleText
+from rules.selectors import rule_text_current
+
+VIEW_PERMISSION = "conversations.view_conversation"
+RUN_PERMISSION = "conversations.run_checklist"
+LIST_LIMIT = 200
+
+
+def conversation_list_for(*, user: User) -> QuerySet[Conversation]:
+    """Return the conversations of the user's team; none without a team or right."""
+    if user.team_id is None or not user.has_perm(VIEW_PERMISSION):
+        return Conversation.objects.none()
+    return Conversation.objects.filter(team_id=user.team_id).select_related(
+        "client", "employee"
+    )
+
+
+def conversation_for(*, user: User, pk: int) -> Conversation:
+    """Return one conversation of the user's team, or raise Http404."""
+    return get_object_or_404(
+        conversation_list_for(user=user).prefetch_related("participants"), pk=pk
+    )
+
+
+def conversations_coming_for(
+    *, user: User, at: datetime.datetime
+) -> QuerySet[Conversation]:
+    """Return today's and later conversations of the team, the user's own first."""
+    start_of_today = timezone.localtime(at).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    own = Case(
+        When(employee_id=user.pk, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return (
+        conversation_list_for(user=user)
+        .filter(scheduled_at__gte=start_of_today)
+        .exclude(status=Conversation.Status.CANCELLED)
+        .annotate(own=own)
+        .order_by("own", "scheduled_at", "id")[:LIST_LIMIT]
+    )
+
+
+def decisions_of(*, conversation: Conversation) -> list[Decision]:
+    """Return the conversation's decisions, newest first (also superseded ones)."""
+    return list(
+        Decision.objects.filter(conversation=conversation)
+        .select_related("decided_by", "rule_text")
+        .order_by("-sequence")
+    )
+
+
+def latest_decision_of(*, conversation: Conversation) -> Decision | None:
+    return (
+        Decision.objects.filter(conversation=conversation).order_by("-sequence").first()
+    )
+
+
+def client_has_prior_violation(client: Client) -> bool:
+    """Tell whether the client broke the recording rules before (R8).
+
+    The one place this fact is gathered. Violation reports (confirmed by a team
+    lead and not withdrawn) do not exist in uwvrec yet, so no client has one and
+    this returns False; the violations feature will answer it from its reports.
+    """
+    return False
+
+
+def answers_of(conversation: Conversation) -> Answers:
+    """Return the checklist answers given for ``conversation``, for the planner."""
+    return Answers(
+        date=timezone.localdate(conversation.scheduled_at),
+        channel=Channel(conversation.channel),
+        kind=Kind(conversation.kind),
+        kind_confirmed=conversation.kind_confirmed,
+        wish=Wish(conversation.wish) if conversation.wish else None,
+        participants=tuple(
+            Participant(id=str(p.pk), role=Role(p.role), consents=p.consents)
+            for p in conversation.participants.all()
+        ),
+        participants_confirmed=conversation.participants_confirmed,
+        client_informed=conversation.client_informed,
+        client_accepts_rules=conversation.client_accepts_rules,
+        client_has_prior_violation=client_has_prior_violation(conversation.client),
+        uwv_records=conversation.uwv_records,
+        uwv_reason=conversation.uwv_reason,
+        participants_told_uwv_records=conversation.participants_told_uwv_records,
+    )
+
+
+def plan_of(conversation: Conversation) -> Plan:
+    """Return the checklist's path and decision for the answers given so far."""
+    return plan(answers_of(conversation))
+
+
+def rule_text_for(*, conversation: Conversation, language: str) -> RuleText:
+    """Return the rule text to tell: the handout, or on the phone the script.
+
+    The newest text of the policy version in force on the conversation's date.
+    Raises RuleText.DoesNotExist when there is none in that language.
+    """
+    audience = (
+        RuleText.Audience.PHONE_SCRIPT
+        if conversation.channel == Channel.PHONE
+        else RuleText.Audience.HANDOUT
+    )
+    version = policy_for(timezone.localdate(conversation.scheduled_at)).version
+    return rule_text_current(
+        policy_version=version, language=language, audience=audience
+    )

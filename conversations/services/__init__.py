@@ -1,0 +1,39 @@
+"""The writes of the conversations app: each checks the actor, writes, and audits."""
+
+from conversations.services.checklist import checklist_answer
+from conversations.services.clients import (
+    ClientNotFoundError,
+    client_find,
+    client_find_or_register,
+    client_keys_rotate,
+)
+from conversations.services.common import ChecklistError
+from conversations.services.conversations import (
+    conversation_cancel,
+    conversation_conclude,
+    conversation_register,
+    conversation_reschedule,
+    conversation_start_call,
+    conversation_view_record,
+)
+from conversations.services.decisions import DecisionConflictError, decision_record
+from conversations.services.participants import participant_add, participant_remove
+
+__all__ = [
+    "ChecklistError",
+    "ClientNotFoundError",
+    "DecisionConflictError",
+    "checklist_answer",
+    "client_find",
+    "client_find_or_register",
+    "client_keys_rotate",
+    "conversation_cancel",
+    "conversation_conclude",
+    "conversation_register",
+    "conversation_reschedule",
+    "conversation_start_call",
+    "conversation_view_record",
+    "decision_record",
+    "participant_add",
+    "participant_remove",
+]

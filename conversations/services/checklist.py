@@ -1,0 +1,189 @@
+"""Saving a checklist answer the moment it is given."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import User
+from audit.catalogue import Action, Result
+from audit.services import audit_record
+from conversations.checklist import Step, StepRef, Wish
+from conversations.models import Conversation
+from conversations.selectors import plan_of
+from conversations.services.common import (
+    ChecklistError,
+    check_may_run,
+    check_open,
+    locked,
+    refuse,
+)
+from rules.engine import Kind, Missing
+from rules.models import RuleText
+
+Answer = dict[str, Any]
+MEDIATION_ROLE_NAMES = {
+    Missing.MEDIATOR: gettext_lazy("een mediator"),
+    Missing.OTHER_PARTY: gettext_lazy("een wederpartij"),
+}
+
+
+def checklist_answer(
+    *,
+    actor: User,
+    conversation: Conversation,
+    ref: StepRef,
+    answer: Answer,
+    at: datetime.datetime,
+) -> Conversation:
+    """Save one answer of the checklist; the server then decides the next step.
+
+    Raises ChecklistError for a step that is not (yet) on the path, or an answer
+    the step cannot take; PermissionDenied for anyone but an employee of the team.
+    """
+    check_may_run(actor, Action.CHECKLIST_ANSWERED, conversation)
+    try:
+        with transaction.atomic():
+            return _answer(actor, conversation, ref, answer, at)
+    except ChecklistError as error:
+        refuse(
+            actor,
+            Action.CHECKLIST_ANSWERED,
+            conversation=conversation,
+            result=Result.FAILED,
+            data={"step": ref.step, "code": error.code},
+        )
+        raise
+
+
+def _answer(
+    actor: User,
+    conversation: Conversation,
+    ref: StepRef,
+    answer: Answer,
+    at: datetime.datetime,
+) -> Conversation:
+    conversation = locked(conversation)
+    check_open(conversation)
+    if not plan_of(conversation).reachable(ref):
+        raise ChecklistError(
+            _("Deze vraag is nu niet aan de orde. Ga verder bij de volgende vraag."),
+            code="not_reachable",
+        )
+    data = _APPLY[ref.step](conversation, ref, answer, at)
+    conversation.answers_version += 1
+    if conversation.status != Conversation.Status.IN_CHECKLIST:
+        conversation.status = Conversation.Status.IN_CHECKLIST
+    conversation.save()
+    audit_record(
+        actor=actor,
+        action=Action.CHECKLIST_ANSWERED,
+        obj=conversation,
+        client_ref=conversation.client.client_ref,
+        data={"step": ref.step.value, **data},
+    )
+    return conversation
+
+
+def _kind(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> Answer:
+    conv.kind = Kind(answer["kind"]).value
+    conv.kind_confirmed = True
+    return {"kind": conv.kind}
+
+
+def _wish(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> Answer:
+    conv.wish = Wish(answer["wish"]).value
+    return {"wish": conv.wish}
+
+
+def _participants(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> Answer:
+    conv.participants_confirmed = True
+    if missing := plan_of(conv).mediation_roles_missing():
+        names = [str(MEDIATION_ROLE_NAMES[Missing(code)]) for code in missing]
+        raise ChecklistError(
+            _(
+                "Bij een mediation doen een mediator en een wederpartij mee. Voeg nog "
+                "toe: %(who)s."
+            )
+            % {"who": _(" en ").join(names)},
+            code="mediation_incomplete",
+        )
+    return {"participants": len(conv.participants.all())}
+
+
+def _inform(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> Answer:
+    text: RuleText = answer["rule_text"]
+    if answer.get("told") is not True:
+        raise ChecklistError(
+            _("Bevestig dat u de spelregels aan de klant hebt verteld."),
+            code="not_told",
+        )
+    conv.client_informed, conv.informed_text = True, text
+    return {
+        "rule_text": text.pk,
+        "language": text.language,
+        "text_version": text.text_version,
+    }
+
+
+def _accepts(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> Answer:
+    conv.client_accepts_rules = bool(answer["accepts"])
+    return {"accepts": conv.client_accepts_rules}
+
+
+def _consent(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> Answer:
+    participant = next(
+        p for p in conv.participants.all() if str(p.pk) == ref.participant_id
+    )
+    participant.consents, participant.asked_at = bool(answer["consents"]), at
+    participant.save(update_fields=["consents", "asked_at"])
+    return {
+        "participant": participant.pk,
+        "role": participant.role,
+        "consents": participant.consents,
+    }
+
+
+def _uwv(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> Answer:
+    conv.uwv_records = bool(answer["uwv_records"])
+    if not conv.uwv_records:
+        conv.uwv_reason, conv.participants_told_uwv_records = "", None
+    return {"uwv_records": conv.uwv_records}
+
+
+def _uwv_details(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> Answer:
+    reason = str(answer.get("reason", "")).strip()
+    if not reason:
+        raise ChecklistError(
+            _("Schrijf op waarom UWV het gesprek opneemt."), code="no_reason"
+        )
+    if answer.get("told") is not True:
+        raise ChecklistError(
+            _("Bevestig dat iedereen die meedoet weet dat UWV opneemt."),
+            code="not_told",
+        )
+    conv.uwv_reason, conv.participants_told_uwv_records = reason, True
+    # The reason is free text: the trail only says that one was given.
+    return {"reason_given": True, "participants_told": True}
+
+
+def _outcome(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> Answer:
+    raise ChecklistError(_("De uitkomst is geen vraag."), code="not_a_question")
+
+
+_APPLY: dict[Step, Callable[[Conversation, StepRef, Answer, Any], Answer]] = {
+    Step.KIND: _kind,
+    Step.WISH: _wish,
+    Step.PARTICIPANTS: _participants,
+    Step.INFORM: _inform,
+    Step.ACCEPTS: _accepts,
+    Step.CONSENT: _consent,
+    Step.UWV: _uwv,
+    Step.UWV_DETAILS: _uwv_details,
+    Step.OUTCOME: _outcome,
+}

@@ -1,0 +1,79 @@
+"""What the conversation services share: the permission check and locking."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from audit.catalogue import Action, Result
+from audit.services import audit_record_refusal
+from conversations.models import Conversation
+from conversations.selectors import RUN_PERMISSION
+
+OPEN_STATUSES = (
+    Conversation.Status.PLANNED,
+    Conversation.Status.IN_CHECKLIST,
+    Conversation.Status.DECIDED,
+)
+
+
+class ChecklistError(ValidationError):
+    """An answer or change the checklist cannot take, with a Dutch message."""
+
+
+def may_run(actor: User, team_id: int | None = None) -> bool:
+    """Tell whether ``actor`` runs checklists (for ``team_id``, when given)."""
+    if not actor.is_authenticated or not actor.has_perm(RUN_PERMISSION):
+        return False
+    return team_id is None or actor.team_id == team_id
+
+
+def refuse(
+    actor: User,
+    action: Action,
+    *,
+    conversation: Conversation | None = None,
+    result: Result = Result.DENIED,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """Record a refused or failed attempt, in a transaction of its own."""
+    target: dict[str, Any] = {"object_type": "conversations.conversation"}
+    if conversation is not None:
+        target = {"obj": conversation, "client_ref": conversation.client.client_ref}
+    audit_record_refusal(
+        actor=actor, action=action, result=result, data=data or {}, **target
+    )
+
+
+def check_may_run(
+    actor: User, action: Action, conversation: Conversation | None = None
+) -> None:
+    """Raise PermissionDenied (and record it) unless ``actor`` may do ``action``."""
+    team_id = conversation.team_id if conversation is not None else None
+    if not may_run(actor, team_id):
+        refuse(actor, action, conversation=conversation)
+        raise PermissionDenied(
+            _("Alleen een medewerker van het team kan dit gesprek voorbereiden.")
+        )
+
+
+def locked(conversation: Conversation) -> Conversation:
+    """Return the conversation again, locked until the transaction ends."""
+    return (
+        Conversation.objects.select_for_update(of=("self",))
+        .select_related("client")
+        .prefetch_related("participants")
+        .get(pk=conversation.pk)
+    )
+
+
+def check_open(conversation: Conversation) -> None:
+    if conversation.status not in OPEN_STATUSES:
+        raise ChecklistError(
+            _("Dit gesprek is %(status)s: er kan niets meer aan veranderen.")
+            % {"status": conversation.get_status_display()},
+            code="closed",
+        )

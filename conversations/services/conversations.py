@@ -1,0 +1,166 @@
+"""Appointments and phone calls: register, reschedule, cancel, view, conclude."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from audit.catalogue import Action
+from audit.services import audit_record
+from conversations.models import Client, Conversation
+from conversations.services.clients import client_find_or_register
+from conversations.services.common import (
+    ChecklistError,
+    check_may_run,
+    check_open,
+    locked,
+)
+from rules.engine import Channel
+
+
+def _record(
+    actor: User, action: Action, conversation: Conversation, **kwargs: object
+) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=conversation,
+        client_ref=conversation.client.client_ref,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def conversation_register(
+    *,
+    actor: User,
+    client: Client,
+    channel: str,
+    kind: str,
+    scheduled_at: datetime.datetime,
+    place: str = "",
+) -> Conversation:
+    """Plan a conversation with ``client`` for the actor's team."""
+    check_may_run(actor, Action.CONVERSATION_REGISTERED)
+    with transaction.atomic():
+        conversation = Conversation.objects.create(
+            client=client,
+            employee=actor,
+            team_id=actor.team_id,
+            channel=channel,
+            kind=kind,
+            scheduled_at=scheduled_at,
+            place=place.strip(),
+        )
+        _record(
+            actor,
+            Action.CONVERSATION_REGISTERED,
+            conversation,
+            data={
+                "channel": channel,
+                "kind": kind,
+                "scheduled_at": scheduled_at.isoformat(),
+            },
+        )
+    return conversation
+
+
+def conversation_start_call(
+    *, actor: User, bsn: str, display_name: str, kind: str, at: datetime.datetime
+) -> Conversation:
+    """Find (or register) the client on the line and open a phone call now."""
+    check_may_run(actor, Action.CONVERSATION_REGISTERED)
+    client = client_find_or_register(actor=actor, bsn=bsn, display_name=display_name)
+    return conversation_register(
+        actor=actor, client=client, channel=Channel.PHONE, kind=kind, scheduled_at=at
+    )
+
+
+def conversation_reschedule(
+    *,
+    actor: User,
+    conversation: Conversation,
+    scheduled_at: datetime.datetime,
+    place: str,
+) -> Conversation:
+    """Move a planned conversation to another time or place."""
+    check_may_run(actor, Action.CONVERSATION_RESCHEDULED, conversation)
+    with transaction.atomic():
+        conversation = locked(conversation)
+        if conversation.status != Conversation.Status.PLANNED:
+            raise ChecklistError(
+                _(
+                    "Alleen een gesprek waarvoor de checklist nog niet begon, kan "
+                    "worden verzet."
+                ),
+                code="not_planned",
+            )
+        changes = {
+            "scheduled_at": {
+                "before": conversation.scheduled_at.isoformat(),
+                "after": scheduled_at.isoformat(),
+            },
+            "place": {"before": conversation.place, "after": place.strip()},
+        }
+        conversation.scheduled_at, conversation.place = scheduled_at, place.strip()
+        conversation.save(update_fields=["scheduled_at", "place"])
+        _record(actor, Action.CONVERSATION_RESCHEDULED, conversation, changes=changes)
+    return conversation
+
+
+def conversation_cancel(*, actor: User, conversation: Conversation) -> Conversation:
+    """Cancel a conversation that has not been held; its decisions stay."""
+    check_may_run(actor, Action.CONVERSATION_CANCELLED, conversation)
+    with transaction.atomic():
+        conversation = locked(conversation)
+        check_open(conversation)
+        before = conversation.status
+        conversation.status = Conversation.Status.CANCELLED
+        conversation.save(update_fields=["status"])
+        _record(
+            actor,
+            Action.CONVERSATION_CANCELLED,
+            conversation,
+            changes={"status": {"before": before, "after": conversation.status}},
+        )
+    return conversation
+
+
+def conversation_conclude(
+    *,
+    actor: User,
+    conversation: Conversation,
+    client_recorded: bool,
+    uwv_recorded: bool,
+) -> Conversation:
+    """Record what happened in a conversation that had a decision: it was held."""
+    check_may_run(actor, Action.CONVERSATION_CONCLUDED, conversation)
+    with transaction.atomic():
+        conversation = locked(conversation)
+        if conversation.status != Conversation.Status.DECIDED:
+            raise ChecklistError(
+                _(
+                    "Leg eerst het besluit vast; daarna kunt u vastleggen wat er "
+                    "gebeurde."
+                ),
+                code="not_decided",
+            )
+        conversation.client_recorded = client_recorded
+        conversation.uwv_recorded = uwv_recorded
+        conversation.status = Conversation.Status.HELD
+        conversation.save(update_fields=["client_recorded", "uwv_recorded", "status"])
+        _record(
+            actor,
+            Action.CONVERSATION_CONCLUDED,
+            conversation,
+            data={"client_recorded": client_recorded, "uwv_recorded": uwv_recorded},
+        )
+    return conversation
+
+
+def conversation_view_record(*, actor: User, conversation: Conversation) -> None:
+    """Record that ``actor`` looked at this conversation and its client."""
+    with transaction.atomic():
+        _record(actor, Action.CONVERSATION_VIEWED, conversation)

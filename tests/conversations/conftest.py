@@ -1,0 +1,15 @@
+"""Fixtures for clients, conversations and the checklist."""
+
+import pytest
+
+from tests.conversations.helpers import ConversationFactory
+
+
+@pytest.fixture
+def conversation(employee):
+    return ConversationFactory(employee=employee)
+
+
+@pytest.fixture
+def phone_call(employee):
+    return ConversationFactory(employee=employee, channel="phone", place="")
