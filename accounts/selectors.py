@@ -29,6 +29,18 @@ def home_links_for(*, user: User) -> list[Link]:
             ),
         )
     ]
+    if user.team_id and (user.has_role(Role.EMPLOYEE) or user.has_role(Role.TEAM_LEAD)):
+        links.insert(
+            0,
+            Link(
+                url=reverse("conversations:list"),
+                title=_("Gesprekken van vandaag"),
+                description=_(
+                    "De afspraken van vandaag en later, een telefoongesprek starten "
+                    "en de checklist doen."
+                ),
+            ),
+        )
     if user.is_superuser or (user.is_staff and user.has_role(Role.ADMIN)):
         links.append(
             Link(

@@ -32,7 +32,10 @@ def conversation_list_for(*, user: User) -> QuerySet[Conversation]:
 def conversation_for(*, user: User, pk: int) -> Conversation:
     """Return one conversation of the user's team, or raise Http404."""
     return get_object_or_404(
-        conversation_list_for(user=user).prefetch_related("participants"), pk=pk
+        conversation_list_for(user=user)
+        .select_related("informed_text")
+        .prefetch_related("participants"),
+        pk=pk,
     )
 
 

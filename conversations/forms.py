@@ -1,0 +1,221 @@
+"""The forms of the conversation pages: they check shape; services check the rest."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from conversations.bsn import bsn_clean
+from conversations.models import CHANNELS, KINDS, ROLES, Conversation
+
+YES_NO = [("yes", _("Ja")), ("no", _("Nee"))]
+
+
+class BsnField(forms.CharField):
+    """A BSN typed by the employee, checked with the eleven-test."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("BSN van de klant"))
+        kwargs.setdefault("help_text", _("9 cijfers, zonder punten of spaties."))
+        super().__init__(max_length=20, **kwargs)
+        self.widget.attrs.update(
+            {
+                "autocomplete": "off",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "class": "form-control form-control-lg bsn-input",
+            }
+        )
+        self.error_messages["required"] = _("Vul het BSN van de klant in.")
+
+    def clean(self, value: Any) -> str:
+        return bsn_clean(super().clean(value))
+
+
+def yes_no(label: str | Any, required_message: str | Any) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": required_message},
+    )
+
+
+def radios(label: Any, choices: Any, required_message: Any) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": required_message},
+    )
+
+
+class ClientForm(forms.Form):
+    """Find a client by BSN; a name is only needed to register a new one."""
+
+    bsn = BsnField()
+    display_name = forms.CharField(
+        label=_("Naam van de klant (alleen voor een nieuwe klant)"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class WhenForm(forms.Form):
+    date = forms.DateField(
+        label=_("Datum"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": _("Vul de datum in."),
+            "invalid": _("Vul een geldige datum in."),
+        },
+    )
+    time = forms.TimeField(
+        label=_("Tijd"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={
+            "required": _("Vul de tijd in."),
+            "invalid": _("Vul een geldige tijd in, bijvoorbeeld 14:30."),
+        },
+    )
+    place = forms.CharField(
+        label=_("Plaats"),
+        max_length=200,
+        required=False,
+        help_text=_("Vestiging en kamer; leeg voor een telefoongesprek."),
+    )
+
+    def scheduled_at(self) -> datetime.datetime:
+        moment = datetime.datetime.combine(
+            self.cleaned_data["date"], self.cleaned_data["time"]
+        )
+        return timezone.make_aware(moment)
+
+
+class AppointmentForm(ClientForm, WhenForm):
+    """An appointment: the client, when, how and what kind."""
+
+    channel = radios(
+        _("Hoe vindt het gesprek plaats?"),
+        CHANNELS,
+        _("Kies hoe het gesprek plaatsvindt."),
+    )
+    kind = radios(
+        _("Wat voor gesprek is het?"), KINDS, _("Kies wat voor gesprek het is.")
+    )
+    field_order = ("bsn", "display_name", "date", "time", "channel", "kind", "place")
+
+
+class PhoneCallForm(ClientForm):
+    """A phone call starting now: who is on the line, and what kind of call."""
+
+    kind = radios(
+        _("Wat voor gesprek is het?"), KINDS, _("Kies wat voor gesprek het is.")
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].initial = "regular"
+
+
+class RescheduleForm(WhenForm):
+    """A new date, time and place for an appointment."""
+
+
+class KindForm(forms.Form):
+    kind = radios(
+        _("Wat voor gesprek is het?"), KINDS, _("Kies wat voor gesprek het is.")
+    )
+
+
+class WishForm(forms.Form):
+    wish = radios(
+        _("Wil de klant het gesprek opnemen?"),
+        Conversation.Wish.choices,
+        _("Kies of de klant het gesprek wil opnemen."),
+    )
+
+
+class ParticipantsForm(forms.Form):
+    """Confirms the list of participants as it is shown."""
+
+
+class ParticipantAddForm(forms.Form):
+    name = forms.CharField(
+        label=_("Naam"),
+        max_length=200,
+        error_messages={"required": _("Vul de naam in van wie meedoet.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(
+        label=_("Rol"),
+        choices=[("", _("Kies een rol")), *ROLES],
+        error_messages={"required": _("Kies de rol van wie meedoet.")},
+    )
+
+
+class InformForm(forms.Form):
+    told = forms.BooleanField(
+        label=_("Ik heb de klant de spelregels verteld of gegeven."),
+        error_messages={
+            "required": _("Bevestig dat u de spelregels aan de klant hebt verteld.")
+        },
+    )
+    rule_text = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class AcceptsForm(forms.Form):
+    accepts = yes_no(
+        _("Is de klant het eens met de spelregels?"),
+        _("Kies of de klant het eens is met de spelregels."),
+    )
+
+
+class ConsentForm(forms.Form):
+    consents = yes_no(
+        _("Geeft deze persoon toestemming voor de opname?"),
+        _("Kies of deze persoon toestemming geeft."),
+    )
+
+
+class UwvForm(forms.Form):
+    uwv_records = yes_no(
+        _("Neemt UWV het gesprek zelf ook op?"),
+        _("Kies of UWV het gesprek zelf opneemt."),
+    )
+
+
+class UwvDetailsForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Waarom neemt UWV het gesprek op?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Schrijf op waarom UWV het gesprek opneemt.")},
+    )
+    told = forms.BooleanField(
+        label=_("Iedereen die meedoet weet dat UWV het gesprek opneemt."),
+        error_messages={
+            "required": _("Bevestig dat iedereen weet dat UWV het gesprek opneemt.")
+        },
+    )
+
+
+class FinaliseForm(forms.Form):
+    answers_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class ConcludeForm(forms.Form):
+    client_recorded = yes_no(
+        _("Heeft de klant het gesprek opgenomen?"),
+        _("Kies of de klant het gesprek heeft opgenomen."),
+    )
+    uwv_recorded = yes_no(
+        _("Heeft UWV het gesprek opgenomen?"),
+        _("Kies of UWV het gesprek heeft opgenomen."),
+    )

@@ -1,0 +1,43 @@
+"""What every conversation page shares: the scoped conversation and the rights."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from accounts.models import User
+from conversations.models import Conversation
+from conversations.selectors import RUN_PERMISSION, VIEW_PERMISSION, conversation_for
+
+
+class StaffMixin:
+    """Let in team members who may see conversations (``run``: plan and answer)."""
+
+    request: HttpRequest
+    kwargs: dict[str, Any]
+    needs_run = False
+
+    @property
+    def user(self) -> User:
+        return self.request.user  # type: ignore[return-value]
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Team work: employees and team leads. Admins read in the admin site.
+        team_id = getattr(request.user, "team_id", None)
+        if team_id is None or not request.user.has_perm(VIEW_PERMISSION):
+            raise PermissionDenied
+        if "pk" in kwargs:
+            self.conversation  # noqa: B018 - another team's conversation is a 404
+        if self.needs_run and not request.user.has_perm(RUN_PERMISSION):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+    @cached_property
+    def conversation(self) -> Conversation:
+        return conversation_for(user=self.user, pk=self.kwargs["pk"])
+
+    def may_run(self) -> bool:
+        return self.user.has_perm(RUN_PERMISSION)

@@ -1,0 +1,225 @@
+"""The checklist: one question per page; the server decides the next one."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import View
+
+from conversations import forms as step_forms
+from conversations.checklist import Plan, Step, StepRef
+from conversations.models import Conversation
+from conversations.presentation import STEP_OF_SLUG, step_url
+from conversations.selectors import plan_of
+from conversations.services import (
+    ChecklistError,
+    DecisionConflictError,
+    checklist_answer,
+    conversation_view_record,
+    decision_record,
+    participant_add,
+    participant_remove,
+)
+from conversations.views.base import StaffMixin
+from conversations.views.pages import step_context
+
+FORMS: dict[Step, type[forms.Form]] = {
+    Step.KIND: step_forms.KindForm,
+    Step.WISH: step_forms.WishForm,
+    Step.PARTICIPANTS: step_forms.ParticipantsForm,
+    Step.INFORM: step_forms.InformForm,
+    Step.ACCEPTS: step_forms.AcceptsForm,
+    Step.CONSENT: step_forms.ConsentForm,
+    Step.UWV: step_forms.UwvForm,
+    Step.UWV_DETAILS: step_forms.UwvDetailsForm,
+    Step.OUTCOME: step_forms.FinaliseForm,
+}
+
+
+class ChecklistStartView(StaffMixin, View):
+    """Open (or resume) the checklist at the first question not answered yet."""
+
+    needs_run = True
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return HttpResponseRedirect(
+            step_url(self.conversation, plan_of(self.conversation).next)
+        )
+
+
+class ChecklistStepView(StaffMixin, View):
+    """One step: GET shows the question, POST saves the answer and moves on."""
+
+    needs_run = True
+
+    @cached_property
+    def ref(self) -> StepRef:
+        if "participant" in self.kwargs:
+            return StepRef(Step.CONSENT, str(self.kwargs["participant"]))
+        step = STEP_OF_SLUG.get(self.kwargs["slug"])
+        if step is None or step is Step.CONSENT:
+            raise Http404
+        return StepRef(step)
+
+    @cached_property
+    def plan(self) -> Plan:
+        return plan_of(self.conversation)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not self.plan.reachable(self.ref) and self.ref.step is not Step.OUTCOME:
+            return HttpResponseRedirect(step_url(self.conversation, self.plan.next))
+        conversation_view_record(actor=self.user, conversation=self.conversation)
+        return self.render(self.initial_form())
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = FORMS[self.ref.step](request.POST)
+        if not form.is_valid():
+            return self.render(form, status=400)
+        if self.ref.step is Step.OUTCOME:
+            return self.finalise(form)
+        try:
+            conversation = checklist_answer(
+                actor=self.user,
+                conversation=self.conversation,
+                ref=self.ref,
+                answer=self.answer(form),
+                at=timezone.now(),
+            )
+        except ChecklistError as error:
+            form.add_error(None, error)
+            return self.render(form, status=400)
+        return HttpResponseRedirect(step_url(conversation, plan_of(conversation).next))
+
+    def answer(self, form: forms.Form) -> dict[str, Any]:
+        data = dict(form.cleaned_data)
+        if self.ref.step is Step.INFORM:
+            data["rule_text"] = self.inform_text(data["rule_text"])
+        return data
+
+    def inform_text(self, pk: int) -> Any:
+        context = step_context(
+            self.conversation, self.plan, self.ref, None, self.request
+        )
+        if context["rule_text"] is None or context["rule_text"].pk != pk:
+            raise ChecklistError(
+                _(
+                    "De spelregeltekst is intussen vernieuwd. Vertel de klant de "
+                    "nieuwe tekst en bevestig het opnieuw."
+                ),
+                code="stale_text",
+            )
+        return context["rule_text"]
+
+    def finalise(self, form: forms.Form) -> HttpResponse:
+        try:
+            decision_record(
+                actor=self.user,
+                conversation=self.conversation,
+                answers_version=form.cleaned_data["answers_version"],
+            )
+        except DecisionConflictError as error:
+            messages.warning(self.request, error.messages[0])
+        except ChecklistError as error:
+            messages.error(self.request, error.messages[0])
+        return HttpResponseRedirect(step_url(self.conversation, StepRef(Step.OUTCOME)))
+
+    def initial_form(self) -> forms.Form:
+        return FORMS[self.ref.step](initial=_initial(self.conversation, self.ref))
+
+    def render(self, form: forms.Form | None, status: int = 200) -> HttpResponse:
+        context = step_context(
+            self.conversation, self.plan, self.ref, form, self.request
+        )
+        return render(self.request, context["template"], context, status=status)
+
+
+def _yes_no(value: bool | None) -> str | None:
+    return None if value is None else ("yes" if value else "no")
+
+
+def _initial(conversation: Conversation, ref: StepRef) -> dict[str, Any]:
+    """The answers given before, so that going back shows them."""
+    if ref.step is Step.CONSENT:
+        person = next(
+            (
+                p
+                for p in conversation.participants.all()
+                if str(p.pk) == ref.participant_id
+            ),
+            None,
+        )
+        if person is None:
+            raise Http404
+        return {"consents": _yes_no(person.consents)}
+    return {
+        "kind": conversation.kind,
+        "wish": conversation.wish or None,
+        "accepts": _yes_no(conversation.client_accepts_rules),
+        "uwv_records": _yes_no(conversation.uwv_records),
+        "reason": conversation.uwv_reason,
+        "told": bool(conversation.participants_told_uwv_records)
+        if ref.step is Step.UWV_DETAILS
+        else bool(conversation.client_informed),
+        "answers_version": conversation.answers_version,
+    }
+
+
+class ParticipantAddView(StaffMixin, View):
+    """Add someone who takes part (before, or joining during the conversation)."""
+
+    needs_run = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = step_forms.ParticipantAddForm(request.POST)
+        back = request.POST.get("next") == "outcome"
+        if not form.is_valid():
+            ref = StepRef(Step.OUTCOME if back else Step.PARTICIPANTS)
+            context = step_context(
+                self.conversation,
+                plan_of(self.conversation),
+                ref,
+                None,
+                request,
+                add_form=form,
+            )
+            return render(request, context["template"], context, status=400)
+        try:
+            participant_add(
+                actor=self.user,
+                conversation=self.conversation,
+                at=timezone.now(),
+                **form.cleaned_data,
+            )
+        except ChecklistError as error:
+            messages.error(request, error.messages[0])
+        return HttpResponseRedirect(self.next_url(back))
+
+    def next_url(self, joined: bool) -> str:
+        if joined:
+            return reverse("conversations:checklist", args=[self.conversation.pk])
+        return step_url(self.conversation, StepRef(Step.PARTICIPANTS))
+
+
+class ParticipantRemoveView(StaffMixin, View):
+    needs_run = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            participant_remove(
+                actor=self.user,
+                conversation=self.conversation,
+                participant_id=kwargs["participant"],
+            )
+        except ChecklistError as error:
+            messages.error(request, error.messages[0])
+        return HttpResponseRedirect(
+            step_url(self.conversation, StepRef(Step.PARTICIPANTS))
+        )

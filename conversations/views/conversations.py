@@ -1,0 +1,189 @@
+"""Today's conversations, and planning, moving, cancelling and closing them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView, TemplateView
+
+from conversations.forms import (
+    AppointmentForm,
+    ConcludeForm,
+    PhoneCallForm,
+    RescheduleForm,
+)
+from conversations.selectors import conversations_coming_for, decisions_of
+from conversations.services import (
+    ChecklistError,
+    client_find_or_register,
+    conversation_cancel,
+    conversation_conclude,
+    conversation_register,
+    conversation_reschedule,
+    conversation_start_call,
+    conversation_view_record,
+)
+from conversations.views.base import StaffMixin
+
+
+def detail_url(pk: int) -> str:
+    return reverse("conversations:detail", args=[pk])
+
+
+class ConversationListView(StaffMixin, TemplateView):
+    """Today's and upcoming conversations of the team, the user's own first."""
+
+    template_name = "conversations/conversation_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        context["conversations"] = conversations_coming_for(user=self.user, at=now)
+        context["today"] = timezone.localdate(now)
+        context["may_run"] = self.may_run()
+        return context
+
+
+class AppointmentCreateView(StaffMixin, FormView):
+    """Plan an appointment: find or register the client by BSN (a POST form)."""
+
+    needs_run = True
+    form_class = AppointmentForm
+    template_name = "conversations/conversation_form.html"
+    extra_context = {"title": gettext_lazy("Afspraak maken")}  # noqa: RUF012
+
+    def form_valid(self, form: AppointmentForm) -> HttpResponse:
+        data = form.cleaned_data
+        try:
+            client = client_find_or_register(
+                actor=self.user, bsn=data["bsn"], display_name=data["display_name"]
+            )
+        except ChecklistError as error:
+            form.add_error("display_name", error)
+            return self.form_invalid(form)
+        conversation = conversation_register(
+            actor=self.user,
+            client=client,
+            channel=data["channel"],
+            kind=data["kind"],
+            scheduled_at=form.scheduled_at(),
+            place=data["place"],
+        )
+        messages.success(self.request, _("De afspraak is gemaakt."))
+        return HttpResponseRedirect(detail_url(conversation.pk))
+
+
+class PhoneCallStartView(StaffMixin, FormView):
+    """A phone call now: find the client and open the checklist at once."""
+
+    needs_run = True
+    form_class = PhoneCallForm
+    template_name = "conversations/conversation_form.html"
+    extra_context = {"title": gettext_lazy("Telefoongesprek starten"), "phone": True}  # noqa: RUF012
+
+    def form_valid(self, form: PhoneCallForm) -> HttpResponse:
+        data = form.cleaned_data
+        try:
+            conversation = conversation_start_call(
+                actor=self.user,
+                bsn=data["bsn"],
+                display_name=data["display_name"],
+                kind=data["kind"],
+                at=timezone.now(),
+            )
+        except ChecklistError as error:
+            form.add_error("display_name", error)
+            return self.form_invalid(form)
+        return HttpResponseRedirect(
+            reverse("conversations:checklist", args=[conversation.pk])
+        )
+
+
+class ConversationDetailView(StaffMixin, TemplateView):
+    """One conversation: who, when, the decisions (superseded ones too)."""
+
+    template_name = "conversations/conversation_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        conversation_view_record(actor=self.user, conversation=self.conversation)
+        context = super().get_context_data(**kwargs)
+        context["conversation"] = self.conversation
+        context["decisions"] = decisions_of(conversation=self.conversation)
+        context["may_run"] = self.may_run()
+        return context
+
+
+class ConversationFormView(StaffMixin, FormView):
+    """A form about one conversation; a refusal by the service shows on the form."""
+
+    needs_run = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["conversation"] = self.conversation
+        return context
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            self.save(form)
+        except ChecklistError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        return HttpResponseRedirect(detail_url(self.conversation.pk))
+
+    def save(self, form: Any) -> None:
+        raise NotImplementedError
+
+
+class RescheduleView(ConversationFormView):
+    form_class = RescheduleForm
+    template_name = "conversations/conversation_reschedule.html"
+
+    def get_initial(self) -> dict[str, Any]:
+        moment = timezone.localtime(self.conversation.scheduled_at)
+        return {
+            "date": moment.date(),
+            "time": moment.time(),
+            "place": self.conversation.place,
+        }
+
+    def save(self, form: RescheduleForm) -> None:
+        conversation_reschedule(
+            actor=self.user,
+            conversation=self.conversation,
+            scheduled_at=form.scheduled_at(),
+            place=form.cleaned_data["place"],
+        )
+        messages.success(self.request, _("De afspraak is verzet."))
+
+
+class CancelView(ConversationFormView):
+    form_class = forms.Form
+    template_name = "conversations/conversation_cancel.html"
+
+    def save(self, form: Any) -> None:
+        conversation_cancel(actor=self.user, conversation=self.conversation)
+        messages.success(self.request, _("Het gesprek is geannuleerd."))
+
+
+class ConcludeView(ConversationFormView):
+    """After the conversation: did the client record, did UWV?"""
+
+    form_class = ConcludeForm
+    template_name = "conversations/conversation_conclude.html"
+
+    def save(self, form: ConcludeForm) -> None:
+        conversation_conclude(
+            actor=self.user,
+            conversation=self.conversation,
+            client_recorded=form.cleaned_data["client_recorded"],
+            uwv_recorded=form.cleaned_data["uwv_recorded"],
+        )
+        messages.success(self.request, _("Vastgelegd: het gesprek is gehouden."))

@@ -1,0 +1,133 @@
+"""Everything a checklist page shows besides its form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest
+from django.utils import timezone
+
+from conversations import forms as step_forms
+from conversations.checklist import Plan, Step, StepRef, needs_consent
+from conversations.models import Conversation
+from conversations.presentation import (
+    NAMES,
+    client_language,
+    indicator,
+    outcome_panel,
+    step_url,
+    stored_decision_panel,
+)
+from conversations.selectors import decisions_of, rule_text_for
+from rules.engine import Role
+from rules.models import RuleText
+
+TEMPLATES = {
+    Step.PARTICIPANTS: "conversations/checklist_participants.html",
+    Step.INFORM: "conversations/checklist_inform.html",
+    Step.OUTCOME: "conversations/checklist_outcome.html",
+}
+QUESTION_TEMPLATE = "conversations/checklist_question.html"
+
+
+def step_context(
+    conversation: Conversation,
+    plan: Plan,
+    ref: StepRef,
+    form: forms.Form | None,
+    request: HttpRequest,
+    add_form: forms.Form | None = None,
+) -> dict[str, Any]:
+    """Return the template and context of one checklist page."""
+    previous = plan.previous(ref)
+    context: dict[str, Any] = {
+        "template": TEMPLATES.get(ref.step, QUESTION_TEMPLATE),
+        "conversation": conversation,
+        "step": ref.step.value,
+        "step_name": NAMES[ref.step],
+        "steps": indicator(conversation, plan, ref),
+        "back_url": step_url(conversation, previous) if previous else "",
+        "form": form,
+        "add_form": add_form or step_forms.ParticipantAddForm(),
+        "participants": _participants(conversation),
+        "rule_text": None,
+    }
+    context.update(_EXTRA.get(ref.step, _nothing)(conversation, plan, ref, request))
+    return context
+
+
+def _nothing(*args: Any) -> dict[str, Any]:
+    return {}
+
+
+def _participants(conversation: Conversation) -> list[dict[str, Any]]:
+    return [
+        {"person": p, "asked": needs_consent(Role(p.role))}
+        for p in conversation.participants.all()
+    ]
+
+
+def _consent(
+    conversation: Conversation, plan: Plan, ref: StepRef, request: Any
+) -> dict[str, Any]:
+    person = next(
+        p for p in conversation.participants.all() if str(p.pk) == ref.participant_id
+    )
+    return {"person": person}
+
+
+def _inform(
+    conversation: Conversation, plan: Plan, ref: StepRef, request: HttpRequest
+) -> dict[str, Any]:
+    asked = request.GET.get("taal")
+    language = (
+        asked if asked in RuleText.Language.values else client_language(conversation)
+    )
+    try:
+        text = rule_text_for(conversation=conversation, language=language)
+    except RuleText.DoesNotExist:
+        text = None
+    return {
+        "rule_text": text,
+        "language": language,
+        "other_languages": [
+            (code, label)
+            for code, label in RuleText.Language.choices
+            if code != language
+        ],
+        "form_text_id": text.pk if text else None,
+    }
+
+
+def _outcome(
+    conversation: Conversation, plan: Plan, ref: StepRef, request: Any
+) -> dict[str, Any]:
+    decisions = decisions_of(conversation=conversation)
+    current = decisions[0] if decisions else None
+    decided = conversation.status in (
+        Conversation.Status.DECIDED,
+        Conversation.Status.HELD,
+    )
+    engine = plan.decision
+    panel = None
+    if decided and current is not None:
+        panel = stored_decision_panel(conversation, current)
+    elif engine is not None:
+        panel = outcome_panel(conversation, engine, engine.policy_version)
+    return {
+        "panel": panel,
+        "engine": engine,
+        "decided": decided,
+        "current": current,
+        "decisions": decisions,
+        "complete": plan.complete,
+        "next_url": step_url(conversation, plan.next),
+        "finalise_form": step_forms.FinaliseForm(
+            initial={"answers_version": conversation.answers_version}
+        ),
+        "now": timezone.now(),
+    }
+
+
+_EXTRA = {Step.CONSENT: _consent, Step.INFORM: _inform, Step.OUTCOME: _outcome}

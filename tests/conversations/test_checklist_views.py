@@ -1,0 +1,216 @@
+"""The checklist pages: one question each; the server picks the next one."""
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from conversations.models import Conversation, Decision
+from tests.conversations.helpers import ConversationFactory, walk_to_outcome
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def step(conversation, slug):
+    return reverse("conversations:step", args=[conversation.pk, slug])
+
+
+def follow_post(client, url, data):
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    return response["Location"]
+
+
+def test_an_employee_walks_the_checklist_to_an_allowed_decision(client, employee):
+    conversation = ConversationFactory(employee=employee)
+    client.force_login(employee)
+    start = client.get(reverse("conversations:checklist", args=[conversation.pk]))
+    assert start["Location"] == step(conversation, "soort")
+    page = client.get(step(conversation, "soort")).text
+    assert 'aria-current="step"' in page
+    assert "Volgende" in page
+    assert conversation.client.bsn_masked in page
+    assert conversation.client.bsn not in page
+    assert follow_post(
+        client, step(conversation, "soort"), {"kind": "regular"}
+    ) == step(conversation, "opnemen")
+    assert follow_post(
+        client, step(conversation, "opnemen"), {"wish": "audio"}
+    ) == step(conversation, "deelnemers")
+    assert client.get(step(conversation, "deelnemers")).status_code == 200
+    assert follow_post(client, step(conversation, "deelnemers"), {}) == step(
+        conversation, "spelregels"
+    )
+    inform = client.get(step(conversation, "spelregels"))
+    text = inform.context["rule_text"]
+    assert text.audience == "handout"
+    assert text.title in inform.text
+    assert follow_post(
+        client, step(conversation, "spelregels"), {"told": "on", "rule_text": text.pk}
+    ) == step(conversation, "instemmen")
+    follow_post(client, step(conversation, "instemmen"), {"accepts": "yes"})
+    assert follow_post(
+        client, step(conversation, "uwv"), {"uwv_records": "no"}
+    ) == step(conversation, "uitkomst")
+    outcome = client.get(step(conversation, "uitkomst")).text
+    assert "De klant mag het gesprek opnemen" in outcome
+    assert "2017-01" in outcome
+    conversation.refresh_from_db()
+    follow_post(
+        client,
+        step(conversation, "uitkomst"),
+        {"answers_version": conversation.answers_version},
+    )
+    decision = Decision.objects.get(conversation=conversation)
+    assert decision.outcome == "allowed"
+    page = client.get(step(conversation, "uitkomst")).text
+    assert "Besluit 1 is vastgelegd" in page
+
+
+def test_a_missing_answer_shows_an_error_summary_linking_to_the_field(
+    client, employee, conversation
+):
+    client.force_login(employee)
+    response = client.post(step(conversation, "soort"), {})
+    assert response.status_code == 400
+    assert 'href="#id_kind_0"' in response.text
+    assert "Kies wat voor gesprek het is." in response.text
+    assert 'id="id_kind_0"' in response.text
+
+
+def test_going_back_shows_the_answer_given(client, employee, conversation):
+    client.force_login(employee)
+    follow_post(client, step(conversation, "soort"), {"kind": "regular"})
+    follow_post(client, step(conversation, "opnemen"), {"wish": "video"})
+    page = client.get(step(conversation, "opnemen")).text
+    assert 'value="video" id="id_wish_2" checked' in page
+    assert f'href="{step(conversation, "soort")}"' in page
+
+
+def test_a_step_ahead_of_the_answers_redirects_to_the_next_question(
+    client, employee, conversation
+):
+    client.force_login(employee)
+    response = client.get(step(conversation, "instemmen"))
+    assert response["Location"] == step(conversation, "soort")
+
+
+def test_a_double_finalisation_gives_one_decision_and_a_dutch_message(
+    client, employee, conversation
+):
+    walk_to_outcome(employee, conversation)
+    conversation.refresh_from_db()
+    client.force_login(employee)
+    data = {"answers_version": conversation.answers_version}
+    client.post(step(conversation, "uitkomst"), data)
+    client.post(step(conversation, "uitkomst"), data)
+    page = client.get(step(conversation, "uitkomst")).text
+    assert "was al vastgelegd" in page
+    assert Decision.objects.filter(conversation=conversation).count() == 1
+
+
+def test_someone_joining_after_the_decision_opens_their_consent(
+    client, employee, conversation
+):
+    walk_to_outcome(employee, conversation)
+    conversation.refresh_from_db()
+    client.force_login(employee)
+    client.post(
+        step(conversation, "uitkomst"),
+        {"answers_version": conversation.answers_version},
+    )
+    location = follow_post(
+        client,
+        reverse("conversations:participant_add", args=[conversation.pk]),
+        {"name": "Karin", "role": "third_person", "next": "outcome"},
+    )
+    joiner = conversation.participants.get()
+    assert client.get(location)["Location"] == reverse(
+        "conversations:consent", args=[conversation.pk, joiner.pk]
+    )
+
+
+# Session, user, two permission lookups, conversation, participants; the view
+# is audited (savepoint, team, groups, insert, release); the session is saved
+# (savepoint, update, release). The outcome page adds its decisions and the
+# rule text its passages come from.
+STEP_QUERIES = {"soort": 14, "opnemen": 14, "uitkomst": 16}
+
+
+@pytest.mark.parametrize("volume", [1, 25])
+@pytest.mark.parametrize("slug", list(STEP_QUERIES))
+def test_step_pages_run_a_constant_number_of_queries(
+    client, employee, django_assert_num_queries, slug, volume
+):
+    conversation = ConversationFactory(employee=employee)
+    people = [(f"Deelnemer {number}", "third_person") for number in range(volume)]
+    walk_to_outcome(employee, conversation, participants=people)
+    ConversationFactory.create_batch(volume, employee=employee)
+    client.force_login(employee)
+    with django_assert_num_queries(STEP_QUERIES[slug]):
+        assert client.get(step(conversation, slug)).status_code == 200
+
+
+def test_another_teams_conversation_is_a_404_for_every_url(client, conversation):
+    stranger = UserFactory(team_lead=True)
+    client.force_login(stranger)
+    pk = conversation.pk
+    urls = [
+        reverse("conversations:detail", args=[pk]),
+        reverse("conversations:checklist", args=[pk]),
+        step(conversation, "soort"),
+        step(conversation, "uitkomst"),
+        reverse("conversations:consent", args=[pk, 1]),
+        reverse("conversations:reschedule", args=[pk]),
+        reverse("conversations:cancel", args=[pk]),
+        reverse("conversations:conclude", args=[pk]),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+        assert client.post(url, {}).status_code == 404, url
+    for url in (
+        reverse("conversations:participant_add", args=[pk]),
+        reverse("conversations:participant_remove", args=[pk, 1]),
+    ):
+        assert client.post(url, {}).status_code == 404, url
+
+
+def test_a_team_lead_sees_the_conversation_but_may_not_run_the_checklist(
+    client, team_lead, conversation
+):
+    client.force_login(team_lead)
+    assert (
+        client.get(reverse("conversations:detail", args=[conversation.pk])).status_code
+        == 200
+    )
+    assert client.get(step(conversation, "soort")).status_code == 403
+    assert (
+        client.post(step(conversation, "soort"), {"kind": "regular"}).status_code == 403
+    )
+    conversation.refresh_from_db()
+    assert conversation.status == Conversation.Status.PLANNED
+
+
+@pytest.mark.parametrize("persona", ["auditor", "admin_user"])
+def test_auditors_and_admins_do_not_open_conversations(
+    client, request, persona, conversation
+):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse("conversations:list")).status_code == 403
+    assert client.get(step(conversation, "soort")).status_code == 403
+
+
+def test_anonymous_users_are_sent_to_log_in(client, conversation):
+    url = step(conversation, "soort")
+    response = client.get(url)
+    assert response["Location"] == f"{reverse('accounts:login')}?next={url}"
+
+
+def test_each_step_page_view_is_audited(client, employee, conversation):
+    client.force_login(employee)
+    client.get(step(conversation, "soort"))
+    event = AuditEvent.objects.filter(
+        action="conversation.viewed", object_id=str(conversation.pk)
+    ).get()
+    assert event.client_ref == conversation.client.client_ref
+    assert event.data == {}
