@@ -15,8 +15,17 @@ from conversations.models import CHANNELS, KINDS, ROLES, Conversation
 YES_NO = [("yes", _("Ja")), ("no", _("Nee"))]
 
 
+class BsnInput(forms.TextInput):
+    """A text box that never writes a BSN back into a page (not even on an error)."""
+
+    def format_value(self, value: Any) -> None:
+        return None
+
+
 class BsnField(forms.CharField):
     """A BSN typed by the employee, checked with the eleven-test."""
+
+    widget = BsnInput
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", _("BSN van de klant"))

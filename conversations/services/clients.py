@@ -45,7 +45,7 @@ def client_find_or_register(*, actor: User, bsn: str, display_name: str = "") ->
         raise ClientNotFoundError(
             _(
                 "Er is geen klant met dit BSN. Vul de naam in om de klant te "
-                "registreren."
+                "registreren, en typ het BSN opnieuw."
             ),
             code="not_found",
         )

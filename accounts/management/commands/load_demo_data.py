@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, demo_data_load
+from conversations.demo import conversations_demo_load
 
 
 class Command(BaseCommand):
@@ -15,8 +16,11 @@ class Command(BaseCommand):
                 "published password."
             )
         users = demo_data_load()
+        conversations = conversations_demo_load()
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Logins:"))
         for user in users:
             self.stdout.write(
                 f"  {user.role.label!s:<24} {user.username} / {DEMO_PASSWORD}"
             )
+        if conversations:
+            self.stdout.write(f"  {conversations} demo conversations for today.")

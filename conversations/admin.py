@@ -1,0 +1,87 @@
+"""Conversations, participants, clients and decisions in the admin site.
+
+Decisions are read-only for everyone; the BSN is never shown or audited (only its
+masked form is displayed).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from audit.admin import AuditedModelAdmin
+from conversations.models import Client, Conversation, Decision, Participant
+
+
+class ReadOnlyAdmin(AuditedModelAdmin):
+    """Shown to admins; changed only through the app's own pages and services."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Client)
+class ClientAdmin(ReadOnlyAdmin):
+    list_display = ("display_name", "masked_bsn", "created_at")
+    search_fields = ("display_name",)
+    fields = ("display_name", "masked_bsn", "created_at")
+    readonly_fields = fields
+    audit_hidden_fields = ("bsn_encrypted", "bsn_hash")
+
+    @admin.display(description=_("BSN"))
+    def masked_bsn(self, client: Client) -> str:
+        return client.bsn_masked
+
+
+class ParticipantInline(admin.TabularInline):
+    model = Participant
+    extra = 0
+    fields = ("name", "role", "consents", "asked_at", "joined_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Conversation)
+class ConversationAdmin(ReadOnlyAdmin):
+    list_display = ("scheduled_at", "client", "channel", "kind", "team", "status")
+    list_filter = ("status", "channel", "kind", "team")
+    list_select_related = ("client", "team")
+    date_hierarchy = "scheduled_at"
+    show_full_result_count = False
+    inlines = (ParticipantInline,)
+
+
+@admin.register(Participant)
+class ParticipantAdmin(ReadOnlyAdmin):
+    list_display = ("name", "role", "consents", "conversation", "joined_at")
+    list_filter = ("role",)
+    list_select_related = ("conversation",)
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    """Decisions are never changed: the database refuses it too."""
+
+    list_display = (
+        "decided_at",
+        "conversation",
+        "sequence",
+        "outcome",
+        "policy_version",
+        "decided_by",
+    )
+    list_filter = ("outcome", "policy_version", "uwv_recording")
+    list_select_related = ("conversation", "decided_by")
+    show_full_result_count = False
