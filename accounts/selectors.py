@@ -41,6 +41,16 @@ def home_links_for(*, user: User) -> list[Link]:
                 ),
             ),
         )
+    if user.has_role(Role.TEAM_LEAD) or user.has_role(Role.AUDITOR):
+        links.append(
+            Link(
+                url=reverse("audit:trail"),
+                title=_("Audittrail"),
+                description=_(
+                    "Nagaan wie wat deed en wanneer, en dat exporteren voor controle."
+                ),
+            )
+        )
     if user.is_superuser or (user.is_staff and user.has_role(Role.ADMIN)):
         links.append(
             Link(

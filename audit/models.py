@@ -122,6 +122,7 @@ class ExportJob(models.Model):
     rows_written = models.BigIntegerField(default=0)
     rows_expected = models.BigIntegerField(null=True)
     file_name = models.CharField(max_length=200, blank=True)
+    error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True)
 

@@ -1,9 +1,16 @@
-"""Scheduled work on the audit trail (Celery beat): seal, anchor, verify, partitions."""
+"""Work on the audit trail in the background.
+
+Scheduled (Celery beat): seal, anchor, verify, partitions, and sending export jobs
+again that waited too long. On request: writing a large export.
+"""
 
 from celery import shared_task
 from django.db import connection
+from django.utils import timezone
 
 from audit.anchors import audit_anchor
+from audit.exports import audit_export_resend, audit_export_write
+from audit.models import ExportJob
 from audit.services import audit_seal
 from audit.verification_service import audit_verify
 
@@ -37,3 +44,16 @@ def prepare_audit_partitions(months_ahead: int = 3) -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT audit_ensure_partitions(%s)", [months_ahead])
         return int(cursor.fetchone()[0])
+
+
+@shared_task
+def export_audit_trail(*, job_id: int) -> int:
+    """Write the file of a large export; return how many events it holds."""
+    job = audit_export_write(job=ExportJob.objects.get(pk=job_id))
+    return job.rows_written
+
+
+@shared_task
+def resend_audit_exports() -> int:
+    """Send export jobs again that were queued while the broker was away."""
+    return audit_export_resend(at=timezone.now())

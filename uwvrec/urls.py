@@ -8,6 +8,7 @@ from uwvrec.health import HealthView
 urlpatterns = [
     path("", include("accounts.urls")),
     path("spelregels/", include("rules.urls")),
+    path("audit/", include("audit.urls")),
     path("gesprekken/", include("conversations.urls")),
     path("taal/", login_not_required(set_language), name="set_language"),
     path("health/", login_not_required(HealthView.as_view()), name="health"),

@@ -191,6 +191,10 @@ AUDIT_ANCHOR_FILE = env.path(
     "AUDIT_ANCHOR_FILE", default=BASE_DIR / "var" / "audit-anchors.jsonl"
 )
 AUDIT_ANCHOR_MAIL_TO = env.list("AUDIT_ANCHOR_MAIL_TO", default=[])
+# Exports of the audit trail: up to this many events stream straight to the browser;
+# a larger export is written by a Celery task into the directory below.
+AUDIT_EXPORT_STREAM_LIMIT = env.int("AUDIT_EXPORT_STREAM_LIMIT", default=100_000)
+AUDIT_EXPORT_DIR = env.path("AUDIT_EXPORT_DIR", default=BASE_DIR / "var" / "exports")
 
 # Clients' BSNs: encrypted at rest with Fernet (the first key encrypts, every key
 # decrypts, so keys rotate: see `rotate_bsn_keys`), and found through an HMAC-SHA256
@@ -226,6 +230,10 @@ CELERY_BEAT_SCHEDULE = {
     "prepare-audit-partitions": {
         "task": "audit.tasks.prepare_audit_partitions",
         "schedule": crontab(hour=1, minute=0),
+    },
+    "resend-audit-exports": {
+        "task": "audit.tasks.resend_audit_exports",
+        "schedule": timedelta(minutes=5),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(

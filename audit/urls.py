@@ -1,0 +1,17 @@
+from django.urls import path
+
+from audit import views
+
+app_name = "audit"
+
+urlpatterns = [
+    path("", views.TrailView.as_view(), name="trail"),
+    path("<int:pk>/", views.EventView.as_view(), name="event"),
+    path("export/", views.ExportView.as_view(), name="export"),
+    path("exports/<int:pk>/", views.ExportJobView.as_view(), name="export_job"),
+    path(
+        "exports/<int:pk>/download/",
+        views.ExportDownloadView.as_view(),
+        name="export_download",
+    ),
+]
