@@ -82,7 +82,7 @@ class ChecklistStepView(StaffMixin, View):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = FORMS[self.ref.step](request.POST)
         if not form.is_valid():
-            return self.render(form, status=400)
+            return self.render(form)
         if self.ref.step is Step.OUTCOME:
             return self.finalise(form)
         try:
@@ -95,7 +95,7 @@ class ChecklistStepView(StaffMixin, View):
             )
         except ChecklistError as error:
             form.add_error(None, error)
-            return self.render(form, status=400)
+            return self.render(form)
         return HttpResponseRedirect(step_url(conversation, plan_of(conversation).next))
 
     def answer(self, form: forms.Form) -> dict[str, Any]:
@@ -190,7 +190,7 @@ class ParticipantAddView(StaffMixin, View):
                 request,
                 add_form=form,
             )
-            return render(request, context["template"], context, status=400)
+            return render(request, context["template"], context)
         try:
             participant_add(
                 actor=self.user,
