@@ -276,6 +276,9 @@ LOGGING = {
     "loggers": {
         "django.server": {"level": "WARNING"},
         "django_structlog": {"level": LOG_LEVEL},
+        # WeasyPrint reports every step of making a PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 structlog.configure(
