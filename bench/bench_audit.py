@@ -76,7 +76,8 @@ SELECT ts, actor, 'user' || actor, 'Medewerker ' || actor, 'employee',
        '{}'::jsonb, '10.0.0.1'::inet, 'Mozilla/5.0', md5(n::text), 'web'
 FROM (
     SELECT n, 1 + (n * 7919) %% 2000 AS actor,
-           %(start)s::timestamptz + (n * %(step)s::bigint) * interval '1 microsecond' AS ts
+           %(start)s::timestamptz
+               + (n * %(step)s::bigint) * interval '1 microsecond' AS ts
     FROM generate_series(%(first)s::bigint, %(count)s::bigint) AS n
 ) seed
 """
