@@ -132,7 +132,7 @@ def test_face_to_face_mediation_where_the_mediator_refuses(page, demo_day):
     expect(panel.locator("blockquote")).to_have_attribute("lang", "en")
     check_page(page, "checklist-outcome-mediation-refused")
     page.get_by_role("button", name="Besluit vastleggen").click()
-    expect(page.locator(".decisions")).to_contain_text("Opnemen mag niet")
+    expect(page.locator(".decisions")).to_contain_text("opnemen mag niet")
 
 
 def test_an_investigation_interview_ends_at_once(page, demo_day):
