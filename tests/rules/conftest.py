@@ -32,7 +32,11 @@ def published_texts_removed_afterwards(django_db_setup) -> Iterator[None]:
     """
     yield
     guard = "rules_ruletext_no_update_or_delete"
-    with connected_as(OWNER) as db, db.transaction():
+    # Statement by statement: a DELETE leaves the foreign keys' checks pending until
+    # its transaction ends, and ALTER TABLE refuses to run while they are.
+    with connected_as(OWNER) as db:
         db.execute(f"ALTER TABLE rules_ruletext DISABLE TRIGGER {guard}")
-        db.execute("DELETE FROM rules_ruletext WHERE published_by_id IS NOT NULL")
-        db.execute(f"ALTER TABLE rules_ruletext ENABLE ALWAYS TRIGGER {guard}")
+        try:
+            db.execute("DELETE FROM rules_ruletext WHERE published_by_id IS NOT NULL")
+        finally:
+            db.execute(f"ALTER TABLE rules_ruletext ENABLE ALWAYS TRIGGER {guard}")

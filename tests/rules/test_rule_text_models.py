@@ -17,7 +17,8 @@ CHANGES = [
     "UPDATE rules_ruletext SET title = 'Andere titel'",
     "UPDATE rules_ruletext SET published_by_id = NULL",
     "DELETE FROM rules_ruletext",
-    "TRUNCATE rules_ruletext",
+    # CASCADE: tables that refer to the texts must not stop it before the guard does.
+    "TRUNCATE rules_ruletext CASCADE",
 ]
 ROWS = "SELECT id, title, body, published_at FROM rules_ruletext ORDER BY id"
 
