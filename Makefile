@@ -16,7 +16,7 @@ DEPLOY_ENV := DJANGO_SETTINGS_MODULE=uwvrec.settings.base \
 	BSN_ENCRYPTION_KEYS=$(shell head -c 32 /dev/urandom | base64 | tr '+/' '-_') \
 	BSN_HASH_KEY=deploy-check-$(shell head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 
-.PHONY: install pdf-libs run test lint checks pytest bench browser messages clean
+.PHONY: install pdf-libs run test lint checks pytest bench browser wrk messages clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -69,7 +69,16 @@ pytest:
 	DJANGO_SETTINGS_MODULE=uwvrec.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-bench: install
+# Debian's wrk, the load generator of bench/bench_checklist.py.
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		echo "Installing Debian's wrk for the benchmarks"; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; \
+	fi
+
+bench: install wrk
 	$(PY) -m uwvrec.localservices bench -- sh -c 'for b in bench/bench_*.py; do $(PY) $$b || exit 1; done'
 
 messages: install
