@@ -15,7 +15,7 @@ from audit.catalogue import Action, Result
 from audit.services import audit_record
 from conversations.checklist import Step, StepRef, Wish
 from conversations.models import Conversation
-from conversations.selectors import plan_of
+from conversations.selectors import plan_of, rule_text_for
 from conversations.services.common import (
     ChecklistError,
     check_may_run,
@@ -117,7 +117,15 @@ def _participants(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> 
 
 
 def _inform(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> Answer:
-    text: RuleText = answer["rule_text"]
+    text: RuleText | None = answer.get("rule_text")
+    if text is None or text != _current_text(conv, text.language):
+        raise ChecklistError(
+            _(
+                "De spelregeltekst is intussen vernieuwd. Vertel de klant de nieuwe "
+                "tekst en bevestig het opnieuw."
+            ),
+            code="stale_text",
+        )
     if answer.get("told") is not True:
         raise ChecklistError(
             _("Bevestig dat u de spelregels aan de klant hebt verteld."),
@@ -129,6 +137,14 @@ def _inform(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> Answer
         "language": text.language,
         "text_version": text.text_version,
     }
+
+
+def _current_text(conv: Conversation, language: str) -> RuleText | None:
+    """The text the client must be told: the newest for this channel and date."""
+    try:
+        return rule_text_for(conversation=conv, language=language)
+    except RuleText.DoesNotExist:
+        return None
 
 
 def _accepts(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> Answer:

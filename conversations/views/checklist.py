@@ -11,7 +11,6 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.generic import View
 
 from conversations import forms as step_forms
@@ -30,6 +29,7 @@ from conversations.services import (
 )
 from conversations.views.base import StaffMixin
 from conversations.views.pages import step_context
+from rules.models import RuleText
 
 FORMS: dict[Step, type[forms.Form]] = {
     Step.KIND: step_forms.KindForm,
@@ -104,19 +104,8 @@ class ChecklistStepView(StaffMixin, View):
             data["rule_text"] = self.inform_text(data["rule_text"])
         return data
 
-    def inform_text(self, pk: int) -> Any:
-        context = step_context(
-            self.conversation, self.plan, self.ref, None, self.request
-        )
-        if context["rule_text"] is None or context["rule_text"].pk != pk:
-            raise ChecklistError(
-                _(
-                    "De spelregeltekst is intussen vernieuwd. Vertel de klant de "
-                    "nieuwe tekst en bevestig het opnieuw."
-                ),
-                code="stale_text",
-            )
-        return context["rule_text"]
+    def inform_text(self, pk: int) -> RuleText | None:
+        return RuleText.objects.filter(pk=pk).first()
 
     def finalise(self, form: forms.Form) -> HttpResponse:
         try:

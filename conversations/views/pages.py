@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from conversations import forms as step_forms
@@ -71,10 +71,10 @@ def _participants(conversation: Conversation) -> list[dict[str, Any]]:
 def _consent(
     conversation: Conversation, plan: Plan, ref: StepRef, request: Any
 ) -> dict[str, Any]:
-    person = next(
-        p for p in conversation.participants.all() if str(p.pk) == ref.participant_id
-    )
-    return {"person": person}
+    for person in conversation.participants.all():
+        if str(person.pk) == ref.participant_id:
+            return {"person": person}
+    raise Http404
 
 
 def _inform(

@@ -274,3 +274,16 @@ def test_a_finalisation_made_on_older_answers_is_refused(employee, conversation)
             answers_version=conversation.answers_version - 1,
         )
     assert refused.value.code == "answers_changed"
+
+
+def test_inform_takes_only_the_current_text_for_the_channel(employee, conversation):
+    answer(employee, conversation, "kind", kind="regular")
+    answer(employee, conversation, "wish", wish="audio")
+    answer(employee, conversation, "participants")
+    phone_script = handout(audience="phone_script")
+    with pytest.raises(ChecklistError) as refused:
+        answer(employee, conversation, "inform", told=True, rule_text=phone_script)
+    assert refused.value.code == "stale_text"
+    answer(employee, conversation, "inform", told=True, rule_text=handout("en"))
+    conversation.refresh_from_db()
+    assert conversation.informed_text == handout("en")

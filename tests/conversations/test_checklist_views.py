@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from conversations.models import Conversation, Decision
-from tests.conversations.helpers import ConversationFactory, walk_to_outcome
+from tests.conversations.helpers import ConversationFactory, add, walk_to_outcome
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -214,3 +214,30 @@ def test_each_step_page_view_is_audited(client, employee, conversation):
     ).get()
     assert event.client_ref == conversation.client.client_ref
     assert event.data == {}
+
+
+def test_a_team_lead_may_not_add_or_remove_participants(client, team_lead, employee):
+    conversation = ConversationFactory(employee=employee)
+    person = add(employee, conversation, "Els")
+    client.force_login(team_lead)
+    add_url = reverse("conversations:participant_add", args=[conversation.pk])
+    remove_url = reverse(
+        "conversations:participant_remove", args=[conversation.pk, person.pk]
+    )
+    assert client.post(add_url, {"name": "X", "role": "interpreter"}).status_code == 403
+    assert client.post(remove_url).status_code == 403
+    assert conversation.participants.count() == 1
+
+
+def test_a_participant_added_by_mistake_is_removed_before_any_decision(
+    client, employee, conversation
+):
+    person = add(employee, conversation, "Els")
+    client.force_login(employee)
+    url = reverse("conversations:participant_remove", args=[conversation.pk, person.pk])
+    client.post(url)
+    assert not conversation.participants.exists()
+    event = AuditEvent.objects.get(
+        action="participant.removed", object_id=str(person.pk)
+    )
+    assert event.data == {"conversation": conversation.pk, "role": "third_person"}

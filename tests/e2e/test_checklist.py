@@ -269,3 +269,55 @@ def test_an_error_is_summarised_and_linked_to_its_field(page, demo_day):
     check_page(page, "checklist-error")
     summary.get_by_role("link").click()
     expect(page).to_have_url(re.compile(r"#id_wish_0$"))
+
+
+def test_an_appointment_is_planned_moved_cancelled_and_another_concluded(
+    page, demo_day
+):
+    log_in(page, "medewerker")
+    page.get_by_role("link", name="Gesprekken van vandaag").click()
+    page.get_by_role("link", name="Afspraak maken").click()
+    page.get_by_label("BSN van de klant").fill(valid_bsn())
+    page.get_by_label("Naam van de klant").fill("Ruben Smit")
+    page.get_by_label("Datum").fill("2030-03-04")
+    page.get_by_label("Tijd").fill("10:15")
+    page.get_by_label("Op kantoor").check()
+    page.get_by_label("Gewoon gesprek").check()
+    page.get_by_label("Plaats").fill("Utrecht, kamer 2")
+    check_page(page, "appointment-create")
+    page.get_by_role("button", name="Afspraak maken").click()
+    expect(page.get_by_role("status").first).to_contain_text("De afspraak is gemaakt.")
+    check_page(page, "conversation-detail")
+
+    page.get_by_role("link", name="Verzetten").click()
+    page.get_by_label("Tijd").fill("11:45")
+    check_page(page, "conversation-reschedule")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_text("4 maart 2030, 11:45")).to_be_visible()
+
+    page.get_by_role("link", name="Annuleren").click()
+    check_page(page, "conversation-cancel")
+    page.get_by_role("button", name="Ja, annuleren").click()
+    expect(page.get_by_test_id("status")).to_have_text("geannuleerd")
+
+    page.goto("/gesprekken/")
+    page.get_by_role("link", name="Fatima Yilmaz").click()
+    page.get_by_role("link", name="Vastleggen wat er gebeurde").click()
+    page.get_by_role(
+        "group", name="Heeft de klant het gesprek opgenomen?"
+    ).get_by_label("Nee").check()
+    page.get_by_role("group", name="Heeft UWV het gesprek opgenomen?").get_by_label(
+        "Nee"
+    ).check()
+    check_page(page, "conversation-conclude")
+    page.get_by_role("button", name="Vastleggen").click()
+    expect(page.get_by_test_id("status")).to_have_text("gehouden")
+
+
+def test_a_team_lead_reads_the_teams_conversations(page, demo_day):
+    log_in(page, "teamleider")
+    page.get_by_role("link", name="Gesprekken van vandaag").click()
+    expect(page.get_by_role("link", name="Telefoongesprek starten")).to_have_count(0)
+    page.get_by_role("link", name="Johan de Boer").click()
+    expect(page.locator(".decisions")).to_contain_text("opnemen mag")
+    check_page(page, "conversation-detail-team-lead")
