@@ -158,9 +158,6 @@ class Conversation(models.Model):
         indexes = (
             models.Index(fields=["team", "scheduled_at"], name="conv_team_time_idx"),
         )
-        permissions = (
-            ("run_checklist", _("Kan gesprekken plannen en de checklist doen")),
-        )
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.scheduled_at:%Y-%m-%d %H:%M}"

@@ -9,24 +9,21 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
+from conversations.access import may_view
 from conversations.checklist import Answers, Plan, Wish, plan
 from conversations.models import Client, Conversation, Decision
 from rules.engine import Channel, Kind, Participant, Role, policy_for
 from rules.models import RuleText
 from rules.selectors import rule_text_current
 
-VIEW_PERMISSION = "conversations.view_conversation"
-RUN_PERMISSION = "conversations.run_checklist"
 LIST_LIMIT = 200
 
 
 def conversation_list_for(*, user: User) -> QuerySet[Conversation]:
     """Return the conversations of the user's team; none without a team or right."""
-    if user.team_id is None or not user.has_perm(VIEW_PERMISSION):
+    if not may_view(user):
         return Conversation.objects.none()
-    return Conversation.objects.filter(team_id=user.team_id).select_related(
-        "client", "employee"
-    )
+    return Conversation.objects.filter(team_id=user.team_id).select_related("client")
 
 
 def conversation_for(*, user: User, pk: int) -> Conversation:
@@ -53,6 +50,7 @@ def conversations_coming_for(
     )
     return (
         conversation_list_for(user=user)
+        .select_related("employee")
         .filter(scheduled_at__gte=start_of_today)
         .exclude(status=Conversation.Status.CANCELLED)
         .annotate(own=own)

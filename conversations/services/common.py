@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from audit.catalogue import Action, Result
 from audit.services import audit_record_refusal
+from conversations.access import may_run
 from conversations.models import Conversation
-from conversations.selectors import RUN_PERMISSION
 
 OPEN_STATUSES = (
     Conversation.Status.PLANNED,
@@ -24,11 +24,9 @@ class ChecklistError(ValidationError):
     """An answer or change the checklist cannot take, with a Dutch message."""
 
 
-def may_run(actor: User, team_id: int | None = None) -> bool:
+def may_run_for(actor: User, team_id: int | None = None) -> bool:
     """Tell whether ``actor`` runs checklists (for ``team_id``, when given)."""
-    if not actor.is_authenticated or not actor.has_perm(RUN_PERMISSION):
-        return False
-    return team_id is None or actor.team_id == team_id
+    return may_run(actor) and (team_id is None or actor.team_id == team_id)
 
 
 def refuse(
@@ -53,7 +51,7 @@ def check_may_run(
 ) -> None:
     """Raise PermissionDenied (and record it) unless ``actor`` may do ``action``."""
     team_id = conversation.team_id if conversation is not None else None
-    if not may_run(actor, team_id):
+    if not may_run_for(actor, team_id):
         refuse(actor, action, conversation=conversation)
         raise PermissionDenied(
             _("Alleen een medewerker van het team kan dit gesprek voorbereiden.")

@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from accounts.models import User
+from conversations.access import may_run, may_view
 from conversations.models import Conversation
-from conversations.selectors import RUN_PERMISSION, VIEW_PERMISSION, conversation_for
+from conversations.selectors import conversation_for
 
 
 class StaffMixin:
@@ -26,12 +27,11 @@ class StaffMixin:
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         # Team work: employees and team leads. Admins read in the admin site.
-        team_id = getattr(request.user, "team_id", None)
-        if team_id is None or not request.user.has_perm(VIEW_PERMISSION):
+        if not may_view(self.user):
             raise PermissionDenied
         if "pk" in kwargs:
             self.conversation  # noqa: B018 - another team's conversation is a 404
-        if self.needs_run and not request.user.has_perm(RUN_PERMISSION):
+        if self.needs_run and not may_run(self.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
@@ -40,4 +40,4 @@ class StaffMixin:
         return conversation_for(user=self.user, pk=self.kwargs["pk"])
 
     def may_run(self) -> bool:
-        return self.user.has_perm(RUN_PERMISSION)
+        return may_run(self.user)

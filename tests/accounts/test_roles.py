@@ -20,13 +20,8 @@ def test_only_the_admin_role_may_change_users_and_teams(db):
     )
 
 
-def test_employees_hold_no_permission_on_users_teams_or_groups(db):
-    # Later apps grant employees their own permissions (conversations: run the
-    # checklist); none of them is about accounts.
-    employee = Group.objects.get(name="employee")
-    assert not employee.permissions.filter(
-        content_type__app_label__in=["accounts", "auth"]
-    ).exists()
+def test_employees_hold_no_model_permission(db):
+    assert not Group.objects.get(name="employee").permissions.exists()
 
 
 def test_user_roles_come_from_groups(employee, team_lead, auditor, admin_user):
