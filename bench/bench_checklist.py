@@ -80,15 +80,15 @@ def _settings_value(name: str) -> str:
 
 
 def prepare_database() -> None:
-    """Create and migrate the bench database (as the owner) unless it exists."""
+    """Create the bench database unless it exists; migrate it (as the owner)."""
     with psycopg.connect(
         _libpq(_url("DATABASE_SUPERUSER_URL", "postgres")), autocommit=True
     ) as conn:
-        if conn.execute(
+        if not conn.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]
         ).fetchone():
-            return
-        conn.execute(f"CREATE DATABASE {DATABASE} OWNER uwvrec_owner")
+            conn.execute(f"CREATE DATABASE {DATABASE} OWNER uwvrec_owner")
+    # Kept between runs, so a later run migrates what the code added since.
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
         cwd=PROJECT_ROOT,
@@ -261,6 +261,8 @@ def _make_month(conn: psycopg.Connection, back: int) -> None:
         f"FROM ('{start:%Y-%m-%d} 00:00:00+00') TO ('{end:%Y-%m-%d} 00:00:00+00')"
     )
     conn.execute("SELECT audit_guard_partition(%s)", [name])
+    # As the app's own partitions: the owner's, so `migrate` can grant on it.
+    conn.execute(f"ALTER TABLE {name} OWNER TO uwvrec_owner")
 
 
 # --- logged-in users and the pages they load ---
