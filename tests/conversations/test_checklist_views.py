@@ -241,3 +241,15 @@ def test_a_participant_added_by_mistake_is_removed_before_any_decision(
         action="participant.removed", object_id=str(person.pk)
     )
     assert event.data == {"conversation": conversation.pk, "role": "third_person"}
+
+
+def test_the_outcome_page_says_what_is_still_to_ask(client, employee, conversation):
+    client.force_login(employee)
+    follow_post(client, step(conversation, "soort"), {"kind": "regular"})
+    follow_post(client, step(conversation, "opnemen"), {"wish": "audio"})
+    page = client.get(step(conversation, "uitkomst")).text
+    assert "Nog te vragen" in page
+    assert "De spelregels zijn nog niet verteld." in page
+    assert f'href="{step(conversation, "spelregels")}"' in page
+    assert "Besluit vastleggen" not in page
+    assert f'href="{step(conversation, "deelnemers")}">Ga verder' in page
