@@ -265,6 +265,7 @@ def test_an_error_is_summarised_and_linked_to_its_field(page, demo_day):
     next_step(page)  # nothing chosen
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("Kies of de klant het gesprek wil opnemen.")
+    expect(summary).to_be_focused()
     expect(page).to_have_title(re.compile("^Fout: "))
     check_page(page, "checklist-error")
     summary.get_by_role("link").click()
