@@ -51,6 +51,25 @@ def home_links_for(*, user: User) -> list[Link]:
                 ),
             )
         )
+    if user.has_role(Role.TEAM_LEAD) or user.has_role(Role.AUDITOR):
+        links.append(
+            Link(
+                url=reverse("violations:queue"),
+                title=_("Overtredingen"),
+                description=_(
+                    "Meldingen van overtredingen beoordelen en gesignaleerde klanten "
+                    "bekijken."
+                ),
+            )
+        )
+    if user.team_id:
+        links.append(
+            Link(
+                url=reverse("violations:notifications"),
+                title=_("Meldingen"),
+                description=_("Berichten over meldingen van overtredingen."),
+            )
+        )
     if user.is_superuser or (user.is_staff and user.has_role(Role.ADMIN)):
         links.append(
             Link(

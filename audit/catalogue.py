@@ -27,12 +27,25 @@ class Action(models.TextChoices):
     CONVERSATION_RESCHEDULED = "conversation.rescheduled", _("gesprek verzet")
     CONVERSATION_CANCELLED = "conversation.cancelled", _("gesprek geannuleerd")
     CONVERSATION_VIEWED = "conversation.viewed", _("gesprek bekeken")
-    CONVERSATION_CONCLUDED = "conversation.concluded", _("afloop van gesprek vastgelegd")
+    CONVERSATION_CONCLUDED = (
+        "conversation.concluded",
+        _("afloop van gesprek vastgelegd"),
+    )
     CHECKLIST_ANSWERED = "checklist.answered", _("vraag van de checklist beantwoord")
     PARTICIPANT_ADDED = "participant.added", _("deelnemer toegevoegd")
     PARTICIPANT_REMOVED = "participant.removed", _("deelnemer verwijderd")
     DECISION_RECORDED = "decision.recorded", _("besluit vastgelegd")
     DECISIONS_REPLAYED = "decision.replayed", _("besluiten opnieuw beoordeeld")
+    VIOLATION_REPORTED = "violation.reported", _("overtreding gemeld")
+    VIOLATION_CONFIRMED = "violation.confirmed", _("overtreding bevestigd")
+    VIOLATION_DISMISSED = "violation.dismissed", _("melding van overtreding afgewezen")
+    VIOLATION_WITHDRAWN = (
+        "violation.withdrawal_recorded",
+        _("bevestigde overtreding ingetrokken"),
+    )
+    VIOLATION_VIEWED = "violation.viewed", _("melding van overtreding bekeken")
+    FLAG_VIEWED = "violation.flag_viewed", _("signalering van klant getoond")
+    LETTER_PRINTED = "violation.letter_printed", _("brief over overtreding gemaakt")
 
 
 class Result(models.TextChoices):

@@ -76,11 +76,12 @@ def latest_decision_of(*, conversation: Conversation) -> Decision | None:
 def client_has_prior_violation(client: Client) -> bool:
     """Tell whether the client broke the recording rules before (R8).
 
-    The one place this fact is gathered. Violation reports (confirmed by a team
-    lead and not withdrawn) do not exist in uwvrec yet, so no client has one and
-    this returns False; the violations feature will answer it from its reports.
+    The one place this fact is gathered: a violation confirmed by a team lead and
+    not withdrawn (``violations.selectors.client_flag``).
     """
-    return False
+    from violations.selectors import client_flag  # violations builds on this app
+
+    return client_flag(client) is not None
 
 
 def answers_of(conversation: Conversation) -> Answers:

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "rules",
     "audit",
     "conversations",
+    "violations",
 ]
 
 MIDDLEWARE = [
@@ -202,6 +203,13 @@ AUDIT_EXPORT_DIR = env.path("AUDIT_EXPORT_DIR", default=BASE_DIR / "var" / "expo
 BSN_ENCRYPTION_KEYS = env.list("BSN_ENCRYPTION_KEYS")
 BSN_HASH_KEY = env.str("BSN_HASH_KEY")
 
+# Violations: the address links in notification e-mails start with, and how long
+# an unsent notification waits before the beat task hands it to Celery again.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+NOTIFICATION_RESEND_AFTER_SECONDS = env.int(
+    "NOTIFICATION_RESEND_AFTER_SECONDS", default=60
+)
+
 CELERY_BROKER_URL = REDIS_URL
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="uwvrec")
@@ -230,6 +238,10 @@ CELERY_BEAT_SCHEDULE = {
     "prepare-audit-partitions": {
         "task": "audit.tasks.prepare_audit_partitions",
         "schedule": crontab(hour=1, minute=0),
+    },
+    "requeue-notifications": {
+        "task": "violations.tasks.requeue_notifications",
+        "schedule": timedelta(minutes=1),
     },
     "resend-audit-exports": {
         "task": "audit.tasks.resend_audit_exports",

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, demo_data_load
 from conversations.demo import conversations_demo_load
+from violations.demo import violations_demo_load
 
 
 class Command(BaseCommand):
@@ -17,6 +18,7 @@ class Command(BaseCommand):
             )
         users = demo_data_load()
         conversations = conversations_demo_load()
+        violations = violations_demo_load()
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Logins:"))
         for user in users:
             self.stdout.write(
@@ -24,3 +26,5 @@ class Command(BaseCommand):
             )
         if conversations:
             self.stdout.write(f"  {conversations} demo conversations for today.")
+        if violations:
+            self.stdout.write(f"  {violations} demo violation reports.")

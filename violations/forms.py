@@ -1,0 +1,82 @@
+"""The forms of the violation pages: they check shape; the services check the rest."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from violations.models import Rule
+
+
+def _text(label: object, help_text: object, required: object) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 4}),
+        error_messages={"required": required},
+    )
+
+
+class ReportForm(forms.Form):
+    rule = forms.ChoiceField(
+        label=_("Welke regel heeft de klant overtreden?"),
+        choices=Rule.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies welke regel de klant overtrad.")},
+    )
+    what_happened = _text(
+        _("Wat is er gebeurd?"),
+        _("Feitelijk en kort: alleen wat nodig is om te beslissen."),
+        _("Beschrijf wat er gebeurde."),
+    )
+    happened_on = forms.DateField(
+        label=_("Wanneer gebeurde het?"),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        error_messages={
+            "required": _("Vul de datum in."),
+            "invalid": _("Vul een geldige datum in."),
+        },
+    )
+    how_established = _text(
+        _("Hoe is het vastgesteld?"),
+        _("Bijvoorbeeld: zelf gezien, of de opname staat online (waar)."),
+        _("Beschrijf hoe het is vastgesteld."),
+    )
+
+    def clean_happened_on(self) -> datetime.date:
+        day = self.cleaned_data["happened_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("De datum ligt in de toekomst."))
+        return day
+
+
+class DecideForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Uw besluit"),
+        choices=[
+            ("confirm", _("Bevestigen: de klant wordt gesignaleerd")),
+            ("dismiss", _("Afwijzen: de melding telt niet mee")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies bevestigen of afwijzen.")},
+    )
+    reason = _text(
+        _("Reden"),
+        _("De klant kan deze reden later opvragen."),
+        _("Geef een reden."),
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = _text(
+        _("Reden van intrekking"),
+        _("Bijvoorbeeld: een vergissing, of een bezwaar dat is toegekend."),
+        _("Geef een reden voor de intrekking."),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, prefix="withdraw", **kwargs)  # type: ignore[arg-type]

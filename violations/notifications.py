@@ -1,0 +1,144 @@
+"""The notification outbox: stored with the change, sent by Celery exactly once.
+
+A notification row is written in the transaction of the report or decision it is
+about. After the commit it is handed to Celery; when the broker is away, the row
+waits and ``notifications_requeue`` (Celery beat, every minute) hands it over
+again. ``notification_deliver`` claims the row (``FOR UPDATE SKIP LOCKED``), sends
+the e-mail and marks it sent in one transaction, so a second delivery of the same
+task finds it sent, or locked by the first, and sends nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from accounts.models import User
+from violations.models import Notification
+from violations.models import ViolationReport as Report
+
+logger = logging.getLogger(__name__)
+
+SUBJECTS = {
+    Notification.Kind.REPORTED: "Nieuwe melding van een overtreding",
+    Notification.Kind.DECIDED: "Besluit over uw melding van een overtreding",
+}
+
+
+def notification_create(
+    *, recipient: User, kind: Notification.Kind, report: Report
+) -> Notification:
+    """Store the intent to notify in the current transaction; send after commit."""
+    notification = Notification.objects.create(
+        recipient=recipient, kind=kind, report=report
+    )
+    transaction.on_commit(lambda: notification_queue(notification_id=notification.pk))
+    return notification
+
+
+def notification_queue(*, notification_id: int) -> bool:
+    """Hand a notification to Celery; a broker that is away is logged, not raised.
+
+    The row stays unsent, so the beat task hands it over again later.
+    """
+    from violations.tasks import deliver_notification
+
+    try:
+        deliver_notification.apply_async(
+            kwargs={"notification_id": notification_id}, retry=False
+        )
+    except Exception:  # the broker's errors differ per transport
+        logger.warning(
+            "notification_not_queued", extra={"notification_id": notification_id}
+        )
+        return False
+    return True
+
+
+def notifications_requeue(*, at: datetime.datetime) -> int:
+    """Hand unsent notifications older than the grace period to Celery again."""
+    grace = datetime.timedelta(seconds=settings.NOTIFICATION_RESEND_AFTER_SECONDS)
+    waiting = list(
+        Notification.objects.filter(
+            sent_at__isnull=True, created_at__lt=at - grace
+        ).values_list("pk", flat=True)
+    )
+    return sum(notification_queue(notification_id=pk) for pk in waiting)
+
+
+def notification_deliver(*, notification_id: int, at: datetime.datetime) -> bool:
+    """Send the e-mail of one notification unless it was sent; tell if it was now.
+
+    The row stays locked while the mail is handed to the mail server, and
+    ``sent_at`` commits right after the server accepted it: only a worker dying
+    in that instant could send twice (docs/architecture.md, Notifications).
+    """
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .select_related("recipient", "report")
+            .filter(pk=notification_id, sent_at__isnull=True)
+            .first()
+        )
+        if notification is None:
+            return False
+        message = _message(notification)
+        if message is not None:
+            message.send()
+        notification.sent_at = at
+        notification.attempts += 1
+        notification.save(update_fields=["sent_at", "attempts"])
+    return message is not None
+
+
+def notification_failed(*, notification_id: int) -> None:
+    """Count a failed attempt; the row stays unsent for the next one."""
+    Notification.objects.filter(pk=notification_id, sent_at__isnull=True).update(
+        attempts=F("attempts") + 1
+    )
+
+
+def notifications_mark_read(*, user: User, at: datetime.datetime) -> int:
+    """Mark the user's unread notifications read; return how many."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=at
+    )
+
+
+def _message(notification: Notification) -> EmailMessage | None:
+    """Return the e-mail, in Dutch; None when the recipient has no address."""
+    address = notification.recipient.email
+    if not address:
+        logger.info(
+            "notification_without_address", extra={"notification_id": notification.pk}
+        )
+        return None
+    with translation.override("nl"):
+        body = render_to_string(
+            "violations/notification_email.txt",
+            {
+                "notification": notification,
+                "url": settings.SITE_URL.rstrip("/") + _path(notification),
+            },
+        )
+    return EmailMessage(
+        subject=SUBJECTS[Notification.Kind(notification.kind)],
+        body=body,
+        to=[address],
+        # The same id on every attempt lets a mail system drop a duplicate.
+        headers={"Message-ID": f"<notification-{notification.pk}@uwvrec>"},
+    )
+
+
+def _path(notification: Notification) -> str:
+    if notification.kind == Notification.Kind.REPORTED:
+        return reverse("violations:detail", args=[notification.report_id])
+    return reverse("violations:notifications")

@@ -1,0 +1,105 @@
+"""Reads about violations, always scoped to what the user may see."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from conversations.models import Client
+from violations.access import may_read, may_read_all
+from violations.models import Notification, Rule, Status, ViolationEvent
+from violations.models import ViolationReport as Report
+
+_FLAG_CACHE = "_violations_flag"
+
+
+@dataclass(frozen=True)
+class Flag:
+    """Why a client is flagged: the most recent confirmed, not withdrawn violation."""
+
+    report_id: int
+    happened_on: datetime.date
+    rule: str
+
+    @property
+    def rule_label(self) -> str:
+        return str(Rule(self.rule).label)
+
+
+def flagging(queryset: QuerySet[Report]) -> QuerySet[Report]:
+    """Return the reports in ``queryset`` that flag their client."""
+    return queryset.filter(status=Status.CONFIRMED, withdrawn_at__isnull=True)
+
+
+def client_flag(client: Client) -> Flag | None:
+    """Return why ``client`` is flagged, or None; remembered on the instance.
+
+    The R8 fact of the checklist and the banner at its top both come from here,
+    so a page asks the database once.
+    """
+    if _FLAG_CACHE not in client.__dict__:
+        report = (
+            flagging(Report.objects.filter(client=client))
+            .order_by("-decided_at", "-id")
+            .only("pk", "happened_on", "rule")
+            .first()
+        )
+        client.__dict__[_FLAG_CACHE] = (
+            Flag(report.pk, report.happened_on, report.rule) if report else None
+        )
+    return client.__dict__[_FLAG_CACHE]
+
+
+def report_list_for(*, user: User) -> QuerySet[Report]:
+    """Return the reports ``user`` may read: a team lead's team's, or all (auditor)."""
+    if not may_read(user):
+        return Report.objects.none()
+    reports = Report.objects.select_related("client", "team", "reported_by")
+    return reports if may_read_all(user) else reports.filter(team_id=user.team_id)
+
+
+def report_for(*, user: User, pk: int) -> Report:
+    """Return one report the user may read, or raise Http404."""
+    return get_object_or_404(
+        report_list_for(user=user).select_related(
+            "conversation", "decided_by", "withdrawn_by"
+        ),
+        pk=pk,
+    )
+
+
+def open_reports_for(*, user: User) -> QuerySet[Report]:
+    """Return the reports waiting for a decision, oldest first."""
+    return (
+        report_list_for(user=user)
+        .filter(status=Status.REPORTED)
+        .order_by("reported_at", "id")
+    )
+
+
+def flagged_reports_for(*, user: User) -> QuerySet[Report]:
+    """Return the flagging reports the user may read, by client, newest first."""
+    return flagging(report_list_for(user=user)).order_by(
+        "client__display_name", "client_id", "-decided_at"
+    )
+
+
+def history_of(report: Report) -> list[ViolationEvent]:
+    """Return every step of the report's history, oldest first."""
+    return list(report.events.select_related("actor").order_by("at", "id"))
+
+
+def notifications_for(*, user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user).select_related(
+        "report", "report__client"
+    )
+
+
+def unread_count_for(*, user: User) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

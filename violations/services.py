@@ -1,0 +1,266 @@
+"""Reporting violations and deciding on them: the only writes of reports."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.roles import Role
+from audit.catalogue import Action, Result
+from audit.services import audit_record, audit_record_refusal
+from conversations.models import Conversation
+from violations.access import is_team_lead_of, may_report
+from violations.models import Notification, Rule, Status, ViolationEvent
+from violations.models import ViolationReport as Report
+from violations.notifications import notification_create
+from violations.selectors import flagging
+
+
+class ViolationError(ValidationError):
+    """A report or decision the rules do not allow, with a Dutch message."""
+
+
+def violation_report(
+    *,
+    actor: User,
+    conversation: Conversation,
+    rule: Rule,
+    what_happened: str,
+    happened_on: datetime.date,
+    how_established: str,
+    at: datetime.datetime,
+) -> Report:
+    """Report a violation by the conversation's client; notify the team leads."""
+    if not may_report(actor, conversation.team_id):
+        _refuse(actor, Action.VIOLATION_REPORTED, conversation=conversation)
+        raise PermissionDenied(
+            _("Alleen een medewerker van het team kan een overtreding melden.")
+        )
+    with transaction.atomic():
+        report = Report.objects.create(
+            client=conversation.client,
+            conversation=conversation,
+            team_id=conversation.team_id,
+            rule=Rule(rule),
+            what_happened=what_happened,
+            happened_on=happened_on,
+            how_established=how_established,
+            reported_by=actor,
+            reported_at=at,
+        )
+        _event(report, ViolationEvent.Kind.REPORTED, actor, "", at)
+        _audit(actor, Action.VIOLATION_REPORTED, report, conversation=conversation.pk)
+        for lead in _team_leads(report.team_id, but=actor):
+            notification_create(
+                recipient=lead, kind=Notification.Kind.REPORTED, report=report
+            )
+    return report
+
+
+def violation_confirm(
+    *, actor: User, report: Report, reason: str, at: datetime.datetime
+) -> Report:
+    """Confirm a report: from now on its client is flagged (R8)."""
+    return _decide(actor, report, Status.CONFIRMED, reason, at)
+
+
+def violation_dismiss(
+    *, actor: User, report: Report, reason: str, at: datetime.datetime
+) -> Report:
+    """Dismiss a report: it does not count for R8."""
+    return _decide(actor, report, Status.DISMISSED, reason, at)
+
+
+def violation_withdraw(
+    *, actor: User, report: Report, reason: str, at: datetime.datetime
+) -> Report:
+    """Withdraw a confirmed violation (an error, an objection upheld), with a reason."""
+    action = Action.VIOLATION_WITHDRAWN
+    _check_team_lead(actor, report, action)
+    try:
+        with transaction.atomic():
+            report = _locked(report)
+            _check_reason(reason)
+            if not report.flags:
+                raise ViolationError(
+                    _("Alleen een bevestigde overtreding kan worden ingetrokken."),
+                    code="not_confirmed",
+                )
+            report.withdrawn_at, report.withdrawn_by = at, actor
+            report.withdrawal_reason = reason
+            report.save(
+                update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"]
+            )
+            _event(report, ViolationEvent.Kind.WITHDRAWN, actor, reason, at)
+            still = flagging(Report.objects.filter(client_id=report.client_id)).exists()
+            _audit(actor, action, report, client_flagged=still)
+            return report
+    except ViolationError as error:
+        _refuse(actor, action, report=report, code=error.code, result=Result.FAILED)
+        raise
+
+
+def _decide(
+    actor: User, report: Report, status: Status, reason: str, at: datetime.datetime
+) -> Report:
+    action = (
+        Action.VIOLATION_CONFIRMED
+        if status == Status.CONFIRMED
+        else Action.VIOLATION_DISMISSED
+    )
+    _check_team_lead(actor, report, action)
+    if actor.pk == report.reported_by_id:
+        _refuse(actor, action, report=report, code="four_eyes")
+        raise PermissionDenied(
+            _("U hebt deze melding zelf gedaan: een andere teamleider beslist erover.")
+        )
+    try:
+        with transaction.atomic():
+            return _decided(actor, _locked(report), status, reason, at, action)
+    except ViolationError as error:
+        _refuse(actor, action, report=report, code=error.code, result=Result.FAILED)
+        raise
+
+
+def _decided(actor, report, status, reason, at, action) -> Report:  # type: ignore[no-untyped-def]
+    _check_reason(reason)
+    if report.status != Status.REPORTED:
+        raise ViolationError(
+            _("Over deze melding is al besloten."), code="already_decided"
+        )
+    report.status, report.decided_by, report.decided_at = status, actor, at
+    report.decision_reason = reason
+    report.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    _event(report, ViolationEvent.Kind(status.value), actor, reason, at)
+    _audit(actor, action, report)
+    notification_create(
+        recipient=report.reported_by, kind=Notification.Kind.DECIDED, report=report
+    )
+    return report
+
+
+def _check_team_lead(actor: User, report: Report, action: Action) -> None:
+    if not is_team_lead_of(actor, report.team_id):
+        _refuse(actor, action, report=report)
+        raise PermissionDenied(
+            _("Alleen een teamleider van het team beslist over deze melding.")
+        )
+
+
+def _check_reason(reason: str) -> None:
+    if not reason.strip():
+        raise ViolationError(_("Geef een reden."), code="reason_missing")
+
+
+def _locked(report: Report) -> Report:
+    return (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("client")
+        .get(pk=report.pk)
+    )
+
+
+def _team_leads(team_id: int, *, but: User) -> list[User]:
+    return list(
+        User.objects.filter(
+            team_id=team_id, is_active=True, groups__name=Role.TEAM_LEAD.value
+        )
+        .exclude(pk=but.pk)
+        .distinct()
+    )
+
+
+def _event(
+    report: Report, kind: str, actor: User, reason: str, at: datetime.datetime
+) -> ViolationEvent:
+    return ViolationEvent.objects.create(
+        report=report, kind=kind, actor=actor, reason=reason, at=at
+    )
+
+
+def _audit(actor: User, action: Action, report: Report, **data: Any) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=report,
+        client_ref=report.client.client_ref,
+        data={"rule": report.rule, "status": report.status, **data},
+    )
+
+
+def _refuse(
+    actor: User,
+    action: Action,
+    *,
+    report: Report | None = None,
+    conversation: Conversation | None = None,
+    result: Result = Result.DENIED,
+    code: str = "",
+) -> None:
+    """Record a refused attempt, in a transaction of its own."""
+    target: dict[str, Any] = {"object_type": "violations.violationreport"}
+    if report is not None:
+        target = {"obj": report, "client_ref": report.client.client_ref}
+    elif conversation is not None:
+        target["client_ref"] = conversation.client.client_ref
+    data = {"code": code} if code else {}
+    audit_record_refusal(actor=actor, action=action, result=result, data=data, **target)
+
+
+def flag_view_record(*, actor: User, client: Any, flag: Any, page: str) -> None:
+    """Record that a client's flag was shown to ``actor``."""
+    audit_record(
+        actor=actor,
+        action=Action.FLAG_VIEWED,
+        obj=client,
+        client_ref=client.client_ref,
+        data={"report": flag.report_id, "rule": flag.rule, "page": page},
+    )
+
+
+def report_view_record(*, actor: User, report: Report) -> None:
+    audit_record(
+        actor=actor,
+        action=Action.VIOLATION_VIEWED,
+        obj=report,
+        client_ref=report.client.client_ref,
+        data={"status": report.status},
+    )
+
+
+def letter_print_record(*, actor: User, report: Report, language: str) -> None:
+    """Record that the letter to the client was made; only for a confirmed report."""
+    if not is_team_lead_of(actor, report.team_id) or not report.flags:
+        _refuse(actor, Action.LETTER_PRINTED, report=report)
+        raise PermissionDenied
+    audit_record(
+        actor=actor,
+        action=Action.LETTER_PRINTED,
+        obj=report,
+        client_ref=report.client.client_ref,
+        data={"language": language},
+    )
+
+
+def flags_view_record(*, actor: User, reports: list[Report]) -> None:
+    """Record that the flags of these reports' clients were shown to ``actor``."""
+    for report in reports:
+        audit_record(
+            actor=actor,
+            action=Action.FLAG_VIEWED,
+            obj=report.client,
+            client_ref=report.client.client_ref,
+            data={"report": report.pk, "rule": report.rule, "page": "flagged_list"},
+        )
+
+
+def notifications_read(*, user: User, at: datetime.datetime) -> int:
+    """Mark the user's notifications read (the notifications page was opened)."""
+    from violations.notifications import notifications_mark_read
+
+    return notifications_mark_read(user=user, at=at)

@@ -1,0 +1,26 @@
+"""Sending notifications in the background."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from violations.notifications import (
+    notification_deliver,
+    notification_failed,
+    notifications_requeue,
+)
+
+
+@shared_task(acks_late=True)
+def deliver_notification(*, notification_id: int) -> bool:
+    """Send one notification's e-mail, unless it was sent already."""
+    try:
+        return notification_deliver(notification_id=notification_id, at=timezone.now())
+    except Exception:
+        notification_failed(notification_id=notification_id)
+        raise
+
+
+@shared_task
+def requeue_notifications() -> int:
+    """Hand notifications to Celery again that were not sent in time."""
+    return notifications_requeue(at=timezone.now())

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from violations import views
+
+app_name = "violations"
+
+urlpatterns = [
+    path("", views.QueueView.as_view(), name="queue"),
+    path("gesignaleerd/", views.FlaggedListView.as_view(), name="flagged"),
+    path("melden/<int:conversation>/", views.ReportCreateView.as_view(), name="report"),
+    path("<int:pk>/", views.ReportDetailView.as_view(), name="detail"),
+    path("<int:pk>/besluit/", views.DecideView.as_view(), name="decide"),
+    path("<int:pk>/intrekken/", views.WithdrawView.as_view(), name="withdraw"),
+    path("<int:pk>/brief/", views.LetterView.as_view(), name="letter"),
+    path("berichten/", views.NotificationListView.as_view(), name="notifications"),
+    path(
+        "berichten/aantal/",
+        views.NotificationCountView.as_view(),
+        name="notification_count",
+    ),
+]

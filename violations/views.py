@@ -1,0 +1,207 @@
+"""The violation pages: thin views over the selectors and services."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView, View
+
+from accounts.models import User
+from conversations.models import Conversation
+from conversations.selectors import conversation_for
+from violations import selectors, services
+from violations.access import is_team_lead_of, may_read, may_report
+from violations.forms import DecideForm, ReportForm, WithdrawForm
+from violations.models import Status
+from violations.models import ViolationReport as Report
+
+
+class UserMixin:
+    request: HttpRequest
+
+    @property
+    def user(self) -> User:
+        return self.request.user  # type: ignore[return-value]
+
+
+class ReaderMixin(UserMixin):
+    """Team leads and auditors; everyone else gets a 404."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not may_read(request.user):  # type: ignore[arg-type]
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class ReportCreateView(UserMixin, FormView):
+    form_class = ReportForm
+    template_name = "violations/report_form.html"
+
+    @cached_property
+    def conversation(self) -> Conversation:
+        conversation = conversation_for(user=self.user, pk=self.kwargs["conversation"])
+        if not may_report(self.user, conversation.team_id):
+            raise Http404
+        return conversation
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(conversation=self.conversation, **kwargs)
+
+    def form_valid(self, form: ReportForm) -> HttpResponse:
+        services.violation_report(
+            actor=self.user,
+            conversation=self.conversation,
+            at=timezone.now(),
+            **form.cleaned_data,
+        )
+        messages.success(
+            self.request,
+            _("Uw melding is opgeslagen. Een teamleider beslist erover."),
+        )
+        return HttpResponseRedirect(
+            reverse("conversations:detail", args=[self.conversation.pk])
+        )
+
+
+class QueueView(ReaderMixin, TemplateView):
+    template_name = "violations/report_queue.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        reports = selectors.open_reports_for(user=self.user)[:200]
+        return super().get_context_data(reports=reports, **kwargs)
+
+
+class FlaggedListView(ReaderMixin, TemplateView):
+    template_name = "violations/flagged_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        reports = list(selectors.flagged_reports_for(user=self.user)[:500])
+        services.flags_view_record(actor=self.user, reports=reports)
+        return super().get_context_data(reports=reports, **kwargs)
+
+
+class ReportMixin(ReaderMixin):
+    kwargs: dict[str, Any]
+
+    @cached_property
+    def report(self) -> Report:
+        return selectors.report_for(user=self.user, pk=self.kwargs["pk"])
+
+    def render_detail(self, **forms: Any) -> HttpResponse:
+        report, user = self.report, self.user
+        lead = is_team_lead_of(user, report.team_id)
+        context = {
+            "report": report,
+            "history": selectors.history_of(report),
+            "may_decide": lead
+            and report.status == Status.REPORTED
+            and report.reported_by_id != user.pk,
+            "own_report": report.reported_by_id == user.pk,
+            "may_withdraw": lead and report.flags,
+            "decide_form": forms.get("decide_form") or DecideForm(),
+            "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
+        }
+        status = 400 if forms else 200
+        return render(
+            self.request, "violations/report_detail.html", context, status=status
+        )
+
+
+class ReportDetailView(ReportMixin, View):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        services.report_view_record(actor=self.user, report=self.report)
+        return self.render_detail()
+
+
+class DecideView(ReportMixin, View):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = DecideForm(request.POST)
+        if not form.is_valid():
+            return self.render_detail(decide_form=form)
+        decide = (
+            services.violation_confirm
+            if form.cleaned_data["decision"] == "confirm"
+            else services.violation_dismiss
+        )
+        try:
+            decide(
+                actor=self.user,
+                report=self.report,
+                reason=form.cleaned_data["reason"],
+                at=timezone.now(),
+            )
+        except services.ViolationError as error:
+            form.add_error(None, error)
+            return self.render_detail(decide_form=form)
+        messages.success(request, _("Uw besluit is vastgelegd."))
+        return HttpResponseRedirect(reverse("violations:detail", args=[self.report.pk]))
+
+
+class WithdrawView(ReportMixin, View):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = WithdrawForm(request.POST)
+        if not form.is_valid():
+            return self.render_detail(withdraw_form=form)
+        try:
+            services.violation_withdraw(
+                actor=self.user,
+                report=self.report,
+                reason=form.cleaned_data["reason"],
+                at=timezone.now(),
+            )
+        except services.ViolationError as error:
+            form.add_error(None, error)
+            return self.render_detail(withdraw_form=form)
+        messages.success(request, _("De overtreding is ingetrokken."))
+        return HttpResponseRedirect(reverse("violations:detail", args=[self.report.pk]))
+
+
+class LetterView(ReportMixin, View):
+    """The letter to the client, in Dutch or (``?lang=en``) English."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        language = request.GET.get("lang") or translation.get_language()
+        language = "en" if language == "en" else "nl"
+        try:
+            services.letter_print_record(
+                actor=self.user, report=self.report, language=language
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        with translation.override(language):
+            return render(
+                request,
+                "violations/letter.html",
+                {
+                    "report": self.report,
+                    "language": language,
+                    "today": timezone.localdate(),
+                },
+            )
+
+
+class NotificationListView(UserMixin, TemplateView):
+    template_name = "violations/notification_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        notifications = list(selectors.notifications_for(user=self.user)[:100])
+        services.notifications_read(user=self.user, at=timezone.now())
+        return super().get_context_data(notifications=notifications, **kwargs)
+
+
+class NotificationCountView(UserMixin, TemplateView):
+    """The link in the navigation, with the unread count; fetched by htmx."""
+
+    template_name = "violations/_nav_count.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        count = selectors.unread_count_for(user=self.user)
+        return super().get_context_data(unread=count, **kwargs)
