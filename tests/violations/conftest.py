@@ -1,0 +1,26 @@
+"""Personas and a conversation for the violation tests."""
+
+import pytest
+
+from tests.conversations.helpers import ConversationFactory
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def reporter(db):
+    return UserFactory(email="medewerker@uwv.example")
+
+
+@pytest.fixture
+def lead(reporter):
+    return UserFactory(team_lead=True, team=reporter.team, email="lead@uwv.example")
+
+
+@pytest.fixture
+def other_lead(reporter):
+    return UserFactory(team_lead=True, team=reporter.team, email="lead2@uwv.example")
+
+
+@pytest.fixture
+def conversation(reporter):
+    return ConversationFactory(employee=reporter)

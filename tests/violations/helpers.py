@@ -1,0 +1,33 @@
+"""Reporting and deciding through the services, as the pages do."""
+
+import datetime
+
+from django.utils import timezone
+
+from tests.conversations.helpers import ConversationFactory
+from violations.services import violation_confirm, violation_report
+
+
+def report(actor, conversation, rule="recorded_secretly"):
+    return violation_report(
+        actor=actor,
+        conversation=conversation,
+        rule=rule,
+        what_happened="Telefoon lag opnemend op tafel.",
+        happened_on=timezone.localdate() - datetime.timedelta(days=1),
+        how_established="Zelf gezien.",
+        at=timezone.now(),
+    )
+
+
+def confirmed(reporter, lead, conversation, rule="recorded_secretly"):
+    return violation_confirm(
+        actor=lead,
+        report=report(reporter, conversation, rule),
+        reason="Vastgesteld.",
+        at=timezone.now(),
+    )
+
+
+def next_conversation(reporter, conversation):
+    return ConversationFactory(employee=reporter, client=conversation.client)
