@@ -20,6 +20,7 @@ from accounts.models import User
 from audit.catalogue import Action, Result
 from audit.exports import ExportFormat
 from audit.selectors import TrailFilters, decode_cursor, reviewable_employees_for
+from conversations.bsn import bsn_clean, bsn_hash, client_ref_from_hash
 
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
 _BSN_LIKE = re.compile(r"\d{8,9}")  # as audit_record screens payloads
@@ -48,6 +49,9 @@ def _date_field(label: Any) -> forms.DateField:
     )
 
 
+CLIENT_REF = r"^klant-[a-p]{16}$"
+
+
 class TrailFilterForm(forms.Form):
     """Narrow the audit trail down; every field may stay empty.
 
@@ -71,6 +75,10 @@ class TrailFilterForm(forms.Form):
         required=False,
         max_length=64,
         help_text=_("Het nummer van het object, bij een gekozen soort."),
+    )
+    # The client's pseudonym, set by ClientSearchForm: a BSN never reaches a URL.
+    client = forms.RegexField(
+        regex=CLIENT_REF, required=False, widget=forms.HiddenInput
     )
     cursor = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -157,7 +165,26 @@ class TrailFilterForm(forms.Form):
             result=data.get("result", ""),
             object_type=data.get("object_type", ""),
             object_id=data.get("object_id", ""),
+            client_ref=data.get("client", ""),
         )
+
+
+class ClientSearchForm(forms.Form):
+    """Find a client's events by BSN, posted: the list is then filtered by the
+    client's pseudonym, and the BSN itself is kept nowhere."""
+
+    bsn = forms.CharField(
+        label=_("Burgerservicenummer (BSN) van de klant"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+
+    def clean_bsn(self) -> str:
+        return bsn_clean(self.cleaned_data["bsn"])
+
+    def client_ref(self) -> str:
+        """Return the pseudonym the audit trail names this client by."""
+        return client_ref_from_hash(bsn_hash(self.cleaned_data["bsn"]))
 
 
 class ExportFormatForm(forms.Form):

@@ -47,6 +47,7 @@ class TrailFilters:
     result: str = ""
     object_type: str = ""
     object_id: str = ""
+    client_ref: str = ""
 
     def as_data(self) -> dict[str, Any]:
         """Return the filters that are set, as JSON (for audit events and exports)."""
@@ -149,9 +150,13 @@ def _object(events: QuerySet[AuditEvent], f: TrailFilters) -> QuerySet[AuditEven
     return events
 
 
+def _client(events: QuerySet[AuditEvent], f: TrailFilters) -> QuerySet[AuditEvent]:
+    return events.filter(client_ref=f.client_ref) if f.client_ref else events
+
+
 _FILTERS: tuple[
     Callable[[QuerySet[AuditEvent], TrailFilters], QuerySet[AuditEvent]], ...
-] = (_period, _actor, _action, _result, _object)
+] = (_period, _actor, _action, _result, _object, _client)
 
 
 def encode_cursor(event: AuditEvent) -> str:

@@ -6,6 +6,7 @@ app_name = "audit"
 
 urlpatterns = [
     path("", views.TrailView.as_view(), name="trail"),
+    path("klant/", views.TrailClientView.as_view(), name="trail_client"),
     path("<int:pk>/", views.EventView.as_view(), name="event"),
     path("export/", views.ExportView.as_view(), name="export"),
     path("exports/<int:pk>/", views.ExportJobView.as_view(), name="export_job"),

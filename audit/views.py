@@ -23,7 +23,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, TemplateView, View
@@ -39,7 +39,7 @@ from audit.exports import (
     download_name,
     export_is_large,
 )
-from audit.forms import ExportFormatForm, TrailFilterForm
+from audit.forms import ClientSearchForm, ExportFormatForm, TrailFilterForm
 from audit.models import AuditEvent, ExportJob
 from audit.presentation import data_items, describe_changes
 from audit.selectors import (
@@ -120,8 +120,26 @@ class TrailView(ReviewerRequiredMixin, TemplateView):
         if page and page.next_cursor:
             context["older_query"] = _query(self.request, cursor=page.next_cursor)
         context["export_form"] = ExportFormatForm()
+        context.setdefault("client_form", ClientSearchForm())
         context["whole_trail"] = sees_whole_trail(self.user)
         return context
+
+
+class TrailClientView(TrailView):
+    """Filter the trail on one client, found by the BSN posted in a form."""
+
+    http_method_names: ClassVar[list[str]] = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        audit_events_for(user=self.user)  # refuses a non-reviewer
+        form = ClientSearchForm(request.POST)
+        if not form.is_valid():
+            filters = TrailFilterForm(user=self.user)
+            return self.render_to_response(
+                self.get_context_data(form=filters, client_form=form)
+            )
+        query = urlencode({"client": form.client_ref()})
+        return HttpResponseRedirect(f"{reverse('audit:trail')}?{query}")
 
 
 class EventView(ReviewerRequiredMixin, DetailView):

@@ -16,7 +16,8 @@ from audit.selectors import (
     encode_cursor,
     page_after,
 )
-from audit.services import audit_seal
+from audit.services import audit_record, audit_seal
+from conversations.bsn import bsn_hash, client_ref_from_hash
 from tests.audit.review import add_event, at
 from tests.factories import UserFactory
 
@@ -447,3 +448,40 @@ def test_the_trail_reads_in_english_too(client, auditor, employee):
     assert ">Export as CSV</button>" in page.text
     assert '<span aria-hidden="true">⊘</span> refused' in page.text
     assert "<td>changed in administration</td>" in page.text
+
+
+CLIENT_BSN = "111222333"
+
+
+def test_a_client_is_found_by_a_posted_bsn_and_never_named_in_the_url(client, db):
+    auditor = UserFactory(auditor=True)
+    ref = client_ref_from_hash(bsn_hash(CLIENT_BSN))
+    mine = audit_record(actor=auditor, action=Action.LOGGED_IN, client_ref=ref)
+    other = audit_record(
+        actor=auditor, action=Action.LOGGED_IN, client_ref="klant-gggg"
+    )
+    client.force_login(auditor)
+
+    response = client.post(reverse("audit:trail_client"), {"bsn": "1112 22 333"})
+    assert response.status_code == 302
+    assert CLIENT_BSN not in response["Location"]
+    assert f"client={ref}" in response["Location"]
+    page = client.get(response["Location"])
+    assert f'href="{reverse("audit:event", args=[mine.pk])}"' in page.text
+    assert f'href="{reverse("audit:event", args=[other.pk])}"' not in page.text
+    assert CLIENT_BSN not in page.text
+    viewed = AuditEvent.objects.filter(action=Action.TRAIL_VIEWED).latest("id")
+    assert viewed.data["filters"] == {"client_ref": ref}
+
+
+def test_a_wrong_bsn_is_explained_in_dutch(client, db):
+    client.force_login(UserFactory(auditor=True))
+    response = client.post(reverse("audit:trail_client"), {"bsn": "123456789"})
+    assert response.status_code == 200
+    assert "Dit BSN klopt niet: het voldoet niet aan de elfproef." in response.text
+
+
+def test_an_employee_may_not_search_the_trail_by_bsn(client, employee):
+    client.force_login(employee)
+    response = client.post(reverse("audit:trail_client"), {"bsn": CLIENT_BSN})
+    assert response.status_code == 403
