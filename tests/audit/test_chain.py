@@ -282,3 +282,24 @@ def test_the_nightly_task_records_the_result(restore_trail, sealed_events, mailo
     assert event.result == "success"
     assert event.data["problem"] == ""
     assert mailoutbox == []
+
+
+def test_a_broken_trail_is_recorded_and_mailed_to_the_auditors(
+    restore_trail, sealed_events, mailoutbox
+):
+    from audit.tasks import verify_audit_trail
+    from tests.factories import UserFactory
+
+    UserFactory(auditor=True, email="auditor@uwv.nl")
+    conn = restore_trail
+    with guards_disabled(conn):
+        conn.execute("UPDATE audit_auditevent SET result = 'failed' WHERE id = %s",
+                     [sealed_events[2]])  # fmt: skip
+
+    assert verify_audit_trail.apply().get() is False
+
+    event = AuditEvent.objects.filter(action=Action.TRAIL_VERIFIED).latest("id")
+    assert event.result == "failed"
+    assert f"(event {sealed_events[2]}): the event differs" in event.data["problem"]
+    assert [mail.to for mail in mailoutbox] == [["auditor@uwv.nl"]]
+    assert "niet intact" in mailoutbox[0].subject
