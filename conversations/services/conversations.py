@@ -161,6 +161,8 @@ def conversation_conclude(
 
 
 def conversation_view_record(*, actor: User, conversation: Conversation) -> None:
-    """Record that ``actor`` looked at this conversation and its client."""
-    with transaction.atomic():
-        _record(actor, Action.CONVERSATION_VIEWED, conversation)
+    """Record that ``actor`` looked at this conversation and its client.
+
+    A view changes nothing, so the event is a single INSERT, committed on its own.
+    """
+    _record(actor, Action.CONVERSATION_VIEWED, conversation)

@@ -130,11 +130,11 @@ def test_someone_joining_after_the_decision_opens_their_consent(
     )
 
 
-# Session, user, the user's groups (roles), conversation, participants; the view
-# is audited (savepoint, team, insert, release); the session is saved
-# (savepoint, update, release). The outcome page adds its decisions and the
-# rule text its passages come from.
-STEP_QUERIES = {"soort": 12, "opnemen": 12, "uitkomst": 14}
+# Session, user, the user's groups (roles), conversation with its team,
+# participants, the client's flag (violations); the view is audited (one insert:
+# the team is cached); the session is saved (savepoint, update, release). The
+# outcome page adds its decisions and the rule text its passages come from.
+STEP_QUERIES = {"soort": 10, "opnemen": 10, "uitkomst": 12}
 
 
 @pytest.mark.parametrize("volume", [1, 25])
