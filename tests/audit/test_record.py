@@ -76,9 +76,17 @@ def test_refuses_a_payload_holding_a_bsn(employee):
     assert not AuditEvent.objects.filter(actor_id=employee.pk).exists()
 
 
-def test_ordinary_numbers_are_not_mistaken_for_a_bsn(employee):
-    event = audit_record(actor=employee, action=Action.LOGGED_IN, data={"n": 123456789})
-    assert event.data == {"n": 123456789}
+def test_refuses_a_bsn_anywhere_in_the_text_of_a_payload(employee):
+    with pytest.raises(PersonalDataInPayloadError):
+        audit_record(actor=employee, action=Action.LOGGED_IN,
+                     data={"filters": {"note": ["zie 111222333"]}})  # fmt: skip
+
+
+def test_counts_and_ids_are_not_mistaken_for_a_bsn(employee):
+    # 111222333 passes the eleven-test; as a number it is a count, not a BSN.
+    event = audit_record(actor=employee, action=Action.LOGGED_IN,
+                         data={"checked": 111222333, "ids": [10039825]})  # fmt: skip
+    assert event.data == {"checked": 111222333, "ids": [10039825]}
 
 
 @pytest.mark.django_db(transaction=True)
