@@ -22,7 +22,9 @@ os.environ.setdefault(
     "AUDIT_ANCHOR_FILE", str(VAR_DIR / "test" / "audit-anchors.jsonl")
 )
 # Fixed test-only keys for the clients' BSNs: never use them in production.
-os.environ.setdefault("BSN_ENCRYPTION_KEYS", "_AGlkopfTqLv34c1bngD7rzibIiwykjosNnz09gqnxo=")
+os.environ.setdefault(
+    "BSN_ENCRYPTION_KEYS", "_AGlkopfTqLv34c1bngD7rzibIiwykjosNnz09gqnxo="
+)
 os.environ.setdefault(
     "BSN_HASH_KEY", "a2f612e610550a9f742066075e3c1308a0278ca660c4258598f7928e9b020a4b"
 )
