@@ -168,7 +168,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 DEMO_DATA_ALLOWED = env.bool("DJANGO_DEMO_DATA_ALLOWED", default=False)
 
 # Mail: notifications and anchors to auditors. smtp://user:pass@host:587 (with
-# ?tls=True), or consolemail:// / filemail:///path in development.
+# ?tls=True), or consolemail:// / filemail:////absolute/path in development.
 _email = env.email_url("EMAIL_URL", default="smtp://localhost:25")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
 EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
