@@ -168,7 +168,7 @@ def test_a_worker_killed_while_sending_still_delivers_exactly_once(
                 made = report(reporter, conversation)
             note = Notification.objects.get(report=made)
             # The worker claimed the row and hangs talking to the mail server.
-            assert wait_until(lambda: locked(note))
+            assert wait_until(lambda: locked(note), timeout=90)
         finally:
             dying.kill()
             dying.wait()
