@@ -132,3 +132,24 @@ def test_pages_carry_a_strict_content_security_policy(client, db):
     assert "script-src 'self'" in policy
     assert "style-src 'self'" in policy
     assert "unsafe-inline" not in policy
+
+
+def test_a_session_is_renewed_at_most_once_a_minute(client, employee):
+    from django.contrib.sessions.models import Session
+
+    client.force_login(employee)
+    start = timezone.now()
+
+    def expiry():
+        return Session.objects.get(session_key=client.session.session_key).expire_date
+
+    with time_machine.travel(start + dt.timedelta(seconds=5)):
+        client.get(HOME)
+    renewed = expiry()
+    with time_machine.travel(start + dt.timedelta(seconds=50)):
+        client.get(HOME)
+    assert expiry() == renewed  # no write for a request within the minute
+    with time_machine.travel(start + dt.timedelta(seconds=70)):
+        client.get(HOME)
+    # Renewed 65 s later (give or take the clock ticking while the test runs).
+    assert abs(expiry() - renewed - dt.timedelta(seconds=65)) < dt.timedelta(seconds=1)

@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "audit.context.AuditContextMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -110,9 +111,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"{_VALIDATION}.NumericPasswordValidator"},
 ]
 
-# Idle sessions expire: every request renews the cookie, so the age is the idle time.
+# Idle sessions expire: a request renews the session (at most once a minute, see
+# accounts.middleware.IdleSessionMiddleware), so the age is the idle time.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_TOUCH_INTERVAL_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.

@@ -1,0 +1,31 @@
+"""Idle sessions expire, without a database write on every request."""
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+TOUCHED = "_idle_touched"
+
+
+class IdleSessionMiddleware:
+    """Renew a logged-in session's expiry at most once a minute.
+
+    The session expires ``SESSION_COOKIE_AGE`` seconds after it was last renewed,
+    so a user is logged out after that long without a request, give or take
+    ``SESSION_TOUCH_INTERVAL_SECONDS``. Saving the session on every request instead
+    (``SESSION_SAVE_EVERY_REQUEST``) costs a database write per page.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty():
+            now = int(time.time())
+            if now - session.get(TOUCHED, 0) >= settings.SESSION_TOUCH_INTERVAL_SECONDS:
+                session[TOUCHED] = now  # marks it modified: saved with a new expiry
+        return response
