@@ -132,7 +132,8 @@ def test_someone_joining_after_the_decision_opens_their_consent(
 
 # Session, user, the user's groups (roles), conversation with its team,
 # participants, the client's flag (violations); the view is audited (one insert:
-# the team is cached); the session is saved (savepoint, update, release). The
+# the team is cached); the session is renewed, as on the first request after
+# logging in (savepoint, update, release). The
 # outcome page adds its decisions and the rule text its passages come from.
 STEP_QUERIES = {"soort": 10, "opnemen": 10, "uitkomst": 12}
 
