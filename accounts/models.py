@@ -59,8 +59,14 @@ class User(AbstractUser):
 
     @cached_property
     def roles(self) -> frozenset[Role]:
-        """Return the roles of this user, from the names of their groups."""
-        names = {group.name for group in self.groups.all()}
+        """Return the roles of this user, from the names of their groups.
+
+        The user of a request comes with the names already (``StaffBackend``).
+        """
+        if "group_names" in self.__dict__:
+            names = set(self.__dict__["group_names"])
+        else:
+            names = {group.name for group in self.groups.all()}
         return frozenset(role for role in Role if role.value in names)
 
     def has_role(self, role: Role) -> bool:

@@ -28,16 +28,12 @@ def conversation_list_for(*, user: User) -> QuerySet[Conversation]:
 
 def conversation_for(*, user: User, pk: int) -> Conversation:
     """Return one conversation of the user's team, or raise Http404."""
-    conversation = get_object_or_404(
+    return get_object_or_404(
         conversation_list_for(user=user)
-        .select_related("informed_text", "team")
+        .select_related("informed_text")
         .prefetch_related("participants"),
         pk=pk,
     )
-    # It is the user's own team: the audit trail's snapshot of the user reads it
-    # from here instead of querying it again.
-    user.team = conversation.team
-    return conversation
 
 
 def conversations_coming_for(

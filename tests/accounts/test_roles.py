@@ -1,6 +1,9 @@
 from django.contrib.auth.models import Group
 
+from accounts.backends import StaffBackend
+from accounts.models import User
 from accounts.roles import Role
+from tests.factories import UserFactory
 
 
 def test_each_role_is_a_group_made_by_migration(db):
@@ -30,3 +33,34 @@ def test_user_roles_come_from_groups(employee, team_lead, auditor, admin_user):
     assert auditor.roles == {Role.AUDITOR}
     assert admin_user.has_role(Role.ADMIN)
     assert not admin_user.has_role(Role.EMPLOYEE)
+
+
+def test_a_role_taken_away_holds_no_more_from_the_next_request(client, employee):
+    conversations = "/gesprekken/"
+    client.force_login(employee)
+    assert client.get(conversations).status_code == 200
+    employee.groups.clear()
+    assert client.get(conversations).status_code == 403
+
+
+def test_a_request_loads_the_user_with_team_and_roles_in_one_query(
+    team_lead, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        user = StaffBackend().get_user(team_lead.pk)
+        assert user.roles == {Role.TEAM_LEAD}
+        assert user.team.name == team_lead.team.name
+
+
+def test_a_user_without_groups_has_no_roles(db):
+    user = UserFactory()
+    user.groups.clear()
+    assert StaffBackend().get_user(user.pk).roles == frozenset()
+
+
+def test_a_deactivated_user_is_logged_out(client, employee):
+    client.force_login(employee)
+    User.objects.filter(pk=employee.pk).update(is_active=False)
+    response = client.get("/gesprekken/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/inloggen/")

@@ -362,7 +362,7 @@ def test_the_list_costs_the_same_queries_however_many_events(
     employee = UserFactory()
     add_event(employee)
     query = {"employee": employee.pk}
-    client.get(TRAIL, query)  # warm up: the content types, the user's groups
+    client.get(TRAIL, query)  # warm up: the content types
     with django_assert_num_queries(LIST_QUERIES):
         assert client.get(TRAIL, query).status_code == 200
     for _ in range(60):
@@ -377,10 +377,10 @@ def test_the_list_costs_the_same_queries_however_many_events(
     assert len(listed(response)) == 50
 
 
-# The session, the user and their groups; the employee filtered on; one page of
-# events; the record of viewing them (in a savepoint here); the employee choices.
-# The session itself is saved at most once a minute, not on these requests.
-LIST_QUERIES = 7
+# The session; the user with their team and roles; the employee filtered on; one
+# page of events; the record of viewing them (in a savepoint here); the employee
+# choices. The session itself is saved at most once a minute, not on these requests.
+LIST_QUERIES = 6
 
 
 # --- One event --------------------------------------------------------------------

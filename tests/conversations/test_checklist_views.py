@@ -130,12 +130,12 @@ def test_someone_joining_after_the_decision_opens_their_consent(
     )
 
 
-# Session, user, the user's groups (roles), conversation with its team,
-# participants, the client's flag (violations); the view is audited (one insert:
-# the team is cached); the session is renewed, as on the first request after
-# logging in (savepoint, update, release). The
-# outcome page adds its decisions and the rule text its passages come from.
-STEP_QUERIES = {"soort": 10, "opnemen": 10, "uitkomst": 12}
+# Session, user with team and roles (one query, accounts.backends), conversation,
+# participants, the client's flag (violations); the view is audited (one insert);
+# the session is renewed, as on the first request after logging in (savepoint,
+# update, release). The outcome page adds its decisions and the rule text its
+# passages come from.
+STEP_QUERIES = {"soort": 9, "opnemen": 9, "uitkomst": 11}
 
 
 @pytest.mark.parametrize("volume", [1, 25])

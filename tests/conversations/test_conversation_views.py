@@ -45,9 +45,9 @@ def test_the_list_runs_a_constant_number_of_queries(
     ConversationFactory.create_batch(volume, employee=employee)
     ConversationFactory.create_batch(volume, team=employee.team)
     client.force_login(employee)
-    # Session, user, the user's groups (roles), the conversations with client and
+    # Session, user with team and roles, the conversations with client and
     # employee, the session saved (savepoint, update, release).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert client.get(LIST).status_code == 200
 
 

@@ -85,6 +85,16 @@ TEMPLATES = [
 DATABASES = {"default": env.db_url("DATABASE_URL", engine="uwvrec.db")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Parameters travel apart from the SQL, so a query the app runs again and again (the
+# same SQL, other values) is parsed and planned once per connection: a statement
+# runs prepared from its third execution on. Planning cost more than executing the
+# checklist's queries (bench/bench_checklist.py). Put a pooler in transaction mode
+# in between only if it keeps prepared statements (PgBouncer 1.21 and newer).
+DATABASES["default"]["OPTIONS"] = {
+    **DATABASES["default"].get("OPTIONS", {}),
+    "server_side_binding": True,
+    "prepare_threshold": 2,
+}
 # The restricted role the web app and workers log in with, while migrations run as
 # the owner of the tables (DATABASE_URL set to the owner's login for `migrate`).
 # Every migrate grants this role its rights; see uwvrec/db/grants.py.
@@ -100,6 +110,8 @@ CACHES = {
 }
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's model backend, loading the team and roles with the user of a request.
+AUTHENTICATION_BACKENDS = ["accounts.backends.StaffBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
