@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, JSONField, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -12,6 +13,7 @@ from accounts.models import User
 from conversations.access import may_view
 from conversations.checklist import Answers, Plan, Wish, plan
 from conversations.models import Client, Conversation, Decision
+from conversations.models import Participant as Person
 from rules.engine import Channel, Kind, Participant, Role, policy_for
 from rules.models import RuleText
 from rules.selectors import rule_text_current
@@ -27,13 +29,70 @@ def conversation_list_for(*, user: User) -> QuerySet[Conversation]:
 
 
 def conversation_for(*, user: User, pk: int) -> Conversation:
-    """Return one conversation of the user's team, or raise Http404."""
-    return get_object_or_404(
+    """Return one conversation of the user's team, or raise Http404.
+
+    In one query, with what every checklist page shows: the client, the rule text
+    told, the people taking part (``conversation.participants.all()`` asks nothing
+    more) and the client's flag (``client_has_prior_violation`` neither).
+    """
+    from violations.selectors import client_flag_column, client_flag_remember
+
+    conversation = get_object_or_404(
         conversation_list_for(user=user)
         .select_related("informed_text")
-        .prefetch_related("participants"),
+        .annotate(
+            people=_PEOPLE,
+            flag=client_flag_column(f"{Conversation._meta.db_table}.client_id"),
+        ),
         pk=pk,
     )
+    _remember_people(conversation, conversation.__dict__.pop("people"))
+    client_flag_remember(conversation.client, conversation.__dict__.pop("flag"))
+    return conversation
+
+
+# The people taking part, as one column: a prefetch would be a query of its own.
+_PERSON_FIELDS = [field.attname for field in Person._meta.concrete_fields]
+_PEOPLE = RawSQL(  # noqa: S611 - built from the model's own column names
+    "SELECT coalesce(jsonb_agg(jsonb_build_array("  # noqa: S608
+    + ", ".join(f"p.{column}" for column in _PERSON_FIELDS)
+    + f") ORDER BY p.id), '[]') FROM {Person._meta.db_table} p "
+    f"WHERE p.conversation_id = {Conversation._meta.db_table}.id",
+    (),
+    output_field=JSONField(),
+)
+_PERSON_DATETIMES = {
+    index
+    for index, field in enumerate(Person._meta.concrete_fields)
+    if field.get_internal_type() == "DateTimeField"
+}
+
+
+def _remember_people(conversation: Conversation, rows: list[list[object]]) -> None:
+    """Keep the people fetched with the conversation as its prefetched participants.
+
+    As ``prefetch_related`` stores them, so that every ``participants.all()``
+    (the planner, the pages, the templates) reads them from here.
+    """
+    people = [
+        Person.from_db(
+            conversation._state.db,
+            _PERSON_FIELDS,
+            [
+                datetime.datetime.fromisoformat(value)  # type: ignore[arg-type]
+                if index in _PERSON_DATETIMES and value is not None
+                else value
+                for index, value in enumerate(row)
+            ],
+        )
+        for row in rows
+    ]
+    participants = conversation.participants.all()
+    participants._result_cache = people  # type: ignore[attr-defined]
+    participants._prefetch_done = True  # type: ignore[attr-defined]
+    conversation._prefetched_objects_cache = {  # type: ignore[attr-defined]
+        "participants": participants
+    }
 
 
 def conversations_coming_for(

@@ -2,11 +2,15 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEvent
-from conversations.models import Conversation, Decision
+from conversations.models import Conversation, Decision, Participant
+from conversations.selectors import conversation_for
+from conversations.services import decision_record, participant_add
 from tests.conversations.helpers import ConversationFactory, add, walk_to_outcome
 from tests.factories import UserFactory
+from violations.selectors import client_flag
 
 pytestmark = pytest.mark.django_db
 
@@ -130,12 +134,12 @@ def test_someone_joining_after_the_decision_opens_their_consent(
     )
 
 
-# Session, user with team and roles (one query, accounts.backends), conversation,
-# participants, the client's flag (violations); the view is audited (one insert);
-# the session is renewed, as on the first request after logging in (savepoint,
-# update, release). The outcome page adds its decisions and the rule text its
-# passages come from.
-STEP_QUERIES = {"soort": 9, "opnemen": 9, "uitkomst": 11}
+# Session, user with team and roles (one query, accounts.backends), conversation
+# with its participants and the client's flag (one query); the view is audited
+# (one insert); the session is renewed, as on the first request after logging in
+# (savepoint, update, release). The outcome page adds its decisions and the rule
+# text its passages come from.
+STEP_QUERIES = {"soort": 7, "opnemen": 7, "uitkomst": 9}
 
 
 @pytest.mark.parametrize("volume", [1, 25])
@@ -150,6 +154,48 @@ def test_step_pages_run_a_constant_number_of_queries(
     client.force_login(employee)
     with django_assert_num_queries(STEP_QUERIES[slug]):
         assert client.get(step(conversation, slug)).status_code == 200
+
+
+def test_a_page_reads_the_people_taking_part_as_stored(
+    employee, django_assert_num_queries
+):
+    conversation = ConversationFactory(employee=employee)
+    walk_to_outcome(
+        employee,
+        conversation,
+        participants=[("Jan Derde", "third_person"), ("Ada Tolk", "interpreter")],
+    )
+    decision_record(
+        actor=employee,
+        conversation=Conversation.objects.get(pk=conversation.pk),
+        answers_version=Conversation.objects.get(pk=conversation.pk).answers_version,
+    )
+    participant_add(
+        actor=employee,
+        conversation=Conversation.objects.get(pk=conversation.pk),
+        name="Piet Later",
+        role="representative",
+        at=timezone.now(),
+    )
+    fields = [field.attname for field in Participant._meta.concrete_fields]
+    stored = list(
+        Participant.objects.filter(conversation=conversation)
+        .order_by("id")
+        .values_list(*fields)
+    )
+    assert [row[fields.index("joined_at")] is None for row in stored] == [
+        True,
+        True,
+        False,
+    ]
+    assert stored[0][fields.index("asked_at")] is not None
+    employee.roles  # noqa: B018 - loaded with the user on a request
+    with django_assert_num_queries(1):
+        page = conversation_for(user=employee, pk=conversation.pk)
+        people = list(page.participants.all())
+        assert [tuple(getattr(p, f) for f in fields) for p in people] == stored
+        assert client_flag(page.client) is None
+    assert all(p.pk and not p._state.adding for p in people)
 
 
 def test_another_teams_conversation_is_a_404_for_every_url(client, conversation):

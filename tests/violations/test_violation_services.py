@@ -5,7 +5,12 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from conversations.selectors import client_has_prior_violation, plan_of
+from conversations.models import Conversation
+from conversations.selectors import (
+    client_has_prior_violation,
+    conversation_for,
+    plan_of,
+)
 from tests.conversations.helpers import answer
 from tests.factories import UserFactory
 from tests.violations.helpers import confirmed, next_conversation, report
@@ -29,6 +34,15 @@ def events(obj, action):
 def fresh(client):
     """The client again, without the flag remembered on the instance."""
     return type(client).objects.get(pk=client.pk)
+
+
+def flag_of(client, user):
+    """The client's flag, asked on its own and as a checklist page asks it."""
+    alone = client_flag(fresh(client))
+    for conversation in Conversation.objects.filter(client=client, team=user.team):
+        page = conversation_for(user=user, pk=conversation.pk)
+        assert client_flag(page.client) == alone
+    return alone
 
 
 def refuses_prior_violation(reporter, conversation):
@@ -72,12 +86,12 @@ def test_the_full_path_report_notify_confirm_refuse_withdraw_allow(
     decided.refresh_from_db()
     assert (decided.status, decided.decided_by) == ("confirmed", lead)
     assert Notification.objects.get(report=made, kind="decided").recipient == reporter
-    flag = client_flag(fresh(conversation.client))
+    flag = flag_of(conversation.client, reporter)
     assert (flag.rule, flag.happened_on) == ("recorded_secretly", made.happened_on)
     assert refuses_prior_violation(reporter, conversation)
 
     violation_withdraw(actor=lead, report=made, reason="Bezwaar", at=timezone.now())
-    assert client_flag(fresh(conversation.client)) is None
+    assert flag_of(conversation.client, reporter) is None
     assert not refuses_prior_violation(reporter, conversation)
     assert [e.kind for e in ViolationEvent.objects.filter(report=made)] == [
         "reported",
@@ -112,7 +126,7 @@ def test_a_dismissed_report_does_not_flag(reporter, lead, conversation):
     )
     made.refresh_from_db()
     assert (made.status, made.decision_reason) == ("dismissed", "Niet te bewijzen")
-    assert client_flag(fresh(conversation.client)) is None
+    assert flag_of(conversation.client, reporter) is None
     with pytest.raises(ViolationError):
         violation_confirm(actor=lead, report=made, reason="Toch", at=timezone.now())
     assert events(made, "violation.confirmed")[0].data == {"code": "already_decided"}
@@ -123,9 +137,9 @@ def test_a_second_report_on_a_flagged_client(reporter, lead, conversation):
     second = report(
         reporter, next_conversation(reporter, conversation), "video_recorded"
     )
-    assert client_flag(fresh(conversation.client)).report_id == first.pk
+    assert flag_of(conversation.client, reporter).report_id == first.pk
     violation_confirm(actor=lead, report=second, reason="Ook", at=timezone.now())
-    assert client_flag(fresh(conversation.client)).report_id == second.pk
+    assert flag_of(conversation.client, reporter).report_id == second.pk
 
 
 def test_withdrawing_one_of_two_confirmed_violations_keeps_the_flag(
@@ -134,7 +148,7 @@ def test_withdrawing_one_of_two_confirmed_violations_keeps_the_flag(
     first = confirmed(reporter, lead, conversation)
     second = confirmed(reporter, lead, conversation, "video_recorded")
     violation_withdraw(actor=lead, report=second, reason="Fout", at=timezone.now())
-    assert client_flag(fresh(conversation.client)).report_id == first.pk
+    assert flag_of(conversation.client, reporter).report_id == first.pk
     assert (
         events(second, "violation.withdrawal_recorded")[0].data["client_flagged"]
         is True
