@@ -64,7 +64,7 @@ class User(AbstractUser):
         The user of a request comes with the names already (``StaffBackend``).
         """
         if "group_names" in self.__dict__:
-            names = set(self.__dict__["group_names"])
+            names = set(self.__dict__["group_names"] or ())
         else:
             names = {group.name for group in self.groups.all()}
         return frozenset(role for role in Role if role.value in names)
