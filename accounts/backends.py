@@ -13,7 +13,7 @@ from accounts.models import User
 
 # The names of the user's groups, in SQL: the ORM's ArraySubquery took longer to
 # compile than the query took to run.
-_GROUP_NAMES = RawSQL(  # noqa: S611 - constant
+_GROUP_NAMES = RawSQL(
     "SELECT array_agg(g.name) FROM auth_group g "
     "JOIN accounts_user_groups ug ON ug.group_id = g.id "
     "WHERE ug.user_id = accounts_user.id",
