@@ -32,20 +32,39 @@ def conversation_for(*, user: User, pk: int) -> Conversation:
     """Return one conversation of the user's team, or raise Http404.
 
     In one query, with what every checklist page shows: the client, the rule text
-    told, the people taking part (``conversation.participants.all()`` asks nothing
-    more) and the client's flag (``client_has_prior_violation`` neither).
+    told, the people taking part and the client's flag (``with_checklist_facts``).
     """
-    from violations.selectors import client_flag_column, client_flag_remember
-
-    conversation = get_object_or_404(
-        conversation_list_for(user=user)
-        .select_related("informed_text")
-        .annotate(
-            people=_PEOPLE,
-            flag=client_flag_column(f"{Conversation._meta.db_table}.client_id"),
-        ),
-        pk=pk,
+    return checklist_facts_kept(
+        get_object_or_404(
+            with_checklist_facts(
+                conversation_list_for(user=user).select_related("informed_text")
+            ),
+            pk=pk,
+        )
     )
+
+
+def with_checklist_facts(
+    conversations: QuerySet[Conversation],
+) -> QuerySet[Conversation]:
+    """Fetch with each conversation its participants and its client's flag (R8).
+
+    Pass each conversation through ``checklist_facts_kept``: then neither
+    ``conversation.participants.all()`` nor ``client_has_prior_violation`` asks the
+    database again.
+    """
+    from violations.selectors import client_flag_column
+
+    return conversations.select_related("client").annotate(
+        people=_PEOPLE,
+        flag=client_flag_column(f"{Conversation._meta.db_table}.client_id"),
+    )
+
+
+def checklist_facts_kept(conversation: Conversation) -> Conversation:
+    """Keep what ``with_checklist_facts`` fetched where the code reads it."""
+    from violations.selectors import client_flag_remember
+
     _remember_people(conversation, conversation.__dict__.pop("people"))
     client_flag_remember(conversation.client, conversation.__dict__.pop("flag"))
     return conversation

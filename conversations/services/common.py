@@ -12,6 +12,7 @@ from audit.catalogue import Action, Result
 from audit.services import audit_record_refusal
 from conversations.access import may_run
 from conversations.models import Conversation
+from conversations.selectors import checklist_facts_kept, with_checklist_facts
 
 OPEN_STATUSES = (
     Conversation.Status.PLANNED,
@@ -60,11 +61,10 @@ def check_may_run(
 
 def locked(conversation: Conversation) -> Conversation:
     """Return the conversation again, locked until the transaction ends."""
-    return (
-        Conversation.objects.select_for_update(of=("self",))
-        .select_related("client")
-        .prefetch_related("participants")
-        .get(pk=conversation.pk)
+    return checklist_facts_kept(
+        with_checklist_facts(Conversation.objects.select_for_update(of=("self",))).get(
+            pk=conversation.pk
+        )
     )
 
 

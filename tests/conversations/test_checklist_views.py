@@ -8,7 +8,12 @@ from audit.models import AuditEvent
 from conversations.models import Conversation, Decision, Participant
 from conversations.selectors import conversation_for
 from conversations.services import decision_record, participant_add
-from tests.conversations.helpers import ConversationFactory, add, walk_to_outcome
+from tests.conversations.helpers import (
+    ConversationFactory,
+    add,
+    answer,
+    walk_to_outcome,
+)
 from tests.factories import UserFactory
 from violations.selectors import client_flag
 
@@ -154,6 +159,28 @@ def test_step_pages_run_a_constant_number_of_queries(
     client.force_login(employee)
     with django_assert_num_queries(STEP_QUERIES[slug]):
         assert client.get(step(conversation, slug)).status_code == 200
+
+
+# Session, user, the conversation with its participants and the client's flag; in
+# the answer's transaction (a savepoint here) the conversation again, locked, with
+# the same, its update and the audit event.
+ANSWER_QUERIES = 8
+
+
+@pytest.mark.parametrize("volume", [1, 25])
+def test_an_answer_runs_a_constant_number_of_queries(
+    client, employee, django_assert_num_queries, volume
+):
+    conversation = ConversationFactory(employee=employee)
+    answer(employee, conversation, "kind", kind=conversation.kind)
+    for number in range(volume):
+        add(employee, conversation, f"Deelnemer {number}")
+    client.force_login(employee)
+    client.get(step(conversation, "opnemen"))  # renews the session once
+    with django_assert_num_queries(ANSWER_QUERIES):
+        response = client.post(step(conversation, "opnemen"), {"wish": "audio"})
+    assert response.status_code == 302
+    assert Conversation.objects.get(pk=conversation.pk).wish == "audio"
 
 
 def test_a_page_reads_the_people_taking_part_as_stored(
