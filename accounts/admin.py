@@ -29,7 +29,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     search_fields = ("username", "first_name", "last_name", "employee_number")
     list_select_related = ("team",)
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("UWV"), {"fields": ("employee_number", "team")}),
     )
     add_fieldsets = (

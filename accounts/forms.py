@@ -1,5 +1,3 @@
-from typing import Any, ClassVar
-
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -7,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class LoginForm(AuthenticationForm):
     """Django's login form, with plainer messages and hints for password managers."""
 
-    error_messages: ClassVar[dict[str, Any]] = {
+    # An instance attribute of Django's form, given here for every instance.
+    error_messages = {  # noqa: RUF012
         **AuthenticationForm.error_messages,
         "invalid_login": _(
             "De gebruikersnaam of het wachtwoord klopt niet. Controleer beide en "

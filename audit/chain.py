@@ -92,8 +92,11 @@ def _check_row(row: Row, previous: Row | None) -> Iterator[str]:
         yield f"seq {row.seq} (event {row.event.get('id')}): hash does not match"
     if previous is not None and row.seq <= previous.seq:
         yield f"seq {row.seq}: out of order after seq {previous.seq}"
-    linked = previous is not None and row.seq == previous.seq + 1
-    if linked and row.prev_hash != previous.hash:  # type: ignore[union-attr]
+    if (
+        previous is not None
+        and row.seq == previous.seq + 1
+        and row.prev_hash != previous.hash
+    ):
         yield f"seq {row.seq}: does not link to seq {previous.seq}"
     if row.seq == 1 and row.prev_hash != GENESIS:
         yield "seq 1: does not start the chain"

@@ -7,6 +7,7 @@ Running it again on the same day changes nothing.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -112,6 +113,8 @@ def conversations_demo_load() -> int:
 
 def _load_day(employee: User, appointments: tuple[DemoAppointment, ...]) -> int:
     today = timezone.localdate()
+    if employee.team_id is None:
+        raise ValueError(f"demo user {employee.username} has no team")
     if Conversation.objects.filter(
         team_id=employee.team_id, scheduled_at__date=today
     ).exists():
@@ -183,7 +186,7 @@ def _walk(employee: User, conversation: Conversation, walk: str, at) -> None:  #
         )
 
 
-def _demo_answer(conversation: Conversation, ref: StepRef) -> dict[str, object]:
+def _demo_answer(conversation: Conversation, ref: StepRef) -> Mapping[str, object]:
     if ref.step is Step.INFORM:
         return {
             "told": True,

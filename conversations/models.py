@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -15,8 +17,13 @@ from rules.engine import Channel, Kind, Outcome, Role, UwvRecording
 from rules.models import RuleText
 from uwvrec.db.models import AppendOnlyModel
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _choices(enum: type, labels: dict[str, str]) -> list[tuple[str, str]]:
+
+def _choices(
+    enum: type[StrEnum], labels: dict[str, StrOrPromise]
+) -> list[tuple[str, StrOrPromise]]:
     return [(member.value, labels[member.value]) for member in enum]
 
 

@@ -90,7 +90,7 @@ MISSING_STEPS: dict[str, Step] = {
 
 def step_url(conversation: Conversation, ref: StepRef) -> str:
     """Return the address of one checklist page."""
-    if ref.step is Step.CONSENT:
+    if ref.participant_id is not None:  # a consent: one page per participant
         return reverse(
             "conversations:consent", args=[conversation.pk, int(ref.participant_id)]
         )
@@ -125,7 +125,7 @@ def indicator(
 def _step_name(ref: StepRef, names: dict[str, str]) -> str:
     if ref.step is Step.CONSENT:
         return _("Toestemming van %(name)s") % {
-            "name": names.get(ref.participant_id, "")
+            "name": names.get(ref.participant_id or "", "")
         }
     return str(NAMES[ref.step])
 

@@ -23,9 +23,10 @@ LIST_LIMIT = 200
 
 def conversation_list_for(*, user: User) -> QuerySet[Conversation]:
     """Return the conversations of the user's team; none without a team or right."""
-    if not may_view(user):
+    team_id = user.team_id
+    if team_id is None or not may_view(user):
         return Conversation.objects.none()
-    return Conversation.objects.filter(team_id=user.team_id).select_related("client")
+    return Conversation.objects.filter(team_id=team_id).select_related("client")
 
 
 def conversation_for(*, user: User, pk: int) -> Conversation:

@@ -26,7 +26,7 @@ class RuleTextPublishForm(forms.ModelForm):
 
     policy_version = forms.ChoiceField(
         label=RuleText._meta.get_field("policy_version").verbose_name,
-        choices=[(version, version) for version in reversed(POLICIES)],
+        choices=[(version, version) for version in reversed(list(POLICIES))],
     )
 
     class Meta:

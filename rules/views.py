@@ -74,7 +74,10 @@ class HandoutPdfView(RuleTextMixin, View):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         text = self.rule_text()
         response = HttpResponse(rule_text_pdf(text), content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition_header(
-            as_attachment=False, filename=rule_text_pdf_filename(text)
+        response["Content-Disposition"] = (
+            content_disposition_header(
+                as_attachment=False, filename=rule_text_pdf_filename(text)
+            )
+            or "inline"
         )
         return response

@@ -20,7 +20,7 @@ FLAGGED_BSN = "999990081"  # Emma Visser, a phone call tomorrow
 def violations_demo_load() -> int:
     """Report and confirm the demo violations unless there are; return how many."""
     employee = User.objects.get(username="medewerker")
-    if Report.objects.filter(team_id=employee.team_id).exists():
+    if Report.objects.filter(team_id=_team_of(employee)).exists():
         return 0
     lead = User.objects.get(username="teamleider")
     now = timezone.now()
@@ -40,7 +40,7 @@ def _report(
 ) -> Report:
     conversation = (
         Conversation.objects.filter(
-            team_id=employee.team_id, client__bsn_hash=bsn_hash(bsn)
+            team_id=_team_of(employee), client__bsn_hash=bsn_hash(bsn)
         )
         .select_related("client")
         .latest("scheduled_at")
@@ -54,3 +54,9 @@ def _report(
         how_established="Demo: de medewerker zag een telefoon die opnam.",
         at=now,
     )
+
+
+def _team_of(employee: User) -> int:
+    if employee.team_id is None:
+        raise ValueError(f"demo user {employee.username} has no team")
+    return employee.team_id

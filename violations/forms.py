@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 from violations.models import Rule
 
 
-def _text(label: object, help_text: object, required: object) -> forms.CharField:
+def _text(
+    label: StrOrPromise, help_text: StrOrPromise, required: StrOrPromise
+) -> forms.CharField:
     return forms.CharField(
         label=label,
         help_text=help_text,
@@ -78,5 +84,4 @@ class WithdrawForm(forms.Form):
         _("Geef een reden voor de intrekking."),
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, prefix="withdraw", **kwargs)  # type: ignore[arg-type]
+    prefix = "withdraw"

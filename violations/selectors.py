@@ -89,7 +89,10 @@ def report_list_for(*, user: User) -> QuerySet[Report]:
     if not may_read(user):
         return Report.objects.none()
     reports = Report.objects.select_related("client", "team", "reported_by")
-    return reports if may_read_all(user) else reports.filter(team_id=user.team_id)
+    if may_read_all(user):
+        return reports
+    team_id = user.team_id
+    return reports.none() if team_id is None else reports.filter(team_id=team_id)
 
 
 def report_for(*, user: User, pk: int) -> Report:

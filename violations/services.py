@@ -101,7 +101,9 @@ def violation_withdraw(
             _audit(actor, action, report, client_flagged=still)
             return report
     except ViolationError as error:
-        _refuse(actor, action, report=report, code=error.code, result=Result.FAILED)
+        _refuse(
+            actor, action, report=report, code=error.code or "", result=Result.FAILED
+        )
         raise
 
 
@@ -123,7 +125,9 @@ def _decide(
         with transaction.atomic():
             return _decided(actor, _locked(report), status, reason, at, action)
     except ViolationError as error:
-        _refuse(actor, action, report=report, code=error.code, result=Result.FAILED)
+        _refuse(
+            actor, action, report=report, code=error.code or "", result=Result.FAILED
+        )
         raise
 
 

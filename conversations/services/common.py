@@ -49,14 +49,16 @@ def refuse(
 
 def check_may_run(
     actor: User, action: Action, conversation: Conversation | None = None
-) -> None:
-    """Raise PermissionDenied (and record it) unless ``actor`` may do ``action``."""
+) -> int:
+    """Return the actor's team (id); raise PermissionDenied (and record it) unless
+    ``actor`` may do ``action``."""
     team_id = conversation.team_id if conversation is not None else None
-    if not may_run_for(actor, team_id):
+    if not may_run_for(actor, team_id) or actor.team_id is None:
         refuse(actor, action, conversation=conversation)
         raise PermissionDenied(
             _("Alleen een medewerker van het team kan dit gesprek voorbereiden.")
         )
+    return actor.team_id
 
 
 def locked(conversation: Conversation) -> Conversation:

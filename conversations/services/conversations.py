@@ -43,12 +43,12 @@ def conversation_register(
     place: str = "",
 ) -> Conversation:
     """Plan a conversation with ``client`` for the actor's team."""
-    check_may_run(actor, Action.CONVERSATION_REGISTERED)
+    team_id = check_may_run(actor, Action.CONVERSATION_REGISTERED)
     with transaction.atomic():
         conversation = Conversation.objects.create(
             client=client,
             employee=actor,
-            team_id=actor.team_id,
+            team_id=team_id,
             channel=channel,
             kind=kind,
             scheduled_at=scheduled_at,

@@ -33,7 +33,9 @@ def decision_record(
             return _record(actor, conversation, answers_version)
     except IntegrityError:
         # The constraint (conversation, sequence) caught a race the lock missed.
-        error = DecisionConflictError(_already_decided(), code="already_decided")
+        error: ChecklistError = DecisionConflictError(
+            _already_decided(), code="already_decided"
+        )
     except ChecklistError as refused:
         error = refused
     refuse(
