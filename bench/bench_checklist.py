@@ -5,8 +5,11 @@ in a database of its own, ``uwvrec_bench_checklist``, seeded once in SQL with
 ``BENCH_CHECKLIST_CLIENTS`` clients (default 100,000), ``BENCH_CHECKLIST_CONVERSATIONS``
 conversations (default 1,000,000) and an audit event for each, and reused by later
 runs. gunicorn (5 sync workers) serves on 127.0.0.1 only; ``wrk`` loads it for
-``BENCH_CHECKLIST_SECONDS`` seconds (default 10) per row, at 10 and 50 connections,
-spread over many logged-in users. Prints a Markdown table.
+``BENCH_CHECKLIST_SECONDS`` seconds (default 10) per page, at 10 and 50 connections,
+spread over many logged-in users. The pages take turns, ``BENCH_CHECKLIST_RUNS``
+rounds (default 3), so that a change in the machine's load hits them alike; the table
+gives the medians, and the ratio is the median of each round's own ratio. Prints a
+Markdown table.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import re
 import secrets
 import shutil
 import socket
+import statistics
 import string
 import subprocess
 import sys
@@ -36,6 +40,7 @@ sys.path.insert(0, str(PROJECT_ROOT))
 CLIENTS = int(os.environ.get("BENCH_CHECKLIST_CLIENTS", "100000"))
 CONVERSATIONS = int(os.environ.get("BENCH_CHECKLIST_CONVERSATIONS", "1000000"))
 SECONDS = int(os.environ.get("BENCH_CHECKLIST_SECONDS", "10"))
+RUNS = int(os.environ.get("BENCH_CHECKLIST_RUNS", "3"))
 CONNECTIONS = (10, 50)
 TEAMS = 100
 USERS = 200  # two employees per team; each wrk request uses the next one's session
@@ -438,37 +443,50 @@ def main() -> None:
     targets = sessions()
     port = _free_port()
     server = gunicorn(port)
-    rows = []
+    rounds: dict[int, list[dict[str, dict]]] = {}
     try:
         for conns in CONNECTIONS:
             for page in PAGES:
                 wrk(port, page, targets, conns, seconds=2)  # warm up
-                rows.append((page[0], conns, wrk(port, page, targets, conns)))
+            rounds[conns] = [
+                {page[0]: wrk(port, page, targets, conns) for page in PAGES}
+                for _ in range(RUNS)
+            ]
     finally:
         server.terminate()
         server.wait(30)
-    _print(rows, seeded)
+    _print(rounds, seeded)
 
 
-def _print(rows: list, seeded: float | None) -> None:
+def _print(rounds: dict[int, list[dict[str, dict]]], seeded: float | None) -> None:
     if seeded is not None:
         print(
             f"Seeded {CLIENTS:,} clients and {CONVERSATIONS:,} conversations "
             f"(with their audit events) in {seeded:,.1f} s.\n"
         )
     print(
-        f"gunicorn, 5 sync workers; wrk, {SECONDS} s per row; {USERS} logged-in "
-        "users.\n"
+        f"gunicorn, 5 sync workers; wrk, {SECONDS} s per page and round; {USERS} "
+        f"logged-in users; medians of {RUNS} rounds in which the pages take turns.\n"
     )
-    print("| page | connections | req/s | p50 ms | p95 ms | errors | ratio to bare |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    bare = {conns: figures["rps"] for name, conns, figures in rows if "bare" in name}
-    for name, conns, f in rows:
-        ratio = f["rps"] / bare[conns] if bare.get(conns) else 0
-        print(
-            f"| {name} | {conns} | {f['rps']:,.0f} | {f['p50']:.1f} | "
-            f"{f['p95']:.1f} | {f['bad']} | {ratio:.2f} |"
-        )
+    print(
+        "| page | connections | req/s | p50 ms | p95 ms | errors | ratio to bare "
+        "| ratio per round |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    bare = PAGES[-1][0]
+    for conns, runs in rounds.items():
+        for name, *_ in PAGES:
+            ratios = [run[name]["rps"] / run[bare]["rps"] for run in runs]
+            median = {
+                key: statistics.median(run[name][key] for run in runs)
+                for key in ("rps", "p50", "p95")
+            }
+            errors = sum(run[name]["bad"] for run in runs)
+            print(
+                f"| {name} | {conns} | {median['rps']:,.0f} | {median['p50']:.1f} | "
+                f"{median['p95']:.1f} | {errors} | {statistics.median(ratios):.2f} | "
+                f"{', '.join(f'{ratio:.2f}' for ratio in ratios)} |"
+            )
 
 
 if __name__ == "__main__":
