@@ -81,6 +81,7 @@ _PEOPLE = RawSQL(  # noqa: S611 - built from the model's own column names
     (),
     output_field=JSONField(),
 )
+_PERSON_CONVERSATION = Person._meta.get_field("conversation")
 _PERSON_DATETIMES = {
     index
     for index, field in enumerate(Person._meta.concrete_fields)
@@ -107,6 +108,8 @@ def _remember_people(conversation: Conversation, rows: list[list[object]]) -> No
         )
         for row in rows
     ]
+    for person in people:  # each knows its conversation, as after a prefetch
+        _PERSON_CONVERSATION.set_cached_value(person, conversation)
     participants = conversation.participants.all()
     participants._result_cache = people  # type: ignore[attr-defined]
     participants._prefetch_done = True  # type: ignore[attr-defined]

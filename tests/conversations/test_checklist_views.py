@@ -222,6 +222,7 @@ def test_a_page_reads_the_people_taking_part_as_stored(
         people = list(page.participants.all())
         assert [tuple(getattr(p, f) for f in fields) for p in people] == stored
         assert client_flag(page.client) is None
+        assert all(p.conversation is page for p in people)
     assert all(p.pk and not p._state.adding for p in people)
 
 
