@@ -62,12 +62,15 @@ def check_may_run(
 
 
 def locked(conversation: Conversation) -> Conversation:
-    """Return the conversation again, locked until the transaction ends."""
-    return checklist_facts_kept(
-        with_checklist_facts(Conversation.objects.select_for_update(of=("self",))).get(
-            pk=conversation.pk
-        )
-    )
+    """Return the conversation again, locked until the transaction ends.
+
+    Locked first, then read: a statement that waited for the lock sees only the
+    locked row as it is now, but its subqueries (the participants, the flag) as
+    they were when it started, before the other transaction committed.
+    """
+    rows = Conversation.objects.filter(pk=conversation.pk)
+    rows.select_for_update().values_list("pk").get()
+    return checklist_facts_kept(with_checklist_facts(rows).get())
 
 
 def check_open(conversation: Conversation) -> None:

@@ -162,9 +162,9 @@ def test_step_pages_run_a_constant_number_of_queries(
 
 
 # Session, user, the conversation with its participants and the client's flag; in
-# the answer's transaction (a savepoint here) the conversation again, locked, with
-# the same, its update and the audit event.
-ANSWER_QUERIES = 8
+# the answer's transaction (a savepoint here) the conversation locked, then read
+# again with the same, its update and the audit event.
+ANSWER_QUERIES = 9
 
 
 @pytest.mark.parametrize("volume", [1, 25])

@@ -2,6 +2,7 @@
 
 import io
 import threading
+import time
 
 import pytest
 from django.core.management import call_command
@@ -12,11 +13,13 @@ from django.db import (
     connections,
     transaction,
 )
+from django.utils import timezone
 
 from audit.models import AuditEvent
-from conversations.models import Decision
-from conversations.services import ChecklistError, decision_record
-from tests.conversations.helpers import ConversationFactory, walk_to_outcome
+from conversations.checklist import Step, StepRef
+from conversations.models import Conversation, Decision, Participant
+from conversations.services import ChecklistError, checklist_answer, decision_record
+from tests.conversations.helpers import ConversationFactory, answer, walk_to_outcome
 from tests.factories import UserFactory
 
 
@@ -164,3 +167,40 @@ def test_replay_decisions_names_a_decision_that_would_differ(employee):
         f"decision {bad.pk} (conversation {conversation.pk}) differs" in err.getvalue()
     )
     assert f"decision {good.pk} " not in err.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_waiting_for_the_lock_sees_who_joined_meanwhile():
+    employee = UserFactory()
+    conversation = ConversationFactory(employee=employee)
+    answer(employee, conversation, "kind", kind=conversation.kind)
+    answer(employee, conversation, "wish", wish="audio")
+    holding = threading.Event()
+
+    def join_slowly():
+        try:
+            with transaction.atomic():
+                Conversation.objects.select_for_update().get(pk=conversation.pk)
+                Participant.objects.create(
+                    conversation_id=conversation.pk, name="Ada Tolk", role="interpreter"
+                )
+                holding.set()
+                time.sleep(1)  # the answer below waits for this commit
+        finally:
+            connections.close_all()
+
+    other = threading.Thread(target=join_slowly)
+    other.start()
+    assert holding.wait(10)
+    checklist_answer(
+        actor=employee,
+        conversation=Conversation.objects.get(pk=conversation.pk),
+        ref=StepRef(Step.PARTICIPANTS),
+        answer={},
+        at=timezone.now(),
+    )
+    other.join(30)
+    recorded = AuditEvent.objects.filter(
+        action="checklist.answered", object_id=str(conversation.pk)
+    ).latest("id")
+    assert recorded.data == {"step": "participants", "participants": 1}
