@@ -469,14 +469,18 @@ def _print(rounds: dict[int, list[dict[str, dict]]], seeded: float | None) -> No
         f"logged-in users; medians of {RUNS} rounds in which the pages take turns.\n"
     )
     print(
-        "| page | connections | req/s | p50 ms | p95 ms | errors | ratio to bare "
+        "| page | connections | req/s | p50 ms | p95 ms | errors (all rounds) "
+        "| ratio to bare "
         "| ratio per round |"
     )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     bare = PAGES[-1][0]
     for conns, runs in rounds.items():
         for name, *_ in PAGES:
-            ratios = [run[name]["rps"] / run[bare]["rps"] for run in runs]
+            ratios = [
+                run[name]["rps"] / run[bare]["rps"] if run[bare]["rps"] else 0.0
+                for run in runs
+            ]
             median = {
                 key: statistics.median(run[name][key] for run in runs)
                 for key in ("rps", "p50", "p95")
