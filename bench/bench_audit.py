@@ -12,13 +12,9 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import psycopg
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_ROOT))
+from common import PROJECT_ROOT, database_url, prepare_database, superuser
 
 EVENTS = int(os.environ.get("BENCH_AUDIT_EVENTS", "10000000"))
 DATABASE = "uwvrec_bench"
@@ -26,41 +22,11 @@ WRITER_SECONDS = 10
 WRITERS = (1, 4, 16)
 ENQUEUE = "audit_auditevent_enqueue"
 
-
-def _url(variable: str, database: str = DATABASE) -> str:
-    return urlsplit(os.environ[variable])._replace(path=f"/{database}").geturl()
-
-
-def _libpq(url: str) -> str:
-    return "postgresql" + url[url.index("://") :]
-
-
 BENCH_ENV = os.environ | {
-    "DATABASE_URL": _url("DATABASE_URL"),
+    "DATABASE_URL": database_url("DATABASE_URL", DATABASE),
     "DJANGO_SETTINGS_MODULE": "uwvrec.settings.test",
     "PYTHONPATH": str(PROJECT_ROOT),
 }
-
-
-def _superuser() -> psycopg.Connection:
-    return psycopg.connect(_libpq(_url("DATABASE_SUPERUSER_URL")), autocommit=True)
-
-
-def prepare_database() -> None:
-    """Create and migrate the bench database (as the owner) unless it exists."""
-    with psycopg.connect(
-        _libpq(_url("DATABASE_SUPERUSER_URL", "postgres")), autocommit=True
-    ) as conn:
-        if conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]
-        ).fetchone():
-            return
-        conn.execute(f"CREATE DATABASE {DATABASE} OWNER uwvrec_owner")
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=PROJECT_ROOT, check=True,
-        env=BENCH_ENV | {"DATABASE_URL": _url("DATABASE_OWNER_URL")},
-    )  # fmt: skip
 
 
 SEED_SQL = """
@@ -85,7 +51,7 @@ FROM (
 
 def seed(count: int) -> float | None:
     """Add events until the trail holds ``count``; return the seconds it took."""
-    with _superuser() as conn:
+    with superuser(DATABASE) as conn:
         have = conn.execute("SELECT count(*) FROM audit_auditevent").fetchone()[0]
         if have >= count:
             return None
@@ -192,7 +158,8 @@ def verify() -> tuple[str, float]:
 
 
 def main() -> None:
-    prepare_database()
+    # The seed's partitions are the superuser's: a migrate could not grant on them.
+    prepare_database(DATABASE, BENCH_ENV, migrate_existing=False)
     rows: list[tuple[str, str, str]] = []
     seeded = seed(EVENTS)
     if seeded is not None:

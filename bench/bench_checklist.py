@@ -21,21 +21,18 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import statistics
 import string
 import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import psycopg
+from common import PROJECT_ROOT, database_url, prepare_database, superuser
 from cryptography.fernet import Fernet
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_ROOT))
+from uwvrec.localservices import free_port, wait_for_port
 
 CLIENTS = int(os.environ.get("BENCH_CHECKLIST_CLIENTS", "100000"))
 CONVERSATIONS = int(os.environ.get("BENCH_CHECKLIST_CONVERSATIONS", "1000000"))
@@ -48,33 +45,18 @@ DATABASE = "uwvrec_bench_checklist"
 SETTINGS = "bench.settings"
 
 
-def _url(variable: str, database: str = DATABASE) -> str:
-    return urlsplit(os.environ[variable])._replace(path=f"/{database}").geturl()
-
-
-def _libpq(url: str) -> str:
-    return "postgresql" + url[url.index("://") :]
-
-
 BENCH_ENV = os.environ | {
-    "DATABASE_URL": _url("DATABASE_URL"),
+    "DATABASE_URL": database_url("DATABASE_URL", DATABASE),
     "DJANGO_SETTINGS_MODULE": SETTINGS,
     "PYTHONPATH": str(PROJECT_ROOT),
     "LOG_LEVEL": "WARNING",
 }
 
 
-def _superuser() -> psycopg.Connection:
-    return psycopg.connect(_libpq(_url("DATABASE_SUPERUSER_URL")), autocommit=True)
-
-
-def _settings_value(name: str) -> str:
-    code = (
-        "import django; django.setup(); from django.conf import settings; "
-        f"print(json.dumps(settings.{name}))"
-    )
+def _python_json(code: str) -> object:
+    """Run Python ``code`` with the app's settings; return the JSON it prints."""
     result = subprocess.run(
-        [sys.executable, "-c", "import json;" + code],
+        [sys.executable, "-c", code],
         cwd=PROJECT_ROOT,
         env=BENCH_ENV,
         check=True,
@@ -84,21 +66,10 @@ def _settings_value(name: str) -> str:
     return json.loads(result.stdout)
 
 
-def prepare_database() -> None:
-    """Create the bench database unless it exists; migrate it (as the owner)."""
-    with psycopg.connect(
-        _libpq(_url("DATABASE_SUPERUSER_URL", "postgres")), autocommit=True
-    ) as conn:
-        if not conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]
-        ).fetchone():
-            conn.execute(f"CREATE DATABASE {DATABASE} OWNER uwvrec_owner")
-    # Kept between runs, so a later run migrates what the code added since.
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=PROJECT_ROOT,
-        check=True,
-        env=BENCH_ENV | {"DATABASE_URL": _url("DATABASE_OWNER_URL")},
+def _settings_value(name: str) -> str:
+    return _python_json(  # type: ignore[return-value]
+        "import json, django; django.setup(); from django.conf import settings; "
+        f"print(json.dumps(settings.{name}))"
     )
 
 
@@ -163,7 +134,7 @@ def _count(conn: psycopg.Connection, table: str) -> int:
 
 def seed() -> float | None:
     """Seed clients, conversations and their audit trail; return the seconds taken."""
-    with _superuser() as conn:
+    with superuser(DATABASE) as conn:
         if _count(conn, "conversations_conversation") >= CONVERSATIONS:
             return None
         started = time.perf_counter()
@@ -322,32 +293,7 @@ PAGES = (
 
 
 def sessions() -> list[dict[str, int | str]]:
-    result = subprocess.run(
-        [sys.executable, "-c", SESSIONS],
-        cwd=PROJECT_ROOT,
-        env=BENCH_ENV,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(result.stdout)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_for(port: int, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError("gunicorn did not start")
+    return _python_json(SESSIONS)  # type: ignore[return-value]
 
 
 def gunicorn(port: int) -> subprocess.Popen[bytes]:
@@ -371,7 +317,7 @@ def gunicorn(port: int) -> subprocess.Popen[bytes]:
         cwd=PROJECT_ROOT,
         env=BENCH_ENV,
     )
-    _wait_for(port)
+    wait_for_port(port)
     return process
 
 
@@ -438,10 +384,10 @@ def wrk(
 def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: `make bench` installs Debian's wrk")
-    prepare_database()
+    prepare_database(DATABASE, BENCH_ENV)
     seeded = seed()
     targets = sessions()
-    port = _free_port()
+    port = free_port()
     server = gunicorn(port)
     rounds: dict[int, list[dict[str, dict]]] = {}
     try:

@@ -1,7 +1,6 @@
 """Fixtures shared by the whole suite: personas, and real processes around the app."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from django.db import connection
 from django.test.utils import setup_databases, teardown_databases
 
 from tests.factories import UserFactory
+from uwvrec.localservices import free_port, wait_for_port
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PERSONAS = ("employee", "team_lead", "auditor", "admin")
@@ -89,23 +89,6 @@ def auditor(db):
 @pytest.fixture
 def admin_user(db):
     return UserFactory(admin=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for_port(port: int, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise TimeoutError(f"nothing listens on port {port} after {timeout} s")
 
 
 def redis_start(port: int) -> subprocess.Popen[bytes]:

@@ -6,14 +6,8 @@ import urllib.request
 
 import pytest
 
-from tests.conftest import (
-    BASE_DIR,
-    app_env,
-    free_port,
-    start_worker,
-    stop,
-    wait_for_port,
-)
+from tests.conftest import BASE_DIR, app_env, start_worker, stop
+from uwvrec.localservices import free_port, wait_for_port
 
 
 def test_health_reports_every_service_up(client, db, celery_worker_process):

