@@ -99,17 +99,10 @@ def _changed_fields(message: Any) -> list[str]:
     ]
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(AuditedModelAdmin):
-    """The trail, read-only: nobody adds, changes or deletes events here."""
+class ReadOnlyModelAdmin(AuditedModelAdmin):
+    """Shown to admins; changed only through the app's own pages and services."""
 
-    list_display = ("occurred_at", "action", "actor_username", "team_name", "result")
-    list_filter = ("action", "result", "origin")
-    search_fields = ("actor_username", "object_id", "request_id")
-    date_hierarchy = None
-    show_full_result_count = False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -117,3 +110,14 @@ class AuditEventAdmin(AuditedModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyModelAdmin):
+    """The trail, read-only: nobody adds, changes or deletes events here."""
+
+    list_display = ("occurred_at", "action", "actor_username", "team_name", "result")
+    list_filter = ("action", "result", "origin")
+    search_fields = ("actor_username", "object_id", "request_id")
+    date_hierarchy = None
+    show_full_result_count = False

@@ -12,25 +12,12 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from audit.admin import AuditedModelAdmin
+from audit.admin import ReadOnlyModelAdmin
 from conversations.models import Client, Conversation, Decision, Participant
 
 
-class ReadOnlyAdmin(AuditedModelAdmin):
-    """Shown to admins; changed only through the app's own pages and services."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Client)
-class ClientAdmin(ReadOnlyAdmin):
+class ClientAdmin(ReadOnlyModelAdmin):
     list_display = ("display_name", "masked_bsn", "created_at")
     search_fields = ("display_name",)
     fields = ("display_name", "masked_bsn", "created_at")
@@ -54,7 +41,7 @@ class ParticipantInline(admin.TabularInline):
 
 
 @admin.register(Conversation)
-class ConversationAdmin(ReadOnlyAdmin):
+class ConversationAdmin(ReadOnlyModelAdmin):
     list_display = ("scheduled_at", "client", "channel", "kind", "team", "status")
     list_filter = ("status", "channel", "kind", "team")
     list_select_related = ("client", "team")
@@ -64,14 +51,14 @@ class ConversationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(ReadOnlyAdmin):
+class ParticipantAdmin(ReadOnlyModelAdmin):
     list_display = ("name", "role", "consents", "conversation", "joined_at")
     list_filter = ("role",)
     list_select_related = ("conversation",)
 
 
 @admin.register(Decision)
-class DecisionAdmin(ReadOnlyAdmin):
+class DecisionAdmin(ReadOnlyModelAdmin):
     """Decisions are never changed: the database refuses it too."""
 
     list_display = (
