@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -121,47 +122,63 @@ class ReportDetailView(ReportMixin, View):
         return self.render_detail()
 
 
-class DecideView(ReportMixin, View):
+class ReportActionView(ReportMixin, View):
+    """A team lead's form on the report's page: a service call with a reason.
+
+    An invalid form, or one the service refuses, shows the page again with it.
+    """
+
+    form_class: type[forms.Form]
+    form_name: str
+
+    def act(self, data: dict[str, Any]) -> str:
+        """Call the service with the form's ``data``; return what to tell the user."""
+        raise NotImplementedError
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = DecideForm(request.POST)
-        if not form.is_valid():
-            return self.render_detail(decide_form=form)
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            try:
+                done = self.act(form.cleaned_data)
+            except services.ViolationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, done)
+                return HttpResponseRedirect(
+                    reverse("violations:detail", args=[self.report.pk])
+                )
+        return self.render_detail(**{self.form_name: form})
+
+
+class DecideView(ReportActionView):
+    form_class, form_name = DecideForm, "decide_form"
+
+    def act(self, data: dict[str, Any]) -> str:
         decide = (
             services.violation_confirm
-            if form.cleaned_data["decision"] == "confirm"
+            if data["decision"] == "confirm"
             else services.violation_dismiss
         )
-        try:
-            decide(
-                actor=self.user,
-                report=self.report,
-                reason=form.cleaned_data["reason"],
-                at=timezone.now(),
-            )
-        except services.ViolationError as error:
-            form.add_error(None, error)
-            return self.render_detail(decide_form=form)
-        messages.success(request, _("Uw besluit is vastgelegd."))
-        return HttpResponseRedirect(reverse("violations:detail", args=[self.report.pk]))
+        decide(
+            actor=self.user,
+            report=self.report,
+            reason=data["reason"],
+            at=timezone.now(),
+        )
+        return _("Uw besluit is vastgelegd.")
 
 
-class WithdrawView(ReportMixin, View):
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = WithdrawForm(request.POST)
-        if not form.is_valid():
-            return self.render_detail(withdraw_form=form)
-        try:
-            services.violation_withdraw(
-                actor=self.user,
-                report=self.report,
-                reason=form.cleaned_data["reason"],
-                at=timezone.now(),
-            )
-        except services.ViolationError as error:
-            form.add_error(None, error)
-            return self.render_detail(withdraw_form=form)
-        messages.success(request, _("De overtreding is ingetrokken."))
-        return HttpResponseRedirect(reverse("violations:detail", args=[self.report.pk]))
+class WithdrawView(ReportActionView):
+    form_class, form_name = WithdrawForm, "withdraw_form"
+
+    def act(self, data: dict[str, Any]) -> str:
+        services.violation_withdraw(
+            actor=self.user,
+            report=self.report,
+            reason=data["reason"],
+            at=timezone.now(),
+        )
+        return _("De overtreding is ingetrokken.")
 
 
 class LetterView(ReportMixin, View):
