@@ -12,13 +12,20 @@ class Action(models.TextChoices):
     LOGGED_IN = "auth.logged_in", _("ingelogd")
     LOGGED_OUT = "auth.logged_out", _("uitgelogd")
     LOGIN_FAILED = "auth.login_failed", _("inloggen mislukt")
+    LOCKED_OUT = "auth.locked_out", _("account geblokkeerd na mislukte pogingen")
+    LOCKOUT_LIFTED = "auth.lockout_lifted", _("blokkade van inloggen opgeheven")
     ADMIN_ADDED = "admin.object_added", _("toegevoegd in beheer")
     ADMIN_CHANGED = "admin.object_changed", _("gewijzigd in beheer")
     ADMIN_DELETED = "admin.object_deleted", _("verwijderd in beheer")
+    ADMIN_VIEWED = "admin.object_viewed", _("bekeken in beheer")
     TRAIL_VIEWED = "audit.trail_viewed", _("audittrail bekeken")
     EVENT_VIEWED = "audit.event_viewed", _("auditgebeurtenis bekeken")
     TRAIL_EXPORTED = "audit.trail_exported", _("audittrail geëxporteerd")
     TRAIL_VERIFIED = "audit.trail_verified", _("audittrail gecontroleerd")
+    PARTITION_FILLED = (
+        "audit.partition_filled",
+        _("auditgebeurtenissen naar hun maandpartitie verplaatst"),
+    )
     RULE_TEXT_PUBLISHED = "rules.text_published", _("spelregeltekst gepubliceerd")
     CLIENT_SEARCHED = "client.searched", _("klant gezocht op BSN")
     CLIENT_REGISTERED = "client.registered", _("klant geregistreerd")
@@ -46,6 +53,10 @@ class Action(models.TextChoices):
     VIOLATION_VIEWED = "violation.viewed", _("melding van overtreding bekeken")
     FLAG_VIEWED = "violation.flag_viewed", _("signalering van klant getoond")
     LETTER_PRINTED = "violation.letter_printed", _("brief over overtreding gemaakt")
+    NOTIFICATION_ABANDONED = (
+        "notification.abandoned",
+        _("bericht opgegeven: kon niet worden bezorgd"),
+    )
 
 
 class Result(models.TextChoices):
