@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from typing import Any, ClassVar
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.forms import Form
 from django.http import (
@@ -22,12 +23,12 @@ from django.http import (
 )
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, TemplateView, View
 
@@ -116,15 +117,39 @@ def _filters_in(query: QueryDict) -> list[str]:
     return [name for name in FILTER_FIELDS if name in query]
 
 
-def _filtered(request: HttpRequest, data: dict[str, str]) -> HttpResponseRedirect:
-    token = _keep_filters(request, data)
-    url = f"{reverse('audit:trail')}?{urlencode({'filters': token})}"
-    return HttpResponseRedirect(url, status=303)
-
-
 def _page_query(token: str, cursor: str | None = None) -> str:
     pairs = (("filters", token), ("cursor", cursor))
     return urlencode([(key, value) for key, value in pairs if value])
+
+
+def _to_trail(token: str = "", cursor: str | None = None) -> HttpResponseRedirect:
+    query = _page_query(token, cursor)
+    url = f"{reverse('audit:trail')}?{query}" if query else reverse("audit:trail")
+    return HttpResponseRedirect(url, status=303)
+
+
+def _filtered(request: HttpRequest, data: dict[str, str]) -> HttpResponseRedirect:
+    return _to_trail(_keep_filters(request, data))
+
+
+_FILTERS_IN_LINK = gettext_lazy(
+    "Filters in een link worden niet gebruikt: kies ze hieronder opnieuw."
+)
+_EXPORT_REFUSALS = {
+    "lost": gettext_lazy(
+        "Er is niets geëxporteerd: de filters zijn niet meer bewaard, bijvoorbeeld "
+        "omdat u opnieuw bent ingelogd. Kies ze opnieuw."
+    ),
+    "not_read_here": gettext_lazy(
+        "Er is niets geëxporteerd: filters in een link of los meegestuurd worden "
+        "niet gebruikt. Kies ze hier en exporteer opnieuw."
+    ),
+    "format": gettext_lazy("Er is niets geëxporteerd: kies CSV of JSON Lines."),
+    "filters": gettext_lazy(
+        "Er is niets geëxporteerd: de filters kloppen niet. Verbeter ze en "
+        "exporteer opnieuw."
+    ),
+}
 
 
 class TrailView(ReviewerRequiredMixin, TemplateView):
@@ -139,6 +164,10 @@ class TrailView(ReviewerRequiredMixin, TemplateView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         token = request.GET.get("filters", "")
+        if _filters_in(request.GET):
+            # An old link: its filters are not read, nor shown on the page again.
+            messages.warning(request, _FILTERS_IN_LINK)
+            return _to_trail(token, request.GET.get("cursor"))
         kept = _kept_filters(request, token)
         if kept is None:
             form = TrailFilterForm(user=self.user)
@@ -184,7 +213,6 @@ class TrailView(ReviewerRequiredMixin, TemplateView):
         context["newest_query"] = _page_query(token)
         if page and page.next_cursor:
             context["older_query"] = _page_query(token, page.next_cursor)
-        context["filters_in_link"] = _filters_in(self.request.GET)
         context["export_form"] = ExportFormatForm()
         context.setdefault("client_form", ClientSearchForm())
         context["whole_trail"] = sees_whole_trail(self.user)
@@ -248,7 +276,7 @@ class ExportView(ReviewerRequiredMixin, View):
         format_form = ExportFormatForm(request.POST)
         problems = self.problems(kept, filters_form, format_form)
         if problems:
-            return self.refused(problems, filters_form)
+            return self.refused(problems)
         filters = filters_form.filters()
         file_format = format_form.cleaned_data["format"]
         events = audit_events_for(user=self.user, filters=filters)
@@ -267,34 +295,32 @@ class ExportView(ReviewerRequiredMixin, View):
         )
 
     def problems(
-        self, kept: dict[str, str] | None, *forms: Form
+        self, kept: dict[str, str] | None, filters_form: Form, format_form: Form
     ) -> dict[str, list[str]]:
         """Return what is wrong with the request, as error codes per field."""
         given = _filters_in(self.request.GET) + _filters_in(self.request.POST)
         problems = {name: ["not_read_here"] for name in given}
         if kept is None:
             problems["filters"] = ["lost"]
-        for form in forms:
-            problems.update(error_codes(form))
-        return problems
+        return {**problems, **error_codes(filters_form), **error_codes(format_form)}
 
-    def refused(
-        self, problems: dict[str, list[str]], filters_form: Form
-    ) -> HttpResponse:
+    def refused(self, problems: dict[str, list[str]]) -> HttpResponseRedirect:
+        """Record the refused export; say why on the trail, with its filters."""
         audit_record_refusal(
             actor=self.user,
             action=Action.TRAIL_EXPORTED,
             result=Result.FAILED,
             data={"errors": problems},
         )
-        context = {
-            "problems": problems,
-            "form": filters_form,
-            "not_read_here": any("not_read_here" in c for c in problems.values()),
-        }
-        return TemplateResponse(
-            self.request, "audit/export_refused.html", context, status=400
-        )
+        codes = {code for field_codes in problems.values() for code in field_codes}
+        reasons = [key for key in ("lost", "not_read_here") if key in codes]
+        if "format" in problems:
+            reasons.append("format")
+        # Otherwise the kept filters no longer pass: the trail shows which.
+        for reason in reasons or ["filters"]:
+            messages.error(self.request, _EXPORT_REFUSALS[reason])
+        kept = "filters" not in problems
+        return _to_trail(self.request.POST.get("filters", "") if kept else "")
 
 
 def _attachment(response: HttpResponseBase, name: str) -> HttpResponseBase:

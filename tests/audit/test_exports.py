@@ -200,9 +200,16 @@ def test_others_may_not_export_and_are_recorded(client, request, persona):
     assert refused.result == Result.DENIED
 
 
-def test_an_unknown_format_is_refused(client, auditor):
+def test_an_unknown_format_is_refused_in_dutch(client, auditor):
     client.force_login(auditor)
-    assert client.post(EXPORT, {"format": "xlsx"}).status_code == 400
+    response = client.post(EXPORT, {"format": "xlsx"}, follow=True)
+    assert response.redirect_chain == [(reverse("audit:trail"), 303)]
+    assert "Er is niets geëxporteerd: kies CSV of JSON Lines." in response.text
+    refused = AuditEvent.objects.get(actor_id=auditor.pk, action=Action.TRAIL_EXPORTED)
+    assert (refused.result, refused.data) == (
+        Result.FAILED,
+        {"errors": {"format": ["invalid_choice"]}},
+    )
 
 
 def test_exporting_needs_a_post(client, auditor):
