@@ -15,6 +15,7 @@ from django import forms
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import capfirst
@@ -188,20 +189,22 @@ class TrailFilterForm(forms.Form):
         in a text: an object id ``x999990019`` must be refused here, in Dutch. The
         text is taken out of the form, so the page does not show it again either.
         """
-        refused = [name for name in self.fields if self._holds_bsn_like(name)]
-        if refused:
-            self.data = self.data.copy()
+        refused = {name for name in FILTER_FIELDS if self._holds_bsn_like(name)}
+        if not refused:
+            return
+        blanked = {self.add_prefix(name) for name in refused}
+        self.data = {
+            key: "" if key in blanked else value for key, value in self.data.items()
+        }
         for name in refused:
-            self.data[self.add_prefix(name)] = ""
             self.errors.pop(name, None)  # one message: not also "not a date"
             self.add_error(name, ValidationError(BSN_MESSAGE, code="bsn"))
 
     def _holds_bsn_like(self, name: str) -> bool:
         key = self.add_prefix(name)
+        data = self.data
         values = (
-            self.data.getlist(key)
-            if hasattr(self.data, "getlist")
-            else [self.data.get(key)]
+            data.getlist(key) if isinstance(data, MultiValueDict) else [data.get(key)]
         )
         return any(isinstance(v, str) and holds_bsn_like(v) for v in values)
 

@@ -313,7 +313,7 @@ class ExportView(ReviewerRequiredMixin, View):
             data={"errors": problems},
         )
         codes = {code for field_codes in problems.values() for code in field_codes}
-        reasons = [key for key in ("lost", "not_read_here") if key in codes]
+        reasons: list[str] = [key for key in ("lost", "not_read_here") if key in codes]
         if "format" in problems:
             reasons.append("format")
         # Otherwise the kept filters no longer pass: the trail shows which.
