@@ -166,6 +166,7 @@ class TrailView(ReviewerRequiredMixin, TemplateView):
         token = request.GET.get("filters", "")
         if _filters_in(request.GET):
             # An old link: its filters are not read, nor shown on the page again.
+            audit_events_for(user=self.user)  # a non-reviewer is refused first
             messages.warning(request, _FILTERS_IN_LINK)
             return _to_trail(token, request.GET.get("cursor"))
         kept = _kept_filters(request, token)

@@ -219,6 +219,22 @@ def test_filtering_redirects_to_a_url_with_only_a_token(client, auditor, employe
     assert 'name="filters" value="' in page.text  # the export posts the same token
 
 
+def test_the_session_keeps_the_last_twenty_sets_of_filters(client, auditor):
+    client.force_login(auditor)
+    urls = [filtered_url(client, {"object_id": str(n), "object_type": "accounts.team"})
+            for n in range(21)]  # fmt: skip
+    assert "niet meer bewaard" in client.get(urls[0]).text
+    for url in (urls[1], urls[-1]):
+        assert client.get(url).context["page"] is not None
+
+
+def test_an_employee_with_an_old_link_is_refused_not_redirected(client, employee):
+    client.force_login(employee)
+    response = client.get(TRAIL, {"object_id": "12"})
+    assert response.status_code == 403
+    assert recorded(employee, Action.TRAIL_VIEWED).result == Result.DENIED
+
+
 def test_a_link_of_filters_no_longer_kept_says_so(client, auditor):
     client.force_login(auditor)
     response = client.get(TRAIL, {"filters": "verlopen"})
