@@ -1,8 +1,12 @@
-"""The review's forms: the trail's filters (GET) and the export's format (POST)."""
+"""The review's forms: the trail's filters, a client's BSN, the export's format.
+
+All three are posted: what is typed into them can be personal data, which must not
+reach a URL or a log line (docs/adr/0004-audit-review-filters-are-posted.md).
+"""
 
 from __future__ import annotations
 
-import re
+import datetime as dt
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -10,20 +14,27 @@ from crispy_forms.layout import HTML, Column, Layout, Row
 from django import forms
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from stdnum.nl import bsn
 
 from accounts.models import User
 from audit.catalogue import Action, Result
 from audit.exports import ExportFormat
 from audit.selectors import TrailFilters, decode_cursor, reviewable_employees_for
-from conversations.bsn import bsn_clean, bsn_hash, client_ref_from_hash
+from audit.services import holds_bsn_like
+from conversations.bsn import bsn_hash, client_ref_from_hash
+from conversations.forms import BsnField
 
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
-_BSN_LIKE = re.compile(r"\d{8,9}")  # as audit_record screens payloads
+# The trail starts long after the first and ends long before the last of these,
+# and a day past the last is still a date (the period ends at the next midnight).
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+BSN_MESSAGE = _("Vul hier geen burgerservicenummer (BSN) in.")
 
 
 class EmployeeChoiceField(forms.ModelChoiceField):
@@ -49,14 +60,29 @@ def _date_field(label: Any) -> forms.DateField:
     )
 
 
+def _within_bounds(day: dt.date | None) -> dt.date | None:
+    if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationError(
+            _("Kies een datum van %(first)s tot en met %(last)s."),
+            code="out_of_range",
+            params={
+                "first": date_format(FIRST_DAY, "j F Y"),
+                "last": date_format(LAST_DAY, "j F Y"),
+            },
+        )
+    return day
+
+
 CLIENT_REF = r"^klant-[a-p]{16}$"
 
 
 class TrailFilterForm(forms.Form):
     """Narrow the audit trail down; every field may stay empty.
 
-    ``cursor`` is the opaque position of the page after the first; the filter
-    button leaves it out, so filtering starts again at the newest events.
+    The form is posted; the view keeps valid filters in the session and binds the
+    form to them again for each page. ``cursor`` is the opaque position of the page
+    after the first, from the page's URL; the filter button leaves it out, so
+    filtering starts again at the newest events.
     """
 
     date_from = _date_field(_("Van (datum)"))
@@ -92,7 +118,8 @@ class TrailFilterForm(forms.Form):
 
     def _helper(self) -> FormHelper:
         helper = FormHelper(self)
-        helper.form_method = "get"
+        helper.form_method = "post"
+        helper.form_action = reverse("audit:trail")
         helper.form_id = "trail-filters"
         helper.attrs = {"novalidate": "", "aria-label": gettext("Filters")}
         helper.layout = Layout(
@@ -109,6 +136,7 @@ class TrailFilterForm(forms.Form):
                 Column("object_type", css_class="col-md-6"),
                 Column("object_id", css_class="col-md-6"),
             ),
+            "client",  # a client found by BSN stays chosen when filtering on
             HTML(
                 format_html(
                     '<button type="submit" class="btn btn-primary">{}</button>',
@@ -125,16 +153,17 @@ class TrailFilterForm(forms.Form):
         return cursor
 
     def clean_object_id(self) -> str:
-        object_id = self.cleaned_data["object_id"].strip()
-        # The filters land in the URL and in the trail itself: never a BSN there.
-        if _BSN_LIKE.fullmatch(object_id) and bsn.is_valid(object_id):
-            raise ValidationError(
-                _("Vul hier geen burgerservicenummer (BSN) in."), code="bsn"
-            )
-        return object_id
+        return str(self.cleaned_data["object_id"]).strip()
+
+    def clean_date_from(self) -> dt.date | None:
+        return _within_bounds(self.cleaned_data["date_from"])
+
+    def clean_date_to(self) -> dt.date | None:
+        return _within_bounds(self.cleaned_data["date_to"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        self._refuse_bsn_like()
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
             self.add_error(
@@ -152,6 +181,40 @@ class TrailFilterForm(forms.Form):
                 ),
             )
         return cleaned
+
+    def _refuse_bsn_like(self) -> None:
+        """Refuse every field whose text holds a number passing the eleven-test.
+
+        The filters are recorded in the trail, which refuses such a number anywhere
+        in a text: an object id ``x999990019`` must be refused here, in Dutch. The
+        text is taken out of the form, so the page does not show it again either.
+        """
+        refused = {name for name in FILTER_FIELDS if self._holds_bsn_like(name)}
+        if not refused:
+            return
+        blanked = {self.add_prefix(name) for name in refused}
+        self.data = {
+            key: "" if key in blanked else value for key, value in self.data.items()
+        }
+        for name in refused:
+            self.errors.pop(name, None)  # one message: not also "not a date"
+            self.add_error(name, ValidationError(BSN_MESSAGE, code="bsn"))
+
+    def _holds_bsn_like(self, name: str) -> bool:
+        key = self.add_prefix(name)
+        data = self.data
+        values = (
+            data.getlist(key) if isinstance(data, MultiValueDict) else [data.get(key)]
+        )
+        return any(isinstance(v, str) and holds_bsn_like(v) for v in values)
+
+    def stored_data(self) -> dict[str, str]:
+        """Return the valid form's filters as submitted, to bind the form again."""
+        return {
+            name: str(self[name].data)
+            for name in FILTER_FIELDS
+            if self[name].data not in (None, "")
+        }
 
     def filters(self) -> TrailFilters:
         """Return the valid form's filters."""
@@ -171,20 +234,34 @@ class TrailFilterForm(forms.Form):
 
 class ClientSearchForm(forms.Form):
     """Find a client's events by BSN, posted: the list is then filtered by the
-    client's pseudonym, and the BSN itself is kept nowhere."""
+    client's pseudonym, and the BSN itself is kept nowhere, nor shown again."""
 
-    bsn = forms.CharField(
-        label=_("Burgerservicenummer (BSN) van de klant"),
-        max_length=20,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
-    )
-
-    def clean_bsn(self) -> str:
-        return bsn_clean(self.cleaned_data["bsn"])
+    bsn = BsnField(label=_("Burgerservicenummer (BSN) van de klant"))
 
     def client_ref(self) -> str:
         """Return the pseudonym the audit trail names this client by."""
         return client_ref_from_hash(bsn_hash(self.cleaned_data["bsn"]))
+
+
+def error_codes(form: forms.Form) -> dict[str, list[str]]:
+    """Return each refused field's error codes: what went wrong, never the text."""
+    return {
+        name: [error.code or "invalid" for error in errors.as_data()]
+        for name, errors in form.errors.items()
+    }
+
+
+# The fields that narrow the trail down; the cursor only pages through it.
+FILTER_FIELDS = (
+    "date_from",
+    "date_to",
+    "employee",
+    "action",
+    "result",
+    "object_type",
+    "object_id",
+    "client",
+)
 
 
 class ExportFormatForm(forms.Form):

@@ -89,6 +89,14 @@ def _actor_snapshot(actor: User | None) -> dict[str, Any]:
     }
 
 
+def holds_bsn_like(text: str) -> bool:
+    """Return whether ``text`` holds a number, anywhere in it, passing the eleven-test.
+
+    The screen of every audit payload; forms use it to refuse such text up front.
+    """
+    return any(bsn.is_valid(number) for number in _NUMBERS.findall(text))
+
+
 def _refuse_personal_data(*payloads: Mapping[str, Any]) -> None:
     """Refuse text holding a number that passes the BSN eleven-test.
 
@@ -97,7 +105,7 @@ def _refuse_personal_data(*payloads: Mapping[str, Any]) -> None:
     eleven-test by chance once in eleven times.
     """
     for text in _texts(payloads):
-        if any(bsn.is_valid(number) for number in _NUMBERS.findall(text)):
+        if holds_bsn_like(text):
             raise PersonalDataInPayloadError(
                 "an audit payload may not hold a number that could be a BSN"
             )

@@ -6,16 +6,19 @@ refused, and the refusal is recorded. Every look at events is recorded as well.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any, ClassVar
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.forms import Form
 from django.http import (
     FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
-    HttpResponseBadRequest,
     HttpResponseRedirect,
+    QueryDict,
     StreamingHttpResponse,
 )
 from django.http.response import HttpResponseBase
@@ -25,11 +28,12 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, TemplateView, View
 
 from accounts.models import User
-from audit.catalogue import Action
+from audit.catalogue import Action, Result
 from audit.exports import (
     CONTENT_TYPES,
     ExportFileMissingError,
@@ -39,7 +43,13 @@ from audit.exports import (
     download_name,
     export_is_large,
 )
-from audit.forms import ClientSearchForm, ExportFormatForm, TrailFilterForm
+from audit.forms import (
+    FILTER_FIELDS,
+    ClientSearchForm,
+    ExportFormatForm,
+    TrailFilterForm,
+    error_codes,
+)
 from audit.models import AuditEvent, ExportJob
 from audit.presentation import data_items, describe_changes
 from audit.selectors import (
@@ -77,31 +87,96 @@ class ReviewerRequiredMixin:
         return self.request.user  # type: ignore[return-value]
 
 
-def _query(request: HttpRequest, **changes: str | None) -> str:
-    """Return the request's query string with ``changes`` (None drops a key)."""
-    query = request.GET.copy()
-    for key, value in changes.items():
-        query.pop(key, None)
-        if value is not None:
-            query[key] = value
-    return query.urlencode()
+# Valid filters are kept in the session under a short random token, which is all
+# the URL carries (docs/adr/0004-audit-review-filters-are-posted.md).
+FILTERS_SESSION_KEY = "audit.trail.filters"
+KEPT_FILTERS = 20
+
+
+def _keep_filters(request: HttpRequest, data: dict[str, str]) -> str:
+    """Keep ``data`` in the session; return its token (the same for the same data)."""
+    kept: dict[str, dict[str, str]] = dict(request.session.get(FILTERS_SESSION_KEY, {}))
+    for token, stored in kept.items():
+        if stored == data:
+            return token
+    token = secrets.token_urlsafe(6)
+    kept[token] = data
+    request.session[FILTERS_SESSION_KEY] = dict(list(kept.items())[-KEPT_FILTERS:])
+    return token
+
+
+def _kept_filters(request: HttpRequest, token: str) -> dict[str, str] | None:
+    """Return the filters kept under ``token`` (none for no token), or None if lost."""
+    if not token:
+        return {}
+    return request.session.get(FILTERS_SESSION_KEY, {}).get(token)
+
+
+def _filters_in(query: QueryDict) -> list[str]:
+    """Return the names of filters given in ``query``, where none are read."""
+    return [name for name in FILTER_FIELDS if name in query]
+
+
+def _page_query(token: str, cursor: str | None = None) -> str:
+    pairs = (("filters", token), ("cursor", cursor))
+    return urlencode([(key, value) for key, value in pairs if value])
+
+
+def _to_trail(token: str = "", cursor: str | None = None) -> HttpResponseRedirect:
+    query = _page_query(token, cursor)
+    url = f"{reverse('audit:trail')}?{query}" if query else reverse("audit:trail")
+    return HttpResponseRedirect(url, status=303)
+
+
+def _filtered(request: HttpRequest, data: dict[str, str]) -> HttpResponseRedirect:
+    return _to_trail(_keep_filters(request, data))
+
+
+_FILTERS_IN_LINK = gettext_lazy(
+    "Filters in een link worden niet gebruikt: kies ze hieronder opnieuw."
+)
+_EXPORT_REFUSALS = {
+    "lost": gettext_lazy(
+        "Er is niets geëxporteerd: de filters zijn niet meer bewaard, bijvoorbeeld "
+        "omdat u opnieuw bent ingelogd. Kies ze opnieuw."
+    ),
+    "not_read_here": gettext_lazy(
+        "Er is niets geëxporteerd: filters in een link of los meegestuurd worden "
+        "niet gebruikt. Kies ze hier en exporteer opnieuw."
+    ),
+    "format": gettext_lazy("Er is niets geëxporteerd: kies CSV of JSON Lines."),
+    "filters": gettext_lazy(
+        "Er is niets geëxporteerd: de filters kloppen niet. Verbeter ze en "
+        "exporteer opnieuw."
+    ),
+}
 
 
 class TrailView(ReviewerRequiredMixin, TemplateView):
-    """The events the user may see, filtered, newest first, a page at a time."""
+    """The events the user may see, filtered, newest first, a page at a time.
+
+    The filter form is posted here and redirects to the filtered list; the list's
+    URL holds only the token of those filters and the cursor of the page.
+    """
 
     template_name = "audit/auditevent_list.html"
     refused_action = Action.TRAIL_VIEWED
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = TrailFilterForm(request.GET, user=self.user)
+        token = request.GET.get("filters", "")
+        if _filters_in(request.GET):
+            # An old link: its filters are not read, nor shown on the page again.
+            audit_events_for(user=self.user)  # a non-reviewer is refused first
+            messages.warning(request, _FILTERS_IN_LINK)
+            return _to_trail(token, request.GET.get("cursor"))
+        kept = _kept_filters(request, token)
+        if kept is None:
+            form = TrailFilterForm(user=self.user)
+            return self.render_to_response(self.get_context_data(form=form, lost=True))
+        data = {**kept, "cursor": request.GET.get("cursor", "")}
+        form = TrailFilterForm(data, user=self.user)
         if not form.is_valid():
-            # A mistake in the filters is shown with the form; a changed cursor
-            # is a bad request.
-            status = 400 if "cursor" in form.errors else 200
-            return self.render_to_response(
-                self.get_context_data(form=form), status=status
-            )
+            return self.refused(form)
         filters = form.filters()
         events = audit_events_for(user=self.user, filters=filters)
         page = page_after(events, form.cleaned_data["cursor"])
@@ -110,15 +185,35 @@ class TrailView(ReviewerRequiredMixin, TemplateView):
             action=Action.TRAIL_VIEWED,
             data={"filters": filters.as_data()},
         )
-        return self.render_to_response(self.get_context_data(form=form, page=page))
+        context = self.get_context_data(form=form, page=page, token=token)
+        return self.render_to_response(context)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = TrailFilterForm(request.POST, user=self.user)
+        if not form.is_valid():
+            return self.refused(form)
+        return _filtered(request, form.stored_data())
+
+    def refused(self, refused_form: Form, **context: Any) -> HttpResponse:
+        """Show the form's mistakes, and record the attempt by what went wrong."""
+        audit_record_refusal(
+            actor=self.user,
+            action=Action.TRAIL_VIEWED,
+            result=Result.FAILED,
+            data={"errors": error_codes(refused_form)},
+        )
+        # A changed cursor is a bad request; a mistake in the filters is not.
+        status = 400 if "cursor" in refused_form.errors else 200
+        context.setdefault("form", refused_form)
+        return self.render_to_response(self.get_context_data(**context), status=status)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        page = kwargs.get("page")
+        page, token = kwargs.get("page"), kwargs.get("token", "")
         context["first_page"] = not self.request.GET.get("cursor")
-        context["newest_query"] = _query(self.request, cursor=None)
+        context["newest_query"] = _page_query(token)
         if page and page.next_cursor:
-            context["older_query"] = _query(self.request, cursor=page.next_cursor)
+            context["older_query"] = _page_query(token, page.next_cursor)
         context["export_form"] = ExportFormatForm()
         context.setdefault("client_form", ClientSearchForm())
         context["whole_trail"] = sees_whole_trail(self.user)
@@ -135,11 +230,8 @@ class TrailClientView(TrailView):
         form = ClientSearchForm(request.POST)
         if not form.is_valid():
             filters = TrailFilterForm(user=self.user)
-            return self.render_to_response(
-                self.get_context_data(form=filters, client_form=form)
-            )
-        query = urlencode({"client": form.client_ref()})
-        return HttpResponseRedirect(f"{reverse('audit:trail')}?{query}")
+            return self.refused(form, form=filters, client_form=form)
+        return _filtered(request, {"client": form.client_ref()})
 
 
 class EventView(ReviewerRequiredMixin, DetailView):
@@ -170,15 +262,22 @@ class EventView(ReviewerRequiredMixin, DetailView):
 
 
 class ExportView(ReviewerRequiredMixin, View):
-    """Export the filtered events: streamed when few, else as a background job."""
+    """Export the filtered events: streamed when few, else as a background job.
+
+    The filters are those kept under the posted token, exactly as the list showed
+    them; filters given any other way are refused, so an export is never wider
+    than asked for.
+    """
 
     refused_action = Action.TRAIL_EXPORTED
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        filters_form = TrailFilterForm(request.GET, user=self.user)
+        kept = _kept_filters(request, request.POST.get("filters", ""))
+        filters_form = TrailFilterForm(kept or {}, user=self.user)
         format_form = ExportFormatForm(request.POST)
-        if not (filters_form.is_valid() and format_form.is_valid()):
-            return HttpResponseBadRequest(_("De filters of het formaat kloppen niet."))
+        problems = self.problems(kept, filters_form, format_form)
+        if problems:
+            return self.refused(problems)
         filters = filters_form.filters()
         file_format = format_form.cleaned_data["format"]
         events = audit_events_for(user=self.user, filters=filters)
@@ -195,6 +294,34 @@ class ExportView(ReviewerRequiredMixin, View):
             StreamingHttpResponse(lines, content_type=CONTENT_TYPES[file_format]),
             download_name(file_format, timezone.now()),
         )
+
+    def problems(
+        self, kept: dict[str, str] | None, filters_form: Form, format_form: Form
+    ) -> dict[str, list[str]]:
+        """Return what is wrong with the request, as error codes per field."""
+        given = _filters_in(self.request.GET) + _filters_in(self.request.POST)
+        problems = {name: ["not_read_here"] for name in given}
+        if kept is None:
+            problems["filters"] = ["lost"]
+        return {**problems, **error_codes(filters_form), **error_codes(format_form)}
+
+    def refused(self, problems: dict[str, list[str]]) -> HttpResponseRedirect:
+        """Record the refused export; say why on the trail, with its filters."""
+        audit_record_refusal(
+            actor=self.user,
+            action=Action.TRAIL_EXPORTED,
+            result=Result.FAILED,
+            data={"errors": problems},
+        )
+        codes = {code for field_codes in problems.values() for code in field_codes}
+        reasons: list[str] = [key for key in ("lost", "not_read_here") if key in codes]
+        if "format" in problems:
+            reasons.append("format")
+        # Otherwise the kept filters no longer pass: the trail shows which.
+        for reason in reasons or ["filters"]:
+            messages.error(self.request, _EXPORT_REFUSALS[reason])
+        kept = "filters" not in problems
+        return _to_trail(self.request.POST.get("filters", "") if kept else "")
 
 
 def _attachment(response: HttpResponseBase, name: str) -> HttpResponseBase:

@@ -4,10 +4,25 @@ import datetime as dt
 import zoneinfo
 from typing import Any
 
+from django.urls import reverse
+
 from audit.catalogue import Action, Origin, Result
 from audit.models import AuditEvent
 
 AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
+TRAIL = reverse("audit:trail")
+
+
+def filtered_url(client: Any, filters: dict[str, Any]) -> str:
+    """Post ``filters`` as the filter form does; return the filtered list's URL."""
+    response = client.post(TRAIL, filters)
+    assert response.status_code == 303, response.status_code
+    return str(response["Location"])
+
+
+def filtered(client: Any, filters: dict[str, Any], **kwargs: Any) -> Any:
+    """Post ``filters`` as the filter form does and return the filtered list."""
+    return client.get(filtered_url(client, filters), **kwargs)
 
 
 def add_event(actor: Any = None, **fields: Any) -> AuditEvent:

@@ -26,7 +26,7 @@ from audit.exports import (
 )
 from audit.models import AuditEvent, AuditLink, ExportJob
 from audit.selectors import TrailFilters, audit_events_for
-from tests.audit.review import add_event
+from tests.audit.review import add_event, filtered_url
 from tests.conftest import BASE_DIR
 from tests.factories import UserFactory
 
@@ -52,10 +52,14 @@ def verify(path: Path) -> tuple[int, str]:
     return result.returncode, (result.stdout + result.stderr).strip()
 
 
+def filters_token(client, **filters) -> str:
+    """Filter the trail as the form does; return the token the export posts."""
+    return filtered_url(client, filters).split("filters=")[1]
+
+
 def export(client, file_format: str, **filters) -> bytes:
-    response = client.post(
-        f"{EXPORT}?employee={filters['employee']}", {"format": file_format}
-    )
+    token = filters_token(client, **filters)
+    response = client.post(EXPORT, {"filters": token, "format": file_format})
     assert response.status_code == 200, response
     assert response.streaming
     return b"".join(response.streaming_content)
@@ -196,9 +200,16 @@ def test_others_may_not_export_and_are_recorded(client, request, persona):
     assert refused.result == Result.DENIED
 
 
-def test_an_unknown_format_is_refused(client, auditor):
+def test_an_unknown_format_is_refused_in_dutch(client, auditor):
     client.force_login(auditor)
-    assert client.post(EXPORT, {"format": "xlsx"}).status_code == 400
+    response = client.post(EXPORT, {"format": "xlsx"}, follow=True)
+    assert response.redirect_chain == [(reverse("audit:trail"), 303)]
+    assert "Er is niets geëxporteerd: kies CSV of JSON Lines." in response.text
+    refused = AuditEvent.objects.get(actor_id=auditor.pk, action=Action.TRAIL_EXPORTED)
+    assert (refused.result, refused.data) == (
+        Result.FAILED,
+        {"errors": {"format": ["invalid_choice"]}},
+    )
 
 
 def test_exporting_needs_a_post(client, auditor):
@@ -272,7 +283,8 @@ def test_a_large_export_is_written_by_a_worker_and_downloaded(
     settings.AUDIT_EXPORT_STREAM_LIMIT = 3
     events = [add_event(employee) for _ in range(4)]
     client.force_login(auditor)
-    response = client.post(f"{EXPORT}?employee={employee.pk}", {"format": "csv"})
+    token = filters_token(client, employee=employee.pk)
+    response = client.post(EXPORT, {"filters": token, "format": "csv"})
     assert response.status_code == 303
     job = ExportJob.objects.get(requested_by=auditor)
     assert response["Location"] == reverse("audit:export_job", args=[job.pk])
