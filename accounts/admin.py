@@ -10,7 +10,7 @@ the forms have no such fields, so a POST of them is ignored, and the views refus
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from axes.admin import AccessAttemptAdmin as AxesAccessAttemptAdmin
 from axes.models import AccessAttempt
@@ -30,7 +30,13 @@ from accounts.roles import Role
 from accounts.services import lockout_lift
 from audit.admin import AuditedModelAdmin
 
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldOpts
+
 admin.site.unregister(Group)
+
+# One fieldset of the admin: a title and the options (its fields).
+Fieldset = tuple[Any, "_FieldOpts"]
 
 
 def _is_superuser(request: HttpRequest) -> bool:
@@ -58,13 +64,16 @@ class TeamAdmin(AuditedModelAdmin):
     search_fields = ("name", "office")
 
 
-_NAME = (None, {"fields": ("username",)})
-_PERSON = (_("Persoonlijke gegevens"), {"fields": ("first_name", "last_name", "email")})
-_UWV = (_("UWV"), {"fields": ("employee_number", "team")})
-_ROLE = (_("Rol en toegang"), {"fields": ("is_active", "is_staff", "groups")})
-_DATES = (_("Datums"), {"fields": ("last_login", "date_joined")})
+_NAME: Fieldset = (None, {"fields": ("username",)})
+_PERSON: Fieldset = (
+    _("Persoonlijke gegevens"),
+    {"fields": ("first_name", "last_name", "email")},
+)
+_UWV: Fieldset = (_("UWV"), {"fields": ("employee_number", "team")})
+_ROLE: Fieldset = (_("Rol en toegang"), {"fields": ("is_active", "is_staff", "groups")})
+_DATES: Fieldset = (_("Datums"), {"fields": ("last_login", "date_joined")})
 # Only a superuser (the operator's break-glass account) sees and sets these.
-_SUPERUSER = (
+_SUPERUSER: Fieldset = (
     _("Alleen voor de superuser"),
     {"fields": ("password", "is_superuser", "user_permissions")},
 )

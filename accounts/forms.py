@@ -36,7 +36,7 @@ class StaffUserChangeForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = User
         fields = ("username",)
-        field_classes = {"username": UsernameField}
+        field_classes = {"username": UsernameField}  # noqa: RUF012 - Django's Meta
 
 
 class StaffUserAddForm(StaffUserChangeForm):

@@ -59,11 +59,12 @@ def stored_username(typed: str | None) -> str | None:
 
 
 def attempt_username(request: HttpRequest | None, credentials: Any = None) -> Any:
-    """Return the username axes records for a login attempt (``AXES_USERNAME_CALLABLE``).
+    """Return the username axes records for a login attempt.
 
-    Axes asks several times per attempt; the answer is kept on the request.
+    This is ``AXES_USERNAME_CALLABLE``. Axes asks several times per attempt; the
+    answer is kept on the request.
     """
-    field = settings.AXES_USERNAME_FORM_FIELD
+    field = User.USERNAME_FIELD
     if credentials:
         typed = credentials.get(field)
     else:

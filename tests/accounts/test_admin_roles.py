@@ -56,7 +56,10 @@ def _forbidden_fields():
     every = Permission.objects.get(codename="view_all_auditevents")
     return {
         "is_superuser": "on",
-        "user_permissions": [every.pk, Permission.objects.get(codename="change_group").pk],
+        "user_permissions": [
+            every.pk,
+            Permission.objects.get(codename="change_group").pk,
+        ],
         "password": "pbkdf2_sha256$1$salt$forged",
         "password1": "Nieuw-wachtwoord-2026",
         "password2": "Nieuw-wachtwoord-2026",
@@ -113,7 +116,9 @@ def test_the_admin_sets_a_users_role_and_team_and_it_is_audited(
     team_lead = Group.objects.get(name=Role.TEAM_LEAD)
     client.force_login(admin_user)
 
-    response = client.post(_change_url(employee), _form(employee, groups=[team_lead.pk]))
+    response = client.post(
+        _change_url(employee), _form(employee, groups=[team_lead.pk])
+    )
 
     assert response.status_code == 302
     assert set(User.objects.get(pk=employee.pk).groups.all()) == {team_lead}
@@ -126,7 +131,9 @@ def test_the_admin_may_only_give_one_of_the_four_roles(client, admin_user, emplo
     everything.permissions.set(Permission.objects.all())
     client.force_login(admin_user)
 
-    response = client.post(_change_url(employee), _form(employee, groups=[everything.pk]))
+    response = client.post(
+        _change_url(employee), _form(employee, groups=[everything.pk])
+    )
 
     assert response.status_code == 200
     assert "Selecteer een geldige keuze" in response.text
@@ -187,9 +194,7 @@ def test_the_superuser_may_set_a_password(client, superuser, employee):
     assert 'name="is_superuser"' in client.get(_change_url(employee)).text
 
 
-def test_a_superusers_account_is_read_only_for_the_admin(
-    client, admin_user, superuser
-):
+def test_a_superusers_account_is_read_only_for_the_admin(client, admin_user, superuser):
     client.force_login(admin_user)
     page = client.get(_change_url(superuser))
     assert page.status_code == 200
@@ -219,9 +224,12 @@ def test_the_admin_deletes_no_user_in_bulk(client, admin_user, employee, superus
     assert response.status_code == 200
     assert 'name="action"' not in response.text
     assert User.objects.filter(pk__in=[employee.pk, superuser.pk]).count() == 2
-    assert client.post(
-        reverse("admin:accounts_user_delete", args=[employee.pk]), {"post": "yes"}
-    ).status_code == 403
+    assert (
+        client.post(
+            reverse("admin:accounts_user_delete", args=[employee.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
 
 
 def test_the_admin_reads_roles_but_changes_no_groups_permissions(client, admin_user):
@@ -235,14 +243,16 @@ def test_the_admin_reads_roles_but_changes_no_groups_permissions(client, admin_u
     assert 'name="permissions"' not in page.text
 
     response = client.post(
-        change, {"name": "admin", "permissions": [p.pk for p in Permission.objects.all()]}
+        change,
+        {"name": "admin", "permissions": [p.pk for p in Permission.objects.all()]},
     )
     assert response.status_code == 403
     assert set(group.permissions.all()) == before
     assert client.get(reverse("admin:auth_group_add")).status_code == 403
-    assert client.post(
-        reverse("admin:auth_group_add"), {"name": "alles"}
-    ).status_code == 403
+    assert (
+        client.post(reverse("admin:auth_group_add"), {"name": "alles"}).status_code
+        == 403
+    )
     assert not Group.objects.filter(name="alles").exists()
 
 

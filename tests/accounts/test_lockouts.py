@@ -19,7 +19,10 @@ LIMIT = 5  # LOGIN_FAILURE_LIMIT's default
 pytestmark = pytest.mark.django_db
 
 
-def _post(client, url, username, password="fout-wachtwoord", ip="10.1.1.1"):
+WRONG = "fout-wachtwoord"
+
+
+def _post(client, url, username, password=WRONG, ip="10.1.1.1"):
     return client.post(
         url, {"username": username, "password": password}, REMOTE_ADDR=ip
     )
@@ -42,9 +45,7 @@ def _stored_text():
 
 @pytest.mark.parametrize("url", [LOGIN, ADMIN_LOGIN])
 @pytest.mark.parametrize("typed", ["111222333", "klant 123456782"])
-def test_a_bsn_typed_as_username_is_refused_and_recorded_without_it(
-    client, url, typed
-):
+def test_a_bsn_typed_as_username_is_refused_and_recorded_without_it(client, url, typed):
     response = _post(client, url, typed)
 
     assert response.status_code == 200
@@ -135,9 +136,7 @@ def test_the_lock_is_recorded_once_against_the_account(client, employee):
     assert by_address.ip == "10.1.1.1"
 
 
-def test_too_many_failures_from_one_address_lock_every_account_there(
-    client, employee
-):
+def test_too_many_failures_from_one_address_lock_every_account_there(client, employee):
     for n in range(LIMIT):
         _post(client, LOGIN, f"geraden{n}")
 
@@ -218,9 +217,7 @@ def test_an_admin_lifts_a_lock_in_the_admin_site_and_it_is_audited(
     assert _post(client, LOGIN, employee.username, PASSWORD).status_code == 302
 
 
-def test_an_admin_lifts_locks_in_bulk_and_each_is_audited(
-    client, employee, admin_user
-):
+def test_an_admin_lifts_locks_in_bulk_and_each_is_audited(client, employee, admin_user):
     _lock(client, employee.username, ip="10.1.1.1")
     _lock(client, "klant 123456782", ip="10.4.4.4")
 
@@ -229,7 +226,9 @@ def test_an_admin_lifts_locks_in_bulk_and_each_is_audited(
         reverse("admin:axes_accessattempt_changelist"),
         {
             "action": "delete_selected",
-            "_selected_action": list(AccessAttempt.objects.values_list("pk", flat=True)),
+            "_selected_action": list(
+                AccessAttempt.objects.values_list("pk", flat=True)
+            ),
             "post": "yes",
         },
     )
@@ -302,7 +301,9 @@ def test_an_operator_lifts_a_lock_by_address_and_it_is_audited(client, employee)
         {"scope": "ip", "ip_address": "10.6.6.6"},
         {"scope": "username"},
     ]
-    assert _post(client, LOGIN, employee.username, PASSWORD, "10.6.6.6").status_code == 302
+    assert (
+        _post(client, LOGIN, employee.username, PASSWORD, "10.6.6.6").status_code == 302
+    )
 
 
 def test_an_operator_lifts_every_lock_at_once(client, employee):

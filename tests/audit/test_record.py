@@ -119,7 +119,9 @@ def test_login_logout_and_failed_login_are_events(client, employee):
         "failed",
         None,
     )
-    assert failed.data == {"username": employee.username}
+    # Against the account; the text typed is never stored.
+    assert (failed.object_type, failed.object_id) == ("accounts.user", str(employee.pk))
+    assert failed.data == {}
     assert (logged_in.action, logged_in.actor_id) == ("auth.logged_in", employee.pk)
     assert (logged_out.action, logged_out.actor_id) == ("auth.logged_out", employee.pk)
     assert logged_in.ip == "127.0.0.1"
