@@ -16,6 +16,7 @@ from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.db.models import Model, QuerySet, Sum
+from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -93,6 +94,17 @@ def lockout_response(
         context,
         status=settings.AXES_HTTP_RESPONSE_CODE,
     )
+
+
+@receiver(pre_save, sender=AccessAttempt)
+def keep_no_request_data(sender: Any, instance: AccessAttempt, **kwargs: Any) -> None:
+    """Keep no copy of the login's query string and form in an attempt.
+
+    Axes copies them in (username and password masked); any other field typed or
+    put in a link could hold a BSN, and nothing here reads them.
+    """
+    instance.get_data = ""
+    instance.post_data = ""
 
 
 def _failures(since: Any, **scope: Any) -> int:

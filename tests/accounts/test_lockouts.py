@@ -88,6 +88,25 @@ def test_a_password_typed_as_username_is_kept_nowhere(client, employee):
     assert typed not in str([e.data for e in events])
 
 
+def test_an_attempt_keeps_no_copy_of_the_login_form_or_link(client, employee):
+    for _ in range(2):
+        client.post(
+            f"{LOGIN}?next=/klant/111222333/",
+            {
+                "username": employee.username,
+                "password": WRONG,
+                "next": "klant 123456782",
+            },
+            REMOTE_ADDR="10.1.1.1",
+        )
+
+    attempt = AccessAttempt.objects.get()
+    assert attempt.failures_since_start == 2
+    assert (attempt.get_data, attempt.post_data) == ("", "")
+    assert "111222333" not in _stored_text()
+    assert "123456782" not in _stored_text()
+
+
 def test_login_refs_hold_no_digits(db):
     refs = [login_ref(str(n)) for n in range(200)]
     assert all(not any(c.isdigit() for c in ref) for ref in refs)
