@@ -1,18 +1,60 @@
+"""Users, teams, roles and failed-login locks in the admin site.
+
+The admin role (functioneel beheerder) manages who is in which team and which role,
+names, employee numbers and the active flag. It never grants the superuser flag or
+single permissions, never changes what a role (group) may do, and never sets
+someone else's password: a superuser is the operator's break-glass account, made
+on the command line with ``createsuperuser``. Each rule is enforced on the server:
+the forms have no such fields, so a POST of them is ignored, and the views refuse.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from axes.admin import AccessAttemptAdmin as AxesAccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import StaffUserAddForm, StaffUserChangeForm
 from accounts.models import Team, User
+from accounts.roles import Role
+from accounts.services import lockout_lift
 from audit.admin import AuditedModelAdmin
 
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldOpts
+
 admin.site.unregister(Group)
+
+# One fieldset of the admin: a title and the options (its fields).
+Fieldset = tuple[Any, "_FieldOpts"]
+
+
+def _is_superuser(request: HttpRequest) -> bool:
+    return bool(getattr(request.user, "is_superuser", False))
 
 
 @admin.register(Group)
 class GroupAdmin(AuditedModelAdmin, DjangoGroupAdmin):
-    pass
+    """Roles: what a group may do is fixed by migrations; only a superuser edits it."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return _is_superuser(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _is_superuser(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _is_superuser(request)
 
 
 @admin.register(Team)
@@ -22,17 +64,101 @@ class TeamAdmin(AuditedModelAdmin):
     search_fields = ("name", "office")
 
 
+_NAME: Fieldset = (None, {"fields": ("username",)})
+_PERSON: Fieldset = (
+    _("Persoonlijke gegevens"),
+    {"fields": ("first_name", "last_name", "email")},
+)
+_UWV: Fieldset = (_("UWV"), {"fields": ("employee_number", "team")})
+_ROLE: Fieldset = (_("Rol en toegang"), {"fields": ("is_active", "is_staff", "groups")})
+_DATES: Fieldset = (_("Datums"), {"fields": ("last_login", "date_joined")})
+# Only a superuser (the operator's break-glass account) sees and sets these.
+_SUPERUSER: Fieldset = (
+    _("Alleen voor de superuser"),
+    {"fields": ("password", "is_superuser", "user_permissions")},
+)
+
+
 @admin.register(User)
 class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
+    """Users: details, team and role; no password, superuser flag or permission."""
+
     list_display = ("username", "first_name", "last_name", "employee_number", "team")
     list_filter = ("team", "groups", "is_active")
     search_fields = ("username", "first_name", "last_name", "employee_number")
     list_select_related = ("team",)
+    add_form_template = "admin/accounts/user/add_form.html"
+    add_form = StaffUserAddForm
+    readonly_fields = ("last_login", "date_joined")
+    add_fieldsets = (_NAME, _PERSON, _UWV, _ROLE)
+    fieldsets = (_NAME, _PERSON, _UWV, _ROLE, _DATES)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return self.add_fieldsets
+        if _is_superuser(request):
+            return (*self.fieldsets, _SUPERUSER)
+        return self.fieldsets
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> type[ModelForm[Any]]:
+        # Django's change form (with its password link) only for a superuser.
+        if obj is not None and not _is_superuser(request):
+            kwargs["form"] = StaffUserChangeForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def formfield_for_manytomany(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        # A role is one of the four groups; any other group only by a superuser.
+        if db_field.name == "groups" and not _is_superuser(request):
+            kwargs["queryset"] = Group.objects.filter(name__in=Role.values)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A superuser's account is only read by anyone else.
+        if obj is not None and obj.is_superuser and not _is_superuser(request):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Accounts are deactivated, never deleted: the trail names their actions.
+        return _is_superuser(request) and super().has_delete_permission(request, obj)
+
+    def save_model(
+        self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool
+    ) -> None:
+        if not _is_superuser(request) and obj.is_superuser:
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        # Nobody sets another's password but the break-glass superuser.
+        if not _is_superuser(request):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(AuditedModelAdmin, AxesAccessAttemptAdmin):
+    """Failed logins that count towards a lock; deleting them lifts it (audited)."""
+
+    actions = ()
     fieldsets = (
-        *(DjangoUserAdmin.fieldsets or ()),
-        (_("UWV"), {"fields": ("employee_number", "team")}),
+        (None, {"fields": ("username", "path_info", "failures_since_start")}),
+        (_("Herkomst"), {"fields": ("ip_address", "user_agent", "attempt_time")}),
     )
-    add_fieldsets = (
-        *DjangoUserAdmin.add_fieldsets,
-        (_("UWV"), {"fields": ("employee_number", "team", "groups")}),
-    )
+
+    def delete_model(self, request: HttpRequest, obj: AccessAttempt) -> None:
+        lockout_lift(
+            actor=request.user,  # type: ignore[arg-type]
+            attempts=AccessAttempt.objects.filter(pk=obj.pk),
+        )
+
+    def delete_queryset(
+        self, request: HttpRequest, queryset: QuerySet[AccessAttempt]
+    ) -> None:
+        lockout_lift(actor=request.user, attempts=queryset)  # type: ignore[arg-type]

@@ -1,5 +1,8 @@
-from django.contrib.auth.forms import AuthenticationForm
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
 
 
 class LoginForm(AuthenticationForm):
@@ -21,3 +24,28 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["username"].widget.attrs["autocomplete"] = "username"
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+
+
+class StaffUserChangeForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A user as the admin role edits them: no password, no superuser flag.
+
+    The admin site builds the form from its fieldsets; fields not listed there
+    are not in the form, so a POST of them changes nothing.
+    """
+
+    class Meta:
+        model = User
+        fields = ("username",)
+        field_classes = {"username": UsernameField}  # noqa: RUF012 - Django's Meta
+
+
+class StaffUserAddForm(StaffUserChangeForm):
+    """A new user, made without a password: they cannot log in with one."""
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=False)
+        user.set_unusable_password()
+        if commit:
+            user.save()
+            self.save_m2m()
+        return user

@@ -7,7 +7,8 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 
 from audit.catalogue import Action
 from audit.models import AuditEvent
@@ -28,15 +29,75 @@ def _plain(value: Any) -> Any:
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
-    """A ModelAdmin whose additions, changes and deletions land in the audit trail.
+    """A ModelAdmin whose reads, additions, changes and deletions land in the trail.
 
     Django's admin logs every addition, change and deletion through ``log_*``, in
     the transaction of the change; each becomes an audit event there. The values
     of hidden fields (any with "password" in the name, and ``audit_hidden_fields``)
-    are never written to the trail.
+    are never written to the trail. Opening an object (its change, view or history
+    page) records ``admin.object_viewed`` for it, and showing a list records one
+    event for the page with the number of rows shown; both in the view, before
+    the page is rendered.
     """
 
     audit_hidden_fields: Iterable[str] = ()
+
+    def audit_client_ref(self, obj: Any) -> str:
+        """Return the pseudonym of the client ``obj`` is about ("" for none)."""
+        return ""
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        changelist = _context(request, response).get("cl")
+        if changelist is not None:
+            # Evaluates the page's rows once; the template reuses them.
+            shown = len(changelist.result_list)
+            audit_record(
+                actor=request.user,  # type: ignore[arg-type]
+                action=Action.ADMIN_VIEWED,
+                object_type=self.opts.label_lower,
+                data={
+                    "model": self.opts.label_lower,
+                    "count": shown,
+                    "page": changelist.page_num,
+                },
+            )
+        return response
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        if object_id is not None:
+            self._record_view(request, _context(request, response).get("original"))
+        return response
+
+    def history_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        response = super().history_view(request, object_id, extra_context)
+        self._record_view(request, _context(request, response).get("object"))
+        return response
+
+    def _record_view(self, request: HttpRequest, obj: Any) -> None:
+        if obj is None:
+            return
+        audit_record(
+            actor=request.user,  # type: ignore[arg-type]
+            action=Action.ADMIN_VIEWED,
+            obj=obj,
+            client_ref=self.audit_client_ref(obj),
+            data={"model": self.opts.label_lower},
+        )
 
     def save_model(
         self, request: HttpRequest, obj: Any, form: ModelForm, change: bool
@@ -89,6 +150,15 @@ class AuditedModelAdmin(admin.ModelAdmin):
             obj=obj,
             changes=changes or {},
         )
+
+
+def _context(request: HttpRequest, response: HttpResponse) -> dict[str, Any]:
+    """Return the context of a page shown to a GET, or {} (a redirect, a save)."""
+    if request.method != "GET" or not isinstance(response, TemplateResponse):
+        return {}
+    if response.status_code != 200:
+        return {}
+    return dict(response.context_data or {})
 
 
 def _changed_fields(message: Any) -> list[str]:

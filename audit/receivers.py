@@ -10,6 +10,7 @@ from django.contrib.auth.signals import (
 )
 from django.dispatch import receiver
 
+from accounts.lockouts import account_named, login_ref
 from audit import context
 from audit.catalogue import Action, Result
 from audit.services import audit_record
@@ -32,13 +33,19 @@ def record_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 def record_failed_login(
     sender: Any, credentials: dict[str, Any], **kwargs: Any
 ) -> None:
-    # Django masks the password in ``credentials``; the username is a staff login.
-    username = str(credentials.get("username", ""))[:150]
+    """Record a refused login against the account, never with the text typed.
+
+    A password, or a client's BSN, typed into the username box is an ordinary
+    mistake: text that names no account is kept only as its keyed hash.
+    """
+    typed = str(credentials.get("username", ""))
+    account = account_named(typed)
     audit_record(
         actor=None,
         action=Action.LOGIN_FAILED,
+        obj=account,
         result=Result.FAILED,
-        data={"username": username},
+        data={} if account is not None else {"login_ref": login_ref(typed)},
     )
 
 

@@ -24,6 +24,9 @@ class ClientAdmin(ReadOnlyModelAdmin):
     readonly_fields = fields
     audit_hidden_fields = ("bsn_encrypted", "bsn_hash")
 
+    def audit_client_ref(self, obj: Client) -> str:
+        return obj.client_ref
+
     @admin.display(description=_("BSN"))
     def masked_bsn(self, client: Client) -> str:
         return client.bsn_masked
@@ -49,12 +52,18 @@ class ConversationAdmin(ReadOnlyModelAdmin):
     show_full_result_count = False
     inlines = (ParticipantInline,)
 
+    def audit_client_ref(self, obj: Conversation) -> str:
+        return obj.client.client_ref
+
 
 @admin.register(Participant)
 class ParticipantAdmin(ReadOnlyModelAdmin):
     list_display = ("name", "role", "consents", "conversation", "joined_at")
     list_filter = ("role",)
     list_select_related = ("conversation",)
+
+    def audit_client_ref(self, obj: Participant) -> str:
+        return obj.conversation.client.client_ref
 
 
 @admin.register(Decision)
@@ -72,3 +81,6 @@ class DecisionAdmin(ReadOnlyModelAdmin):
     list_filter = ("outcome", "policy_version", "uwv_recording")
     list_select_related = ("conversation", "decided_by")
     show_full_result_count = False
+
+    def audit_client_ref(self, obj: Decision) -> str:
+        return obj.conversation.client.client_ref

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "audit",
     "conversations",
     "violations",
+    # After accounts: its commands of the same name (audited) replace axes' own.
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -59,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "uwvrec.urls"
@@ -110,8 +114,13 @@ CACHES = {
 }
 
 AUTH_USER_MODEL = "accounts.User"
-# Django's model backend, loading the team and roles with the user of a request.
-AUTHENTICATION_BACKENDS = ["accounts.backends.StaffBackend"]
+# Axes first: it refuses every login of a locked account or address before the
+# password is checked. Then Django's model backend, loading the team and roles with
+# the user of a request.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.StaffBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -122,6 +131,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"{_VALIDATION}.CommonPasswordValidator"},
     {"NAME": f"{_VALIDATION}.NumericPasswordValidator"},
 ]
+
+# Brute-force protection (django-axes, accounts/lockouts.py): after this many failed
+# logins in a row for one account, or from one client address, logging in is
+# refused for that account or address until this many minutes pass without a
+# failure, or an admin or operator lifts the lock.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The same client address as the audit trail records (TRUSTED_PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "audit.context.client_ip"
+# The account's username, or a keyed hash of text that names no account: a
+# password or a BSN typed into the username box is never stored.
+AXES_USERNAME_CALLABLE = "accounts.lockouts.attempt_username"
+AXES_LOCKOUT_CALLABLE = "accounts.lockouts.lockout_response"
+# Logins are in the audit trail; axes keeps only the counts it locks by.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# The admin site lists attempts through accounts.admin (audited), not axes' own.
+AXES_ENABLE_ADMIN = False
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
 
 # Idle sessions expire: a request renews the session (at most once a minute, see
 # accounts.middleware.IdleSessionMiddleware), so the age is the idle time.
