@@ -72,17 +72,22 @@ def test_two_runs_at_once_write_one_anchor_one_line_and_one_mail(
     assert [mail.to for mail in mailoutbox] == [["anker@uwv.nl"]]
 
 
-class Rollback(Exception):
+class RolledBackError(Exception):
     pass
+
+
+def _anchor_then_roll_back() -> None:
+    with transaction.atomic():
+        assert audit_anchor() is not None
+        raise RolledBackError
 
 
 def test_an_anchor_rolled_back_is_not_copied_out(
     restore_trail, sealed_events, anchor_file, mailoutbox
 ):
     before = AuditAnchor.objects.count()
-    with pytest.raises(Rollback), transaction.atomic():
-        assert audit_anchor() is not None
-        raise Rollback
+    with pytest.raises(RolledBackError):
+        _anchor_then_roll_back()
     assert AuditAnchor.objects.count() == before
     assert _lines(anchor_file) == []
     assert mailoutbox == []

@@ -289,9 +289,7 @@ def test_the_nightly_task_records_the_result(restore_trail, sealed_events, mailo
 
 
 def _verified_since(start: int) -> list[AuditEvent]:
-    return list(
-        AuditEvent.objects.filter(action=Action.TRAIL_VERIFIED, pk__gt=start)
-    )
+    return list(AuditEvent.objects.filter(action=Action.TRAIL_VERIFIED, pk__gt=start))
 
 
 def test_the_command_records_its_result(restore_trail, sealed_events, mailoutbox):

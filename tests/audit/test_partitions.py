@@ -19,7 +19,9 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # The first day of a month some months from now, in UTC as the partitions are cut.
-MONTH_AHEAD = "date_trunc('month', now() AT TIME ZONE 'UTC') + make_interval(months => %s)"
+MONTH_AHEAD = (
+    "date_trunc('month', now() AT TIME ZONE 'UTC') + make_interval(months => %s)"
+)
 
 
 def _partitions(conn: psycopg.Connection) -> set[str]:
@@ -33,7 +35,7 @@ def _partitions(conn: psycopg.Connection) -> set[str]:
 def _month(conn: psycopg.Connection, months: int) -> tuple[str, str]:
     """Return the partition name and the ``YYYY-MM`` of the month ``months`` ahead."""
     return conn.execute(
-        f"SELECT 'audit_auditevent_' || to_char({MONTH_AHEAD}, 'YYYY_MM'),"  # noqa: S608
+        f"SELECT 'audit_auditevent_' || to_char({MONTH_AHEAD}, 'YYYY_MM'),"
         f" to_char({MONTH_AHEAD}, 'YYYY-MM')",
         [months, months],
     ).fetchone()
@@ -64,7 +66,7 @@ def _stray_events(conn: psycopg.Connection, months: int, count: int) -> list[int
     return [
         conn.execute(
             "INSERT INTO audit_auditevent (action, result, origin, occurred_at)"
-            f" VALUES ('auth.login_failed', 'failed', 'web', {MONTH_AHEAD}"  # noqa: S608
+            f" VALUES ('auth.login_failed', 'failed', 'web', {MONTH_AHEAD}"
             " + make_interval(days => %s)) RETURNING id",
             [months, day],
         ).fetchone()[0]
@@ -160,7 +162,7 @@ def test_the_default_partition_stays_guarded_after_a_move(trail):
     for statement in (
         "DELETE FROM audit_auditevent_default",
         "UPDATE audit_auditevent_default SET result = 'success'",
-        f'UPDATE "{name}" SET result = \'success\'',
+        f"UPDATE \"{name}\" SET result = 'success'",
         "TRUNCATE audit_auditevent_default",
     ):
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"):
