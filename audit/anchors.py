@@ -16,7 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 
 from audit.models import AuditAnchor, AuditLink
 
@@ -44,27 +44,48 @@ def read_anchors(path: Path | None = None) -> list[Anchor]:
 
 
 def audit_anchor() -> AuditAnchor | None:
-    """Copy the chain head to the sinks, unless it was copied already."""
-    head = AuditLink.objects.order_by("-seq").values_list("seq", "hash").first()
-    if head is None:
-        return None
-    seq, head_hash = head
-    if AuditAnchor.objects.filter(seq=seq).exists():
-        return None
+    """Copy the chain head to the sinks, unless it was copied already.
+
+    The database allows one anchor per position, so of two runs at once one writes
+    the row and the other does nothing. The file line and the mail follow the
+    commit: a rolled-back anchor is never copied out. Should the process die right
+    after the commit, that head stays without its line; the next head is anchored.
+    """
     with transaction.atomic():
-        anchor = AuditAnchor.objects.create(seq=seq, hash=head_hash, sink=_sinks())
-        anchor.refresh_from_db()
+        head = AuditLink.objects.order_by("-seq").values_list("seq", "hash").first()
+        if head is None:
+            return None
+        seq, head_hash = head
+        with connection.cursor() as cursor:
+            cursor.execute(_INSERT, [seq, head_hash, _sinks()])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        anchor = AuditAnchor(id=row[0], seq=seq, hash=head_hash, anchored_at=row[1],
+                             sink=row[2])  # fmt: skip
         record = {"seq": seq, "hash": head_hash,
                   "anchored_at": anchor.anchored_at.isoformat()}  # fmt: skip
-        _append(anchor_file(), json.dumps(record, sort_keys=True))
-        if settings.AUDIT_ANCHOR_MAIL_TO:
-            send_mail(
-                subject=f"uwvrec audit chain head {seq}",
-                message=json.dumps(record, indent=2, sort_keys=True),
-                from_email=None,
-                recipient_list=settings.AUDIT_ANCHOR_MAIL_TO,
-            )
+        transaction.on_commit(lambda: _copy_out(record))
     return anchor
+
+
+# Any unique conflict: ``seq`` is unique (for the anchors after the last duplicate
+# in a trail that had some, see audit migration 0005).
+_INSERT = """
+INSERT INTO audit_auditanchor (seq, hash, sink) VALUES (%s, %s, %s)
+ON CONFLICT DO NOTHING RETURNING id, anchored_at, sink
+"""
+
+
+def _copy_out(record: dict[str, object]) -> None:
+    _append(anchor_file(), json.dumps(record, sort_keys=True))
+    if settings.AUDIT_ANCHOR_MAIL_TO:
+        send_mail(
+            subject=f"uwvrec audit chain head {record['seq']}",
+            message=json.dumps(record, indent=2, sort_keys=True),
+            from_email=None,
+            recipient_list=settings.AUDIT_ANCHOR_MAIL_TO,
+        )
 
 
 def _sinks() -> str:

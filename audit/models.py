@@ -91,9 +91,9 @@ class AuditPending(models.Model):
 
 
 class AuditAnchor(AppendOnlyModel):
-    """A chain head copied out of the database, and where to."""
+    """A chain head copied out of the database, and where to: one per position."""
 
-    seq = models.BigIntegerField()
+    seq = models.BigIntegerField(unique=True)
     hash = models.CharField(max_length=64)
     anchored_at = models.DateTimeField(db_default=ClockTimestamp())
     sink = models.CharField(max_length=200)

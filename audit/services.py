@@ -164,7 +164,9 @@ FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[], %s::bytea[])
     AS link(seq, event_id, prev_hash, hash, canonical)
 JOIN audit_auditpending p ON p.event_id = link.event_id
 """
-_DEQUEUE = "DELETE FROM audit_auditpending WHERE event_id = ANY(%s)"
+# The app's role may not delete from the queue; this function of the owner removes
+# only events that are in the chain (audit migration 0003).
+_DEQUEUE = "SELECT audit_dequeue(%s::bigint[])"
 
 Link = tuple[int, int, str, str, bytes]
 

@@ -5,12 +5,12 @@ again that waited too long. On request: writing a large export.
 """
 
 from celery import shared_task
-from django.db import connection
 from django.utils import timezone
 
 from audit.anchors import audit_anchor
 from audit.exports import audit_export_resend, audit_export_write
 from audit.models import ExportJob
+from audit.partitions import audit_partitions_prepare
 from audit.services import audit_seal
 from audit.verification_service import audit_verify
 
@@ -40,10 +40,8 @@ def verify_audit_trail() -> bool:
 
 @shared_task
 def prepare_audit_partitions(months_ahead: int = 3) -> int:
-    """Make the coming months' partitions of the audit trail."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT audit_ensure_partitions(%s)", [months_ahead])
-        return int(cursor.fetchone()[0])
+    """Make the coming months' partitions; alert on and move events in the default."""
+    return audit_partitions_prepare(months_ahead=months_ahead).made
 
 
 @shared_task

@@ -1,5 +1,6 @@
 """The hash chain: sealing, verification, and every kind of tampering it exposes."""
 
+import io
 import itertools
 import json
 import subprocess
@@ -256,7 +257,11 @@ def test_processes_appending_and_sealing_at_once_leave_one_chain(restore_trail):
     assert AuditEvent.objects.count() == before + 160
     code, output = verify()
     assert code == 0, output
-    assert not AuditPending.objects.exists()
+    # All chained; only the record of that verification itself waits for the sealer.
+    verified = AuditEvent.objects.filter(action=Action.TRAIL_VERIFIED).latest("id")
+    assert list(AuditPending.objects.values_list("event_id", flat=True)) == [
+        verified.pk
+    ]
 
 
 def test_the_anchor_file_holds_every_head(restore_trail, sealed_events, anchor_file):
@@ -274,14 +279,56 @@ def test_the_anchor_file_holds_every_head(restore_trail, sealed_events, anchor_f
 
 
 def test_the_nightly_task_records_the_result(restore_trail, sealed_events, mailoutbox):
-    call_command("verify_audit_trail")
     from audit.tasks import verify_audit_trail
 
     assert verify_audit_trail.apply().get() is True
     event = AuditEvent.objects.filter(action=Action.TRAIL_VERIFIED).latest("id")
-    assert event.result == "success"
+    assert (event.result, event.origin) == ("success", "task")
     assert event.data["problem"] == ""
     assert mailoutbox == []
+
+
+def _verified_since(start: int) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(action=Action.TRAIL_VERIFIED, pk__gt=start))
+
+
+def test_the_command_records_its_result(restore_trail, sealed_events, mailoutbox):
+    start = AuditEvent.objects.latest("id").pk
+    call_command("verify_audit_trail", stdout=io.StringIO())
+    [event] = _verified_since(start)
+    assert (event.result, event.origin, event.actor_id) == ("success", "command", None)
+    assert set(event.data) == {"checked", "head_seq", "pending", "problem"}
+    assert (event.data["pending"], event.data["problem"]) == (0, "")
+    assert event.data["checked"] == event.data["head_seq"] >= len(sealed_events)
+    assert mailoutbox == []
+
+
+def test_a_break_found_by_the_command_is_recorded_and_mailed_to_the_auditors(
+    restore_trail, sealed_events, mailoutbox
+):
+    from tests.factories import UserFactory
+
+    UserFactory(auditor=True, email="auditor@uwv.nl")
+    UserFactory(admin=True, email="beheer@uwv.nl")
+    with guards_disabled(restore_trail):
+        restore_trail.execute(
+            "UPDATE audit_auditevent SET result = 'failed' WHERE id = %s",
+            [sealed_events[2]],
+        )
+    start = AuditEvent.objects.latest("id").pk
+    stderr = io.StringIO()
+
+    with pytest.raises(SystemExit) as exit_:
+        call_command("verify_audit_trail", stderr=stderr)
+
+    assert exit_.value.code == 1
+    assert f"(event {sealed_events[2]}): the event differs" in stderr.getvalue()
+    [event] = _verified_since(start)
+    assert (event.result, event.origin) == ("failed", "command")
+    assert f"(event {sealed_events[2]}): the event differs" in event.data["problem"]
+    assert [mail.to for mail in mailoutbox] == [["auditor@uwv.nl"]]
+    assert "niet intact" in mailoutbox[0].subject
+    assert f"(event {sealed_events[2]}): the event differs" in mailoutbox[0].body
 
 
 def test_a_broken_trail_is_recorded_and_mailed_to_the_auditors(

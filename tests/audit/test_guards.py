@@ -6,7 +6,7 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from audit.catalogue import Action
-from audit.models import AuditEvent, AuditLink
+from audit.models import AuditEvent, AuditLink, AuditPending
 from audit.services import audit_record, audit_seal
 from tests.audit.conftest import superuser
 
@@ -24,6 +24,14 @@ APP_ROLE_STATEMENTS = [
     "ALTER TABLE audit_auditevent DISABLE TRIGGER USER",
     "DROP TRIGGER audit_auditevent_refuse_change ON audit_auditevent",
     "DROP TABLE audit_auditlink",
+    # The queue: the app only adds to it; the sealer removes through audit_dequeue.
+    "DELETE FROM audit_auditpending",
+    "UPDATE audit_auditpending SET occurred_at = now()",
+    "TRUNCATE audit_auditpending",
+    # A temporary table of that name would take the events meant for the queue.
+    "CREATE TEMP TABLE audit_auditpending (event_id bigint, occurred_at timestamptz)",
+    # What the owner's functions do for the app is not the app's to do directly.
+    "SELECT audit_guard_partition('audit_auditevent_default')",
 ]
 
 
@@ -114,3 +122,77 @@ def test_no_admin_page_changes_or_deletes_an_event(client, admin_user, event):
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert client.get(reverse("admin:audit_auditevent_add")).status_code == 403
     assert AuditEvent.objects.get(pk=event.pk).result == "success"
+
+
+def test_a_temporary_table_does_not_take_the_queue_s_events(employee):
+    """Even a role that may make one (a superuser) cannot shadow the real queue."""
+    with superuser() as conn:
+        conn.execute(
+            "CREATE TEMP TABLE audit_auditpending (event_id bigint, occurred_at"
+            " timestamptz)"
+        )
+        event_id = conn.execute(
+            "INSERT INTO audit_auditevent (action, result, origin, actor_id)"
+            " VALUES ('auth.logged_in', 'success', 'web', %s) RETURNING id",
+            [employee.pk],
+        ).fetchone()[0]
+        shadow = conn.execute("SELECT count(*) FROM pg_temp.audit_auditpending")
+        assert shadow.fetchone()[0] == 0
+    assert AuditPending.objects.filter(event_id=event_id).exists()
+    while audit_seal():
+        pass
+    assert AuditLink.objects.filter(event_id=event_id).exists()
+
+
+def test_the_app_role_may_not_make_temporary_tables():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT has_database_privilege(current_user, current_database(), 'TEMP')"
+        )
+        assert cursor.fetchone()[0] is False
+
+
+def test_the_sealer_s_dequeue_removes_only_chained_events(event):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT audit_dequeue(%s::bigint[])", [[event.pk]])
+        assert cursor.fetchone()[0] == 0
+    assert AuditPending.objects.filter(event_id=event.pk).exists()
+    while audit_seal():
+        pass
+    assert not AuditPending.objects.filter(event_id=event.pk).exists()
+    assert AuditLink.objects.filter(event_id=event.pk).exists()
+
+
+def test_every_function_of_the_project_has_a_search_path_with_pg_temp_last():
+    """Every trigger and SECURITY DEFINER function must not take its caller's path.
+
+    A caller's path searches ``pg_temp`` first unless it is listed; a function's
+    fixed path must therefore list it, and last.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT p.proname, p.proconfig FROM pg_proc p
+            JOIN pg_language l ON l.oid = p.prolang
+            WHERE p.pronamespace = 'public'::regnamespace
+              AND l.lanname IN ('plpgsql', 'sql')
+            ORDER BY 1
+            """
+        )
+        functions = dict(cursor.fetchall())
+    assert {"audit_enqueue", "audit_dequeue", "audit_ensure_partitions",
+            "audit_make_partition", "uwvrec_refuse_change",
+            "rules_ruletext_refuse_change"} <= set(functions)  # fmt: skip
+    paths = {
+        name: next(
+            (item.split("=", 1)[1] for item in config or [] if item.startswith(
+                "search_path=")), None,
+        )
+        for name, config in functions.items()
+    }  # fmt: skip
+    unpinned = {
+        name: path
+        for name, path in paths.items()
+        if path is None or path.replace('"', "").split(", ")[-1] != "pg_temp"
+    }
+    assert unpinned == {}

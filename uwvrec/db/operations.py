@@ -4,9 +4,11 @@ from typing import Any
 
 from django.db import migrations
 
+# The search path is fixed, as on every function of the project: a caller's path
+# would otherwise put its temporary schema first (audit migration 0003).
 GUARD_FUNCTION = """
 CREATE OR REPLACE FUNCTION uwvrec_refuse_change() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 BEGIN
     RAISE EXCEPTION 'uwvrec: % on % is refused: the table is append-only',
         TG_OP, TG_TABLE_NAME
