@@ -268,6 +268,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(
 HEALTH_CHECK_CELERY_TIMEOUT = timedelta(
     seconds=env.float("HEALTH_CHECK_CELERY_TIMEOUT_SECONDS", default=2.0)
 )
+# The longest /health/ waits for any one service: a load balancer's probe gets its
+# 503 in about this time when a service hangs.
+HEALTH_CHECK_TIMEOUT = timedelta(
+    seconds=env.float("HEALTH_CHECK_TIMEOUT_SECONDS", default=2.0)
+)
 
 # Logs: structlog, one event per line with the request id; JSON in production.
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
