@@ -223,6 +223,9 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 NOTIFICATION_RESEND_AFTER_SECONDS = env.int(
     "NOTIFICATION_RESEND_AFTER_SECONDS", default=60
 )
+# After this many failed attempts to send it a notification is given up: not tried
+# again, audited, and listed for the admins as undeliverable.
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=10)
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
