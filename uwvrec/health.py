@@ -51,7 +51,8 @@ class Database(HealthCheck):
         params = connections["default"].get_connection_params()
         # libpq counts whole seconds, and psycopg waits at least two.
         params["connect_timeout"] = max(1, math.ceil(seconds))
-        params["options"] = f"-c statement_timeout={int(seconds * 1000)}"
+        limit = f"-c statement_timeout={int(seconds * 1000)}"
+        params["options"] = f"{params.get('options', '')} {limit}".strip()
         try:
             with psycopg.connect(**params, autocommit=True) as connection:
                 row = connection.execute("SELECT 1").fetchone()
