@@ -129,12 +129,15 @@ class LocalServices:
     def stop(self) -> None:
         """Stop the services this object started; their data stays on disk."""
         env_file(self.name).unlink(missing_ok=True)
-        if self._redis is not None:
-            self._redis._cleanup()
-            self._redis = None
-        if self._postgres is not None:
-            self._postgres.cleanup()
-            self._postgres = None
+        # PostgreSQL is stopped even when stopping Redis failed.
+        try:
+            if self._redis is not None:
+                self._redis._cleanup()
+                self._redis = None
+        finally:
+            if self._postgres is not None:
+                self._postgres.cleanup()
+                self._postgres = None
 
     def _start_postgres(self) -> str:
         # The wheel keeps its lock file in the runtime directory; keep it in var/.

@@ -168,12 +168,15 @@ class Notification(models.Model):
     """The outbox: an intent to notify, stored with the change it is about.
 
     ``sent_at`` is set in the transaction that sends the e-mail; ``read_at`` when
-    the recipient opened the notifications page.
+    the recipient opened the notifications page. ``abandoned_at`` when sending
+    failed ``NOTIFICATION_MAX_ATTEMPTS`` times: it is not tried again, and the
+    admins see it as undeliverable.
     """
 
     class Kind(models.TextChoices):
         REPORTED = "reported", _("nieuwe melding van een overtreding")
         DECIDED = "decided", _("besluit over uw melding")
+        WITHDRAWN = "withdrawn", _("bevestigde overtreding ingetrokken")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -185,6 +188,12 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("gemaakt op"), db_default=Now())
     sent_at = models.DateTimeField(_("verstuurd op"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("pogingen"), default=0)
+    abandoned_at = models.DateTimeField(
+        _("opgegeven op"),
+        null=True,
+        blank=True,
+        help_text=_("Versturen mislukte te vaak: het bericht is onbestelbaar."),
+    )
     read_at = models.DateTimeField(_("gelezen op"), null=True, blank=True)
 
     class Meta:
@@ -196,7 +205,7 @@ class Notification(models.Model):
             models.Index(
                 fields=["created_at"],
                 name="viol_notif_unsent",
-                condition=models.Q(sent_at__isnull=True),
+                condition=models.Q(sent_at__isnull=True, abandoned_at__isnull=True),
             ),
             models.Index(
                 fields=["recipient"],

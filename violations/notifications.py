@@ -5,7 +5,9 @@ about. After the commit it is handed to Celery; when the broker is away, the row
 waits and ``notifications_requeue`` (Celery beat, every minute) hands it over
 again. ``notification_deliver`` claims the row (``FOR UPDATE SKIP LOCKED``), sends
 the e-mail and marks it sent in one transaction, so a second delivery of the same
-task finds it sent, or locked by the first, and sends nothing.
+task finds it sent, or locked by the first, and sends nothing. A notification whose
+sending failed ``NOTIFICATION_MAX_ATTEMPTS`` times is given up (``abandoned_at``),
+audited once, and shown to the admins as undeliverable.
 """
 
 from __future__ import annotations
@@ -16,12 +18,15 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from audit.catalogue import Action, Result
+from audit.services import audit_record
+from violations.access import is_team_lead_of
 from violations.models import Notification
 from violations.models import ViolationReport as Report
 
@@ -32,8 +37,9 @@ logger = logging.getLogger(__name__)
 RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 
 SUBJECTS = {
-    Notification.Kind.REPORTED: "Nieuwe melding van een overtreding",
-    Notification.Kind.DECIDED: "Besluit over uw melding van een overtreding",
+    Notification.Kind.REPORTED: _("Nieuwe melding van een overtreding"),
+    Notification.Kind.DECIDED: _("Besluit over uw melding van een overtreding"),
+    Notification.Kind.WITHDRAWN: _("Bevestigde overtreding ingetrokken"),
 }
 
 
@@ -74,7 +80,7 @@ def notifications_requeue(*, at: datetime.datetime) -> int:
     grace = datetime.timedelta(seconds=settings.NOTIFICATION_RESEND_AFTER_SECONDS)
     waiting = list(
         Notification.objects.filter(
-            sent_at__isnull=True, created_at__lt=at - grace
+            sent_at__isnull=True, abandoned_at__isnull=True, created_at__lt=at - grace
         ).values_list("pk", flat=True)
     )
     return sum(notification_queue(notification_id=pk) for pk in waiting)
@@ -91,7 +97,7 @@ def notification_deliver(*, notification_id: int, at: datetime.datetime) -> bool
         notification = (
             Notification.objects.select_for_update(skip_locked=True)
             .select_related("recipient", "report")
-            .filter(pk=notification_id, sent_at__isnull=True)
+            .filter(pk=notification_id, sent_at__isnull=True, abandoned_at__isnull=True)
             .first()
         )
         if notification is None:
@@ -105,10 +111,51 @@ def notification_deliver(*, notification_id: int, at: datetime.datetime) -> bool
     return message is not None
 
 
-def notification_failed(*, notification_id: int) -> None:
-    """Count a failed attempt; the row stays unsent for the next one."""
-    Notification.objects.filter(pk=notification_id, sent_at__isnull=True).update(
-        attempts=F("attempts") + 1
+def notification_failed(*, notification_id: int, at: datetime.datetime) -> bool:
+    """Count a failed attempt; give up after the last allowed one. Tell if it did.
+
+    Until then the row stays unsent for the next attempt. Giving up is audited
+    once: the row is locked, and a given-up row is never counted again.
+    """
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("report__client")
+            .filter(pk=notification_id, sent_at__isnull=True, abandoned_at__isnull=True)
+            .first()
+        )
+        if notification is None:
+            return False
+        notification.attempts += 1
+        abandoned = notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
+        if abandoned:
+            notification.abandoned_at = at
+        notification.save(update_fields=["attempts", "abandoned_at"])
+        if abandoned:
+            _audit_abandoned(notification)
+    if abandoned:
+        logger.error(
+            "notification_abandoned",
+            extra={
+                "notification_id": notification_id,
+                "attempts": notification.attempts,
+            },
+        )
+    return abandoned
+
+
+def _audit_abandoned(notification: Notification) -> None:
+    audit_record(
+        actor=None,
+        action=Action.NOTIFICATION_ABANDONED,
+        obj=notification,
+        client_ref=notification.report.client.client_ref,
+        result=Result.FAILED,
+        data={
+            "kind": notification.kind,
+            "attempts": notification.attempts,
+            "report": notification.report_id,
+        },
     )
 
 
@@ -127,16 +174,20 @@ def _message(notification: Notification) -> EmailMessage | None:
             "notification_without_address", extra={"notification_id": notification.pk}
         )
         return None
+    # Staff have no language of their own in uwvrec: the mail is in Dutch.
     with translation.override("nl"):
         body = render_to_string(
             "violations/notification_email.txt",
             {
                 "notification": notification,
+                "to_reporter": notification.recipient_id
+                == notification.report.reported_by_id,
                 "url": settings.SITE_URL.rstrip("/") + _path(notification),
             },
         )
+        subject = str(SUBJECTS[Notification.Kind(notification.kind)])
     return EmailMessage(
-        subject=SUBJECTS[Notification.Kind(notification.kind)],
+        subject=subject,
         body=body,
         to=[address],
         # The same id on every attempt lets a mail system drop a duplicate.
@@ -145,6 +196,7 @@ def _message(notification: Notification) -> EmailMessage | None:
 
 
 def _path(notification: Notification) -> str:
-    if notification.kind == Notification.Kind.REPORTED:
+    """Link a team lead of the report's team to the report, anyone else to the list."""
+    if is_team_lead_of(notification.recipient, notification.report.team_id):
         return reverse("violations:detail", args=[notification.report_id])
     return reverse("violations:notifications")

@@ -79,7 +79,10 @@ def violation_dismiss(
 def violation_withdraw(
     *, actor: User, report: Report, reason: str, at: datetime.datetime
 ) -> Report:
-    """Withdraw a confirmed violation (an error, an objection upheld), with a reason."""
+    """Withdraw a confirmed violation (an error, an objection upheld), with a reason.
+
+    The reporter and the team's other leads are notified, through the outbox.
+    """
     action = Action.VIOLATION_WITHDRAWN
     _check_team_lead(actor, report, action)
     try:
@@ -99,6 +102,10 @@ def violation_withdraw(
             _event(report, ViolationEvent.Kind.WITHDRAWN, actor, reason, at)
             still = flagging(Report.objects.filter(client_id=report.client_id)).exists()
             _audit(actor, action, report, client_flagged=still)
+            for recipient in _told_of_withdrawal(report, actor):
+                notification_create(
+                    recipient=recipient, kind=Notification.Kind.WITHDRAWN, report=report
+                )
             return report
     except ViolationError as error:
         _refuse(
@@ -177,6 +184,14 @@ def _team_leads(team_id: int, *, but: User) -> list[User]:
         .exclude(pk=but.pk)
         .distinct()
     )
+
+
+def _told_of_withdrawal(report: Report, actor: User) -> list[User]:
+    """Return the reporter and the team's leads, each once, but not ``actor``."""
+    recipients = {lead.pk: lead for lead in _team_leads(report.team_id, but=actor)}
+    if report.reported_by_id != actor.pk:
+        recipients.setdefault(report.reported_by_id, report.reported_by)
+    return list(recipients.values())
 
 
 def _event(

@@ -12,15 +12,19 @@ from violations.notifications import (
 
 @shared_task(acks_late=True)
 def deliver_notification(*, notification_id: int) -> bool:
-    """Send one notification's e-mail, unless it was sent already."""
+    """Send one notification's e-mail, unless it was sent or given up already.
+
+    A failure counts as an attempt; the beat task below tries again until
+    ``NOTIFICATION_MAX_ATTEMPTS`` attempts failed.
+    """
     try:
         return notification_deliver(notification_id=notification_id, at=timezone.now())
     except Exception:
-        notification_failed(notification_id=notification_id)
+        notification_failed(notification_id=notification_id, at=timezone.now())
         raise
 
 
 @shared_task
 def requeue_notifications() -> int:
-    """Hand notifications to Celery again that were not sent in time."""
+    """Hand notifications to Celery again that were not sent in time (nor given up)."""
     return notifications_requeue(at=timezone.now())

@@ -8,16 +8,19 @@ from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import pytest
+import time_machine
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from tests.conftest import app_env, redis_start, start_worker, stop
 from tests.violations.helpers import report
 from uwvrec.celery import app as celery_app
 from uwvrec.localservices import free_port
 from violations.models import Notification, ViolationReport
-from violations.notifications import notifications_requeue
+from violations.notifications import notification_queue, notifications_requeue
+from violations.tasks import requeue_notifications
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -166,3 +169,63 @@ def test_a_worker_killed_while_sending_still_delivers_exactly_once(
     assert len(list(tmp_path.iterdir())) == 1
     note.refresh_from_db()
     assert note.attempts == 1
+
+
+def attempts(note):
+    return Notification.objects.get(pk=note.pk).attempts
+
+
+def test_a_notification_the_mail_server_keeps_refusing_is_given_up_once_and_listed(
+    own_redis_url, client, reporter, lead, conversation, admin_user
+):
+    _, redis_url = own_redis_url
+    refusing = f"smtp://127.0.0.1:{free_port()}"  # nothing listens there
+    with broker(redis_url):
+        worker = start_worker(
+            app_env(
+                REDIS_URL=redis_url, EMAIL_URL=refusing, NOTIFICATION_MAX_ATTEMPTS="3"
+            )
+        )
+        try:
+            with transaction.atomic():
+                made = report(reporter, conversation)
+            note = Notification.objects.get(report=made)
+            assert wait_until(lambda: attempts(note) == 1)  # handed over on commit
+            for expected in (2, 3):  # then by the beat task, each time it runs
+                assert requeue_tasks() == 1
+                assert wait_until(lambda n=expected: attempts(note) == n)
+            assert requeue_tasks() == 0  # given up: never handed over again
+            notification_queue(notification_id=note.pk)  # a late task sends nothing
+            time.sleep(2)
+        finally:
+            stop(worker)
+    note.refresh_from_db()
+    assert (note.sent_at, note.attempts) == (None, 3)
+    assert note.abandoned_at is not None
+
+    event = AuditEvent.objects.get(action="notification.abandoned")
+    assert event.object_type == "violations.notification"
+    assert event.object_id == str(note.pk)
+    assert (event.actor_id, event.result, event.origin) == (None, "failed", "task")
+    assert event.client_ref == conversation.client.client_ref
+    assert event.data == {"kind": "reported", "attempts": 3, "report": made.pk}
+
+    # The admins find it in the admin site, apart from the ones that went out.
+    delivered = Notification.objects.create(
+        recipient=reporter, kind="decided", report=made, sent_at=timezone.now()
+    )
+    client.force_login(admin_user)
+    changelist = reverse("admin:violations_notification_changelist")
+    page = client.get(changelist)
+    assert page.status_code == 200
+    assert "onbestelbaar" in page.text
+    listed = client.get(changelist, {"bezorging": "onbestelbaar"})
+    assert [n.pk for n in listed.context["cl"].result_list] == [note.pk]
+    sent = client.get(changelist, {"bezorging": "verstuurd"})
+    assert [n.pk for n in sent.context["cl"].result_list] == [delivered.pk]
+
+
+def requeue_tasks():
+    """Run the beat task as Celery beat does, a few minutes on."""
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=5)):
+        return requeue_notifications()

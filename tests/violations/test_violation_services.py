@@ -191,3 +191,39 @@ def test_history_is_append_only(reporter, conversation):
     event = ViolationEvent.objects.get(report=report(reporter, conversation))
     with pytest.raises(DatabaseError), transaction.atomic():
         ViolationEvent.objects.filter(pk=event.pk).update(reason="x")
+
+
+def test_withdrawing_tells_the_reporter_and_the_other_team_leads_by_mail(
+    reporter,
+    lead,
+    other_lead,
+    conversation,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    made = confirmed(reporter, lead, conversation)
+    UserFactory(team_lead=True, email="elders@uwv.example")  # another team's lead
+    reason = "Bezwaar van de klant gegrond verklaard."
+    with django_capture_on_commit_callbacks() as queued:
+        violation_withdraw(actor=lead, report=made, reason=reason, at=timezone.now())
+    told = Notification.objects.filter(report=made, kind="withdrawn")
+    assert sorted(note.recipient.email for note in told) == [
+        other_lead.email,
+        reporter.email,
+    ]
+    assert len(queued) == 2  # each handed to Celery only after the commit
+
+    for note in told:
+        assert deliver_notification(notification_id=note.pk) is True
+    mails = {mail.to[0]: mail for mail in mailoutbox}
+    assert sorted(mails) == sorted([other_lead.email, reporter.email])
+    for mail in mails.values():
+        assert mail.subject == "Bevestigde overtreding ingetrokken"
+        text = mail.subject + mail.body
+        # As the other notifications: nothing about the client, nor the reason.
+        for secret in (made.client.display_name, made.what_happened, reason):
+            assert secret not in text
+        assert "geen gegevens over de klant" in mail.body
+    assert "die u meldde" in mails[reporter.email].body
+    assert f"/overtredingen/{made.pk}/" in mails[other_lead.email].body
+    assert f"/overtredingen/{made.pk}/" not in mails[reporter.email].body

@@ -253,6 +253,9 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 NOTIFICATION_RESEND_AFTER_SECONDS = env.int(
     "NOTIFICATION_RESEND_AFTER_SECONDS", default=60
 )
+# After this many failed attempts to send it a notification is given up: not tried
+# again, audited, and listed for the admins as undeliverable.
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=10)
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -297,6 +300,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(
 )
 HEALTH_CHECK_CELERY_TIMEOUT = timedelta(
     seconds=env.float("HEALTH_CHECK_CELERY_TIMEOUT_SECONDS", default=2.0)
+)
+# The longest /health/ waits for any one service: a load balancer's probe gets its
+# 503 in about this time when a service hangs.
+HEALTH_CHECK_TIMEOUT = timedelta(
+    seconds=env.float("HEALTH_CHECK_TIMEOUT_SECONDS", default=2.0)
 )
 
 # Logs: structlog, one event per line with the request id; JSON in production.
