@@ -41,9 +41,9 @@ def audit_record(
     """Record an event in the current transaction: it commits with the change."""
     Action(action)  # only actions from the catalogue
     changes, data = dict(changes or {}), dict(data or {})
-    # ``changes`` hold staff-side field values (callers mask personal fields);
-    # ``data`` is free-form, so it is screened for anything like a BSN.
-    _refuse_personal_data(data, {"client_ref": client_ref})
+    # Both are screened for anything like a BSN: ``data`` is free-form, and
+    # ``changes`` carry field values, free text (a place, a name) among them.
+    _refuse_personal_data(changes, data, {"client_ref": client_ref})
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)

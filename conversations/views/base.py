@@ -7,11 +7,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from accounts.models import User
 from conversations.access import may_run, may_view
 from conversations.models import Conversation
-from conversations.selectors import conversation_for
+from conversations.schedule import EARLIEST_DATE
+from conversations.selectors import conversation_for, conversation_has_policy
+from conversations.services import conversation_view_record
 
 
 class StaffMixin:
@@ -41,3 +44,30 @@ class StaffMixin:
 
     def may_run(self) -> bool:
         return may_run(self.user)
+
+
+class PolicyInForceMixin:
+    """Open a checklist page only for a conversation on a date with a policy.
+
+    A conversation dated before the first policy (stored before dates were
+    checked) can never be decided: its checklist pages say so, with a way out
+    (reschedule or cancel), instead of failing.
+    """
+
+    request: HttpRequest
+    conversation: Conversation
+    user: User
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if conversation_has_policy(self.conversation):
+            return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        if request.method == "GET":
+            conversation_view_record(actor=self.user, conversation=self.conversation)
+        context = {
+            "conversation": self.conversation,
+            "earliest": EARLIEST_DATE,
+            "may_run": may_run(self.user),
+        }
+        return render(
+            request, "conversations/conversation_no_policy.html", context, status=409
+        )

@@ -27,7 +27,7 @@ from conversations.services import (
     participant_add,
     participant_remove,
 )
-from conversations.views.base import StaffMixin
+from conversations.views.base import PolicyInForceMixin, StaffMixin
 from conversations.views.pages import step_context
 from rules.models import RuleText
 
@@ -44,7 +44,7 @@ FORMS: dict[Step, type[forms.Form]] = {
 }
 
 
-class ChecklistStartView(StaffMixin, View):
+class ChecklistStartView(StaffMixin, PolicyInForceMixin, View):
     """Open (or resume) the checklist at the first question not answered yet."""
 
     needs_run = True
@@ -55,7 +55,7 @@ class ChecklistStartView(StaffMixin, View):
         )
 
 
-class ChecklistStepView(StaffMixin, View):
+class ChecklistStepView(StaffMixin, PolicyInForceMixin, View):
     """One step: GET shows the question, POST saves the answer and moves on."""
 
     needs_run = True
@@ -161,7 +161,7 @@ def _initial(conversation: Conversation, ref: StepRef) -> dict[str, Any]:
     }
 
 
-class ParticipantAddView(StaffMixin, View):
+class ParticipantAddView(StaffMixin, PolicyInForceMixin, View):
     """Add someone who takes part (before, or joining during the conversation)."""
 
     needs_run = True
@@ -197,7 +197,7 @@ class ParticipantAddView(StaffMixin, View):
         return step_url(self.conversation, StepRef(Step.PARTICIPANTS))
 
 
-class ParticipantRemoveView(StaffMixin, View):
+class ParticipantRemoveView(StaffMixin, PolicyInForceMixin, View):
     needs_run = True
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
