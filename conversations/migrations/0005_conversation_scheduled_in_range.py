@@ -23,7 +23,7 @@ RANGE = (
     "scheduled_at >= '2000-01-01 00:00:00+00' "
     "AND scheduled_at < '2100-01-01 00:00:00+00'"
 )
-ADD = [
+ADD = (
     f"ALTER TABLE conversations_conversation ADD CONSTRAINT {NAME} "
     f"CHECK ({RANGE}) NOT VALID",
     f"""
@@ -37,7 +37,7 @@ ADD = [
     END
     $$
     """,  # noqa: S608 - built from the constants above
-]
+)
 DROP = f"ALTER TABLE conversations_conversation DROP CONSTRAINT {NAME}"
 
 

@@ -23,6 +23,8 @@ class StaffMixin:
     request: HttpRequest
     kwargs: dict[str, Any]
     needs_run = False
+    # A checklist page: only for a conversation on a date with a policy in force.
+    needs_policy = False
 
     @property
     def user(self) -> User:
@@ -36,7 +38,27 @@ class StaffMixin:
             self.conversation  # noqa: B018 - another team's conversation is a 404
         if self.needs_run and not may_run(self.user):
             raise PermissionDenied
+        if self.needs_policy and not conversation_has_policy(self.conversation):
+            return self.no_policy(request)
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+    def no_policy(self, request: HttpRequest) -> HttpResponse:
+        """Say that this conversation's checklist cannot decide, and what to do.
+
+        Its date is before the first policy (stored before dates were checked):
+        instead of failing, its checklist pages offer a way out, reschedule or
+        cancel.
+        """
+        if request.method == "GET":
+            conversation_view_record(actor=self.user, conversation=self.conversation)
+        context = {
+            "conversation": self.conversation,
+            "earliest": EARLIEST_DATE,
+            "may_run": self.may_run(),
+        }
+        return render(
+            request, "conversations/conversation_no_policy.html", context, status=409
+        )
 
     @cached_property
     def conversation(self) -> Conversation:
@@ -44,30 +66,3 @@ class StaffMixin:
 
     def may_run(self) -> bool:
         return may_run(self.user)
-
-
-class PolicyInForceMixin:
-    """Open a checklist page only for a conversation on a date with a policy.
-
-    A conversation dated before the first policy (stored before dates were
-    checked) can never be decided: its checklist pages say so, with a way out
-    (reschedule or cancel), instead of failing.
-    """
-
-    request: HttpRequest
-    conversation: Conversation
-    user: User
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if conversation_has_policy(self.conversation):
-            return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
-        if request.method == "GET":
-            conversation_view_record(actor=self.user, conversation=self.conversation)
-        context = {
-            "conversation": self.conversation,
-            "earliest": EARLIEST_DATE,
-            "may_run": may_run(self.user),
-        }
-        return render(
-            request, "conversations/conversation_no_policy.html", context, status=409
-        )

@@ -27,7 +27,7 @@ from conversations.services import (
     participant_add,
     participant_remove,
 )
-from conversations.views.base import PolicyInForceMixin, StaffMixin
+from conversations.views.base import StaffMixin
 from conversations.views.pages import step_context
 from rules.models import RuleText
 
@@ -44,10 +44,11 @@ FORMS: dict[Step, type[forms.Form]] = {
 }
 
 
-class ChecklistStartView(StaffMixin, PolicyInForceMixin, View):
+class ChecklistStartView(StaffMixin, View):
     """Open (or resume) the checklist at the first question not answered yet."""
 
     needs_run = True
+    needs_policy = True
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return HttpResponseRedirect(
@@ -55,10 +56,11 @@ class ChecklistStartView(StaffMixin, PolicyInForceMixin, View):
         )
 
 
-class ChecklistStepView(StaffMixin, PolicyInForceMixin, View):
+class ChecklistStepView(StaffMixin, View):
     """One step: GET shows the question, POST saves the answer and moves on."""
 
     needs_run = True
+    needs_policy = True
 
     @cached_property
     def ref(self) -> StepRef:
@@ -161,10 +163,11 @@ def _initial(conversation: Conversation, ref: StepRef) -> dict[str, Any]:
     }
 
 
-class ParticipantAddView(StaffMixin, PolicyInForceMixin, View):
+class ParticipantAddView(StaffMixin, View):
     """Add someone who takes part (before, or joining during the conversation)."""
 
     needs_run = True
+    needs_policy = True
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = step_forms.ParticipantAddForm(request.POST)
@@ -197,8 +200,9 @@ class ParticipantAddView(StaffMixin, PolicyInForceMixin, View):
         return step_url(self.conversation, StepRef(Step.PARTICIPANTS))
 
 
-class ParticipantRemoveView(StaffMixin, PolicyInForceMixin, View):
+class ParticipantRemoveView(StaffMixin, View):
     needs_run = True
+    needs_policy = True
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:

@@ -6,10 +6,14 @@ stored as a timestamp no page could read back.
 """
 
 import datetime
+import importlib.util
+import os
 import zoneinfo
+from pathlib import Path
 
+import psycopg
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,6 +30,7 @@ from conversations.services import (
     decision_record,
 )
 from tests.conversations.helpers import ClientFactory, ConversationFactory, valid_bsn
+from uwvrec.localservices import libpq_url
 
 pytestmark = pytest.mark.django_db
 AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
@@ -245,3 +250,43 @@ def test_a_planned_conversation_without_a_policy_is_moved_to_the_right_date(
     )
     start = client.get(reverse("conversations:checklist", args=[planned.pk]))
     assert start.status_code == 302
+
+
+def migration_0005():
+    path = (
+        Path(__file__).parents[2]
+        / "conversations/migrations/0005_conversation_scheduled_in_range.py"
+    )
+    spec = importlib.util.spec_from_file_location("migration_0005", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("old_row", ["2026-06-01 10:00+02", "0001-01-01 00:05 BC"])
+def test_the_check_is_validated_unless_old_rows_break_it(old_row):
+    """Upgrading never fails on rows nobody can repair without knowing the date."""
+    migration = migration_0005()
+    conninfo = libpq_url(
+        os.environ["DATABASE_SUPERUSER_URL"], connection.settings_dict["NAME"]
+    )
+    warnings = []
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.add_notice_handler(lambda notice: warnings.append(notice.severity))
+        # A table of this session's own, in place of the real one.
+        conn.execute(
+            "CREATE TEMP TABLE conversations_conversation (scheduled_at timestamptz)"
+        )
+        conn.execute("INSERT INTO conversations_conversation VALUES (%s)", [old_row])
+        for statement in migration.ADD:
+            conn.execute(statement)
+        (validated,) = conn.execute(
+            "SELECT convalidated FROM pg_constraint WHERE conname = %s"
+            " AND conrelid = 'pg_temp.conversations_conversation'::regclass",
+            [migration.NAME],
+        ).fetchone()
+        with pytest.raises(psycopg.errors.CheckViolation):
+            conn.execute("INSERT INTO conversations_conversation VALUES ('2100-01-01')")
+    broken = old_row.endswith("BC")
+    assert validated is not broken
+    assert warnings == (["WARNING"] if broken else [])
