@@ -89,18 +89,26 @@ def _actor_snapshot(actor: User | None) -> dict[str, Any]:
     }
 
 
-def _refuse_personal_data(*payloads: Mapping[str, Any]) -> None:
-    """Refuse text holding a number that passes the BSN eleven-test.
+def personal_data_in(*payloads: Any) -> bool:
+    """Tell whether any text in ``payloads`` holds a number that could be a BSN.
 
     Only text is screened: a BSN that leaks does so as text (a form field, a note),
     while numbers in payloads are counts and ids, and one of those passes the
     eleven-test by chance once in eleven times.
     """
-    for text in _texts(payloads):
-        if any(bsn.is_valid(number) for number in _NUMBERS.findall(text)):
-            raise PersonalDataInPayloadError(
-                "an audit payload may not hold a number that could be a BSN"
-            )
+    return any(
+        bsn.is_valid(number)
+        for text in _texts(payloads)
+        for number in _NUMBERS.findall(text)
+    )
+
+
+def _refuse_personal_data(*payloads: Mapping[str, Any]) -> None:
+    """Refuse text holding a number that passes the BSN eleven-test."""
+    if personal_data_in(*payloads):
+        raise PersonalDataInPayloadError(
+            "an audit payload may not hold a number that could be a BSN"
+        )
 
 
 def _texts(value: Any) -> Iterator[str]:

@@ -59,12 +59,6 @@ OUTCOMES = _choices(
         "allowed": _("opnemen mag"),
     },
 )
-# The database's last line under the services' range (``conversations.schedule``):
-# wide enough for rows stored before dates were checked, narrow enough that
-# every stored moment can be read back into Python in any time zone.
-STORABLE_FROM = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
-STORABLE_UNTIL = datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC)
-
 UWV_RECORDINGS = _choices(
     UwvRecording,
     {
@@ -73,6 +67,13 @@ UWV_RECORDINGS = _choices(
         "incomplete": _("nog te vragen"),
     },
 )
+
+
+# The database's last line under the services' range (``conversations.schedule``):
+# wide enough for rows stored before dates were checked, narrow enough that
+# every stored moment can be read back into Python in any time zone.
+STORABLE_FROM = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+STORABLE_UNTIL = datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC)
 
 
 class Client(models.Model):

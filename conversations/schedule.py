@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from rules.engine import POLICIES, PolicyNotInForce, policy_for
 
 EARLIEST_DATE: Final = min(policy.in_force_from for policy in POLICIES.values())
-YEARS_AHEAD: Final = 2
+YEARS_AHEAD: Final = 5
 
 
 def latest_date(today: datetime.date) -> datetime.date:

@@ -18,6 +18,7 @@ from conversations.bsn import bsn_in_text
 from conversations.models import Client, Conversation, Participant
 from conversations.services import ChecklistError, conversation_reschedule
 from tests.conversations.helpers import add, answer, valid_bsn
+from tests.factories import TeamFactory
 
 pytestmark = pytest.mark.django_db
 A_BSN = "999990019"
@@ -180,3 +181,19 @@ def test_the_forms_find_every_bsn_the_audit_trail_would_refuse(employee, text):
             )
     except PersonalDataInPayloadError:
         assert bsn_in_text(text)
+
+
+def test_an_admin_change_that_looks_like_a_bsn_is_recorded_masked(client, admin_user):
+    """An admin field may hold a number that passes the eleven-test (an employee
+    number can): the admin site records the change without it, and does not fail.
+    """
+    team = TeamFactory(office="Utrecht")
+    client.force_login(admin_user)
+    url = reverse("admin:accounts_team_change", args=[team.pk])
+    response = client.post(
+        url, {"name": team.name, "division": team.division, "office": A_BSN}
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action=Action.ADMIN_CHANGED)
+    assert event.changes == {"office": {"hidden": True}}
+    assert A_BSN not in str(event.changes)
