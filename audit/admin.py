@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 
 from audit.catalogue import Action
 from audit.models import AuditEvent
-from audit.services import audit_record
+from audit.services import audit_record, personal_data_in
 
 
 def _plain(value: Any) -> Any:
@@ -123,10 +123,17 @@ class AuditedModelAdmin(admin.ModelAdmin):
         return entries
 
     def audit_changes(self, form: ModelForm) -> dict[str, Any]:
-        """Return each changed field's value before and after, hidden ones masked."""
+        """Return each changed field's value before and after, hidden ones masked.
+
+        A value the trail would refuse as a possible BSN is masked too (an
+        employee number can pass the eleven-test): the change is still recorded.
+        """
         return {
             name: {"hidden": True}
             if self._hidden(name)
+            or personal_data_in(
+                _plain(form.initial.get(name)), _plain(form.cleaned_data.get(name))
+            )
             else {
                 "before": _plain(form.initial.get(name)),
                 "after": _plain(form.cleaned_data.get(name)),

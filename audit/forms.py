@@ -26,7 +26,7 @@ from accounts.models import User
 from audit.catalogue import Action, Result
 from audit.exports import ExportFormat
 from audit.selectors import TrailFilters, decode_cursor, reviewable_employees_for
-from audit.services import holds_bsn_like
+from audit.services import personal_data_in
 from conversations.bsn import bsn_hash, client_ref_from_hash
 from conversations.forms import BsnField
 
@@ -189,7 +189,7 @@ class TrailFilterForm(forms.Form):
         in a text: an object id ``x999990019`` must be refused here, in Dutch. The
         text is taken out of the form, so the page does not show it again either.
         """
-        refused = {name for name in FILTER_FIELDS if self._holds_bsn_like(name)}
+        refused = {name for name in FILTER_FIELDS if self._holds_personal_data(name)}
         if not refused:
             return
         blanked = {self.add_prefix(name) for name in refused}
@@ -200,13 +200,13 @@ class TrailFilterForm(forms.Form):
             self.errors.pop(name, None)  # one message: not also "not a date"
             self.add_error(name, ValidationError(BSN_MESSAGE, code="bsn"))
 
-    def _holds_bsn_like(self, name: str) -> bool:
+    def _holds_personal_data(self, name: str) -> bool:
         key = self.add_prefix(name)
         data = self.data
         values = (
             data.getlist(key) if isinstance(data, MultiValueDict) else [data.get(key)]
         )
-        return any(isinstance(v, str) and holds_bsn_like(v) for v in values)
+        return any(isinstance(v, str) and personal_data_in(v) for v in values)
 
     def stored_data(self) -> dict[str, str]:
         """Return the valid form's filters as submitted, to bind the form again."""

@@ -41,9 +41,9 @@ def audit_record(
     """Record an event in the current transaction: it commits with the change."""
     Action(action)  # only actions from the catalogue
     changes, data = dict(changes or {}), dict(data or {})
-    # ``changes`` hold staff-side field values (callers mask personal fields);
-    # ``data`` is free-form, so it is screened for anything like a BSN.
-    _refuse_personal_data(data, {"client_ref": client_ref})
+    # Both are screened for anything like a BSN: ``data`` is free-form, and
+    # ``changes`` carry field values, free text (a place, a name) among them.
+    _refuse_personal_data(changes, data, {"client_ref": client_ref})
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
@@ -89,26 +89,26 @@ def _actor_snapshot(actor: User | None) -> dict[str, Any]:
     }
 
 
-def holds_bsn_like(text: str) -> bool:
-    """Return whether ``text`` holds a number, anywhere in it, passing the eleven-test.
-
-    The screen of every audit payload; forms use it to refuse such text up front.
-    """
-    return any(bsn.is_valid(number) for number in _NUMBERS.findall(text))
-
-
-def _refuse_personal_data(*payloads: Mapping[str, Any]) -> None:
-    """Refuse text holding a number that passes the BSN eleven-test.
+def personal_data_in(*payloads: Any) -> bool:
+    """Tell whether any text in ``payloads`` holds a number that could be a BSN.
 
     Only text is screened: a BSN that leaks does so as text (a form field, a note),
     while numbers in payloads are counts and ids, and one of those passes the
     eleven-test by chance once in eleven times.
     """
-    for text in _texts(payloads):
-        if holds_bsn_like(text):
-            raise PersonalDataInPayloadError(
-                "an audit payload may not hold a number that could be a BSN"
-            )
+    return any(
+        bsn.is_valid(number)
+        for text in _texts(payloads)
+        for number in _NUMBERS.findall(text)
+    )
+
+
+def _refuse_personal_data(*payloads: Mapping[str, Any]) -> None:
+    """Refuse text holding a number that passes the BSN eleven-test."""
+    if personal_data_in(*payloads):
+        raise PersonalDataInPayloadError(
+            "an audit payload may not hold a number that could be a BSN"
+        )
 
 
 def _texts(value: Any) -> Iterator[str]:

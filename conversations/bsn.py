@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -24,6 +25,13 @@ VISIBLE_DIGITS = 4
 # client_ref must never look like a number (the audit trail refuses anything that
 # passes the eleven-test): its hex digits are spelt with the letters g-p.
 _DIGITS_AS_LETTERS = str.maketrans("0123456789", "ghijklmnop")
+# Digits, alone or in groups written with a space, dot or dash between them
+# ("999990019", "9999.90.019", "999 990 019").
+_DIGIT_RUNS = re.compile(r"\d+(?:[ .-]\d+)*")
+BSN_IN_TEXT_MESSAGE = _(
+    "Vul hier geen BSN in. Het BSN van de klant hoort alleen in het veld BSN; haal "
+    "het nummer weg."
+)
 
 
 def bsn_clean(value: str) -> str:
@@ -74,6 +82,23 @@ def bsn_decrypt(token: str) -> str:
 def bsn_reencrypt(token: str) -> str:
     """Return ``token`` encrypted again with the current key (for key rotation)."""
     return _keys().rotate(token.encode()).decode()
+
+
+def bsn_in_text(text: str) -> bool:
+    """Tell whether free text holds a number that passes the BSN eleven-test.
+
+    It finds at least what the audit trail refuses (a bare run of 8 or 9 digits,
+    ``audit.services``) and also a BSN written in groups, so that a form that uses
+    it keeps every such number out of the trail.
+    """
+    for run in _DIGIT_RUNS.findall(text):
+        candidates = [*re.split(r"[ .-]", run), re.sub(r"[ .-]", "", run)]
+        if any(
+            len(digits) in (8, 9) and stdnum_bsn.is_valid(digits)
+            for digits in candidates
+        ):
+            return True
+    return False
 
 
 def bsn_hash(bsn: str) -> str:

@@ -6,13 +6,24 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from conversations.bsn import bsn_clean
+from conversations.bsn import BSN_IN_TEXT_MESSAGE, bsn_clean, bsn_in_text
 from conversations.models import CHANNELS, KINDS, ROLES, Conversation
+from conversations.schedule import date_problem
 
 YES_NO = [("yes", _("Ja")), ("no", _("Nee"))]
+
+
+def no_bsn(value: str) -> None:
+    """Refuse a BSN in free text: it would be shown, stored or audited as text."""
+    if bsn_in_text(value):
+        raise ValidationError(
+            BSN_IN_TEXT_MESSAGE,
+            code="bsn_in_text",
+        )
 
 
 class BsnInput(forms.TextInput):
@@ -73,6 +84,7 @@ class ClientForm(forms.Form):
         max_length=200,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        validators=[no_bsn],
     )
 
 
@@ -98,7 +110,14 @@ class WhenForm(forms.Form):
         max_length=200,
         required=False,
         help_text=_("Vestiging en kamer; leeg voor een telefoongesprek."),
+        validators=[no_bsn],
     )
+
+    def clean_date(self) -> datetime.date:
+        day: datetime.date = self.cleaned_data["date"]
+        if problem := date_problem(day, today=timezone.localdate()):
+            raise ValidationError(problem, code="out_of_range")
+        return day
 
     def scheduled_at(self) -> datetime.datetime:
         moment = datetime.datetime.combine(
@@ -161,6 +180,7 @@ class ParticipantAddForm(forms.Form):
         max_length=200,
         error_messages={"required": _("Vul de naam in van wie meedoet.")},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        validators=[no_bsn],
     )
     role = forms.ChoiceField(
         label=_("Rol"),
@@ -206,6 +226,7 @@ class UwvDetailsForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Schrijf op waarom UWV het gesprek opneemt.")},
+        validators=[no_bsn],
     )
     told = forms.BooleanField(
         label=_("Iedereen die meedoet weet dat UWV het gesprek opneemt."),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -66,6 +67,13 @@ UWV_RECORDINGS = _choices(
         "incomplete": _("nog te vragen"),
     },
 )
+
+
+# The database's last line under the services' range (``conversations.schedule``):
+# wide enough for rows stored before dates were checked, narrow enough that
+# every stored moment can be read back into Python in any time zone.
+STORABLE_FROM = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+STORABLE_UNTIL = datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC)
 
 
 class Client(models.Model):
@@ -164,6 +172,17 @@ class Conversation(models.Model):
         verbose_name_plural = _("gesprekken")
         indexes = (
             models.Index(fields=["team", "scheduled_at"], name="conv_team_time_idx"),
+        )
+        constraints = (
+            models.CheckConstraint(
+                condition=models.Q(
+                    scheduled_at__gte=STORABLE_FROM, scheduled_at__lt=STORABLE_UNTIL
+                ),
+                name="conversations_conversation_scheduled_in_range",
+                violation_error_message=_(
+                    "Deze datum kan niet: kies een datum tussen 2000 en 2100."
+                ),
+            ),
         )
 
     def __str__(self) -> str:

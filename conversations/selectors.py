@@ -14,6 +14,7 @@ from conversations.access import may_view
 from conversations.checklist import Answers, Plan, Wish, plan
 from conversations.models import Client, Conversation, Decision
 from conversations.models import Participant as Person
+from conversations.schedule import policy_in_force
 from rules.engine import Channel, Kind, Participant, Role, policy_for
 from rules.models import RuleText
 from rules.selectors import rule_text_current
@@ -164,6 +165,27 @@ def client_has_prior_violation(client: Client) -> bool:
     from violations.selectors import client_flag  # violations builds on this app
 
     return client_flag(client) is not None
+
+
+def conversation_date(moment: datetime.datetime) -> datetime.date:
+    """Return the date of ``moment`` in Amsterdam, the date its policy goes by.
+
+    A moment near the ends of the calendar (year 1, year 9999) cannot be moved
+    into another time zone; its own date is then as good: it is far out of range.
+    """
+    try:
+        return timezone.localdate(moment)
+    except OverflowError:
+        return moment.date()
+
+
+def conversation_has_policy(conversation: Conversation) -> bool:
+    """Tell whether a recording policy is in force on the conversation's date.
+
+    Not for a conversation planned before the first policy took effect (stored
+    before dates were checked): its checklist cannot decide anything.
+    """
+    return policy_in_force(conversation_date(conversation.scheduled_at))
 
 
 def answers_of(conversation: Conversation) -> Answers:

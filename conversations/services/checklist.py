@@ -19,7 +19,9 @@ from conversations.selectors import plan_of, rule_text_for
 from conversations.services.common import (
     ChecklistError,
     check_may_run,
+    check_no_bsn,
     check_open,
+    check_policy,
     locked,
     refuse,
 )
@@ -43,8 +45,9 @@ def checklist_answer(
 ) -> Conversation:
     """Save one answer of the checklist; the server then decides the next step.
 
-    Raises ChecklistError for a step that is not (yet) on the path, or an answer
-    the step cannot take; PermissionDenied for anyone but an employee of the team.
+    Raises ChecklistError for a step that is not (yet) on the path, an answer the
+    step cannot take, or a conversation on a date without a policy in force;
+    PermissionDenied for anyone but an employee of the team.
     """
     check_may_run(actor, Action.CHECKLIST_ANSWERED, conversation)
     try:
@@ -70,6 +73,7 @@ def _answer(
 ) -> Conversation:
     conversation = locked(conversation)
     check_open(conversation)
+    check_policy(conversation)
     if not plan_of(conversation).reachable(ref):
         raise ChecklistError(
             _("Deze vraag is nu niet aan de orde. Ga verder bij de volgende vraag."),
@@ -178,6 +182,7 @@ def _uwv_details(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> A
         raise ChecklistError(
             _("Schrijf op waarom UWV het gesprek opneemt."), code="no_reason"
         )
+    check_no_bsn(reason)
     if answer.get("told") is not True:
         raise ChecklistError(
             _("Bevestig dat iedereen die meedoet weet dat UWV opneemt."),

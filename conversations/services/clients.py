@@ -10,7 +10,7 @@ from audit.catalogue import Action, Result
 from audit.services import audit_record
 from conversations.bsn import bsn_encrypt, bsn_hash, bsn_reencrypt
 from conversations.models import Client
-from conversations.services.common import ChecklistError, check_may_run
+from conversations.services.common import ChecklistError, check_may_run, check_no_bsn
 
 
 class ClientNotFoundError(ChecklistError):
@@ -37,7 +37,8 @@ def client_find(*, actor: User, bsn: str) -> Client | None:
 def client_find_or_register(*, actor: User, bsn: str, display_name: str = "") -> Client:
     """Return the client with this BSN; register them when a name is given.
 
-    Raises ClientNotFoundError when nobody has this BSN and no name was given.
+    Raises ClientNotFoundError when nobody has this BSN and no name was given, and
+    ChecklistError for a name holding a BSN.
     """
     if client := client_find(actor=actor, bsn=bsn):
         return client
@@ -49,6 +50,7 @@ def client_find_or_register(*, actor: User, bsn: str, display_name: str = "") ->
             ),
             code="not_found",
         )
+    check_no_bsn(display_name)
     return _client_register(actor=actor, bsn=bsn, display_name=display_name.strip())
 
 

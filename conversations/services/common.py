@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from audit.catalogue import Action, Result
 from audit.services import audit_record_refusal
 from conversations.access import may_run
+from conversations.bsn import BSN_IN_TEXT_MESSAGE, bsn_in_text
 from conversations.models import Conversation
-from conversations.selectors import checklist_facts_kept, with_checklist_facts
+from conversations.schedule import date_problem
+from conversations.selectors import (
+    checklist_facts_kept,
+    conversation_date,
+    conversation_has_policy,
+    with_checklist_facts,
+)
 
 OPEN_STATUSES = (
     Conversation.Status.PLANNED,
@@ -79,4 +88,37 @@ def check_open(conversation: Conversation) -> None:
             _("Dit gesprek is %(status)s: er kan niets meer aan veranderen.")
             % {"status": conversation.get_status_display()},
             code="closed",
+        )
+
+
+def check_schedulable(scheduled_at: datetime.datetime) -> None:
+    """Raise ChecklistError unless a conversation may be planned at that moment.
+
+    Every writer passes here (the pages, the demo, a task, the shell), so no date
+    without a policy, and none that PostgreSQL or Python cannot read back, is stored.
+    """
+    today = timezone.localdate()
+    if problem := date_problem(conversation_date(scheduled_at), today=today):
+        raise ChecklistError(problem, code="date_out_of_range")
+
+
+def check_no_bsn(text: str) -> None:
+    """Raise ChecklistError when free text holds a number that could be a BSN."""
+    if bsn_in_text(text):
+        raise ChecklistError(
+            BSN_IN_TEXT_MESSAGE,
+            code="bsn_in_text",
+        )
+
+
+def check_policy(conversation: Conversation) -> None:
+    """Raise ChecklistError when no recording policy is in force on its date."""
+    if not conversation_has_policy(conversation):
+        raise ChecklistError(
+            _(
+                "Op de datum van dit gesprek golden nog geen spelregels voor "
+                "opnemen. Verzet de afspraak naar de juiste datum, of annuleer het "
+                "gesprek en maak een nieuwe afspraak."
+            ),
+            code="no_policy",
         )

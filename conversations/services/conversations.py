@@ -8,15 +8,18 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from audit.catalogue import Action
+from audit.catalogue import Action, Result
 from audit.services import audit_record
 from conversations.models import Client, Conversation
 from conversations.services.clients import client_find_or_register
 from conversations.services.common import (
     ChecklistError,
     check_may_run,
+    check_no_bsn,
     check_open,
+    check_schedulable,
     locked,
+    refuse,
 )
 from rules.engine import Channel
 
@@ -33,6 +36,28 @@ def _record(
     )
 
 
+def _check_when(
+    actor: User,
+    action: Action,
+    scheduled_at: datetime.datetime,
+    place: str,
+    conversation: Conversation | None = None,
+) -> None:
+    """Refuse (and record) a date out of range, or a BSN in the place."""
+    try:
+        check_schedulable(scheduled_at)
+        check_no_bsn(place)
+    except ChecklistError as error:
+        refuse(
+            actor,
+            action,
+            conversation=conversation,
+            result=Result.FAILED,
+            data={"code": error.code},
+        )
+        raise
+
+
 def conversation_register(
     *,
     actor: User,
@@ -42,8 +67,13 @@ def conversation_register(
     scheduled_at: datetime.datetime,
     place: str = "",
 ) -> Conversation:
-    """Plan a conversation with ``client`` for the actor's team."""
+    """Plan a conversation with ``client`` for the actor's team.
+
+    Raises ChecklistError for a date out of range (``conversations.schedule``) or a
+    BSN in the place.
+    """
     team_id = check_may_run(actor, Action.CONVERSATION_REGISTERED)
+    _check_when(actor, Action.CONVERSATION_REGISTERED, scheduled_at, place)
     with transaction.atomic():
         conversation = Conversation.objects.create(
             client=client,
@@ -85,8 +115,15 @@ def conversation_reschedule(
     scheduled_at: datetime.datetime,
     place: str,
 ) -> Conversation:
-    """Move a planned conversation to another time or place."""
+    """Move a planned conversation to another time or place.
+
+    Raises ChecklistError for a conversation no longer planned, a date out of range
+    or a BSN in the place.
+    """
     check_may_run(actor, Action.CONVERSATION_RESCHEDULED, conversation)
+    _check_when(
+        actor, Action.CONVERSATION_RESCHEDULED, scheduled_at, place, conversation
+    )
     with transaction.atomic():
         conversation = locked(conversation)
         if conversation.status != Conversation.Status.PLANNED:

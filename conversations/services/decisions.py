@@ -10,7 +10,13 @@ from audit.catalogue import Action, Result
 from audit.services import audit_record
 from conversations.models import Conversation, Decision
 from conversations.selectors import plan_of
-from conversations.services.common import ChecklistError, check_may_run, locked, refuse
+from conversations.services.common import (
+    ChecklistError,
+    check_may_run,
+    check_policy,
+    locked,
+    refuse,
+)
 from rules.engine.contract import Request, request_to_json
 
 
@@ -73,6 +79,7 @@ def _record(actor: User, conversation: Conversation, answers_version: int) -> De
             ),
             code="answers_changed",
         )
+    check_policy(conversation)
     plan = plan_of(conversation)
     if not plan.complete or plan.decision is None or plan.facts is None:
         raise ChecklistError(

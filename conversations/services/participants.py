@@ -8,14 +8,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from audit.catalogue import Action
+from audit.catalogue import Action, Result
 from audit.services import audit_record
 from conversations.models import Conversation, Participant
 from conversations.services.common import (
     ChecklistError,
     check_may_run,
+    check_no_bsn,
     check_open,
     locked,
+    refuse,
 )
 from rules.engine import Role
 
@@ -33,9 +35,20 @@ def participant_add(
     After a decision this is someone joining during the conversation: they are
     marked as joined now, the checklist opens again for what their joining asks
     (their consent, telling them UWV records), and the next decision supersedes
-    the last one from that moment.
+    the last one from that moment. Raises ChecklistError for a BSN in the name.
     """
     check_may_run(actor, Action.PARTICIPANT_ADDED, conversation)
+    try:
+        check_no_bsn(name)
+    except ChecklistError as error:
+        refuse(
+            actor,
+            Action.PARTICIPANT_ADDED,
+            conversation=conversation,
+            result=Result.FAILED,
+            data={"code": error.code},
+        )
+        raise
     with transaction.atomic():
         conversation = locked(conversation)
         check_open(conversation)

@@ -7,11 +7,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from accounts.models import User
 from conversations.access import may_run, may_view
 from conversations.models import Conversation
-from conversations.selectors import conversation_for
+from conversations.schedule import EARLIEST_DATE
+from conversations.selectors import conversation_for, conversation_has_policy
+from conversations.services import conversation_view_record
 
 
 class StaffMixin:
@@ -20,6 +23,8 @@ class StaffMixin:
     request: HttpRequest
     kwargs: dict[str, Any]
     needs_run = False
+    # A checklist page: only for a conversation on a date with a policy in force.
+    needs_policy = False
 
     @property
     def user(self) -> User:
@@ -33,7 +38,27 @@ class StaffMixin:
             self.conversation  # noqa: B018 - another team's conversation is a 404
         if self.needs_run and not may_run(self.user):
             raise PermissionDenied
+        if self.needs_policy and not conversation_has_policy(self.conversation):
+            return self.no_policy(request)
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+    def no_policy(self, request: HttpRequest) -> HttpResponse:
+        """Say that this conversation's checklist cannot decide, and what to do.
+
+        Its date is before the first policy (stored before dates were checked):
+        instead of failing, its checklist pages offer a way out, reschedule or
+        cancel.
+        """
+        if request.method == "GET":
+            conversation_view_record(actor=self.user, conversation=self.conversation)
+        context = {
+            "conversation": self.conversation,
+            "earliest": EARLIEST_DATE,
+            "may_run": self.may_run(),
+        }
+        return render(
+            request, "conversations/conversation_no_policy.html", context, status=409
+        )
 
     @cached_property
     def conversation(self) -> Conversation:

@@ -48,6 +48,7 @@ class ChecklistStartView(StaffMixin, View):
     """Open (or resume) the checklist at the first question not answered yet."""
 
     needs_run = True
+    needs_policy = True
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return HttpResponseRedirect(
@@ -59,6 +60,7 @@ class ChecklistStepView(StaffMixin, View):
     """One step: GET shows the question, POST saves the answer and moves on."""
 
     needs_run = True
+    needs_policy = True
 
     @cached_property
     def ref(self) -> StepRef:
@@ -165,6 +167,7 @@ class ParticipantAddView(StaffMixin, View):
     """Add someone who takes part (before, or joining during the conversation)."""
 
     needs_run = True
+    needs_policy = True
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = step_forms.ParticipantAddForm(request.POST)
@@ -199,6 +202,7 @@ class ParticipantAddView(StaffMixin, View):
 
 class ParticipantRemoveView(StaffMixin, View):
     needs_run = True
+    needs_policy = True
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:

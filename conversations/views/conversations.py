@@ -19,7 +19,12 @@ from conversations.forms import (
     PhoneCallForm,
     RescheduleForm,
 )
-from conversations.selectors import conversations_coming_for, decisions_of
+from conversations.schedule import EARLIEST_DATE
+from conversations.selectors import (
+    conversation_has_policy,
+    conversations_coming_for,
+    decisions_of,
+)
 from conversations.services import (
     ChecklistError,
     client_find_or_register,
@@ -68,14 +73,18 @@ class AppointmentCreateView(StaffMixin, FormView):
         except ChecklistError as error:
             form.add_error("display_name", error)
             return self.form_invalid(form)
-        conversation = conversation_register(
-            actor=self.user,
-            client=client,
-            channel=data["channel"],
-            kind=data["kind"],
-            scheduled_at=form.scheduled_at(),
-            place=data["place"],
-        )
+        try:
+            conversation = conversation_register(
+                actor=self.user,
+                client=client,
+                channel=data["channel"],
+                kind=data["kind"],
+                scheduled_at=form.scheduled_at(),
+                place=data["place"],
+            )
+        except ChecklistError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
         messages.success(self.request, _("De afspraak is gemaakt."))
         return HttpResponseRedirect(detail_url(conversation.pk))
 
@@ -117,6 +126,8 @@ class ConversationDetailView(StaffMixin, TemplateView):
         context["conversation"] = self.conversation
         context["decisions"] = decisions_of(conversation=self.conversation)
         context["may_run"] = self.may_run()
+        context["has_policy"] = conversation_has_policy(self.conversation)
+        context["earliest"] = EARLIEST_DATE
         return context
 
 

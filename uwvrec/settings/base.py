@@ -48,6 +48,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "uwvrec.middleware.NoStoreMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
     "audit.context.AuditContextMiddleware",
     "csp.middleware.CSPMiddleware",

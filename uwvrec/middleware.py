@@ -1,0 +1,29 @@
+"""Keep every page out of browser and proxy caches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
+
+
+class NoStoreMiddleware:
+    """Send ``Cache-Control: no-store, private`` (Django's ``never_cache``) always.
+
+    Nearly every page shows personal data (a client's name, a masked BSN, a
+    decision, the user's own name in the header), and a page added later must not
+    be cached because someone forgot a decorator: so it is the rule for every
+    response, htmx fragments, redirects, error pages and the login page included.
+    The few pages without personal data (the rule texts) are cheap to serve
+    again. Static files are served by whitenoise before this middleware and keep
+    their long cache lifetimes.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        add_never_cache_headers(response)
+        return response
