@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
@@ -10,7 +11,6 @@ from dataclasses import dataclass
 import structlog
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from ipware import get_client_ip
 
 from audit.catalogue import Origin
 
@@ -54,13 +54,25 @@ def bound(context: AuditContext) -> Iterator[None]:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """Return the client's address, trusting only the configured proxies."""
-    if not settings.TRUSTED_PROXY_COUNT:
+    """Return the client's address, trusting only the configured proxies.
+
+    Each of the ``TRUSTED_PROXY_COUNT`` proxies appends the address it was reached
+    from to X-Forwarded-For, so the client is that many places from the right;
+    anything further left was written by the client and is not believed. No other
+    header is read (see docs/adr/0005-client-address-from-trusted-proxies.md).
+    """
+    count = settings.TRUSTED_PROXY_COUNT
+    if not count:
         return request.META.get("REMOTE_ADDR") or None
-    ip, _routable = get_client_ip(
-        request, proxy_count=settings.TRUSTED_PROXY_COUNT, proxy_order="right-most"
-    )
-    return ip
+    hops = [
+        hop.strip() for hop in request.headers.get("x-forwarded-for", "").split(",")
+    ]
+    if len(hops) < count:
+        return None
+    try:
+        return str(ipaddress.ip_address(hops[-count]))
+    except ValueError:
+        return None
 
 
 def request_context(request: HttpRequest) -> AuditContext:
