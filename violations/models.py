@@ -194,6 +194,12 @@ class Notification(models.Model):
         blank=True,
         help_text=_("Versturen mislukte te vaak: het bericht is onbestelbaar."),
     )
+    retry_at = models.DateTimeField(
+        _("volgende poging"),
+        null=True,
+        blank=True,
+        help_text=_("Na een mislukte poging wordt het niet eerder opnieuw verstuurd."),
+    )
     read_at = models.DateTimeField(_("gelezen op"), null=True, blank=True)
 
     class Meta:

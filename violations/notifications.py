@@ -3,7 +3,8 @@
 A notification row is written in the transaction of the report or decision it is
 about. After the commit it is handed to Celery; when the broker is away, the row
 waits and ``notifications_requeue`` (Celery beat, every minute) hands it over
-again. ``notification_deliver`` claims the row (``FOR UPDATE SKIP LOCKED``), sends
+again; after a failed attempt not before ``retry_at``, which doubles the wait
+each time. ``notification_deliver`` claims the row (``FOR UPDATE SKIP LOCKED``), sends
 the e-mail and marks it sent in one transaction, so a second delivery of the same
 task finds it sent, or locked by the first, and sends nothing. A notification whose
 sending failed ``NOTIFICATION_MAX_ATTEMPTS`` times is given up (``abandoned_at``),
@@ -18,6 +19,7 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -80,7 +82,10 @@ def notifications_requeue(*, at: datetime.datetime) -> int:
     grace = datetime.timedelta(seconds=settings.NOTIFICATION_RESEND_AFTER_SECONDS)
     waiting = list(
         Notification.objects.filter(
-            sent_at__isnull=True, abandoned_at__isnull=True, created_at__lt=at - grace
+            Q(retry_at__isnull=True) | Q(retry_at__lte=at),
+            sent_at__isnull=True,
+            abandoned_at__isnull=True,
+            created_at__lt=at - grace,
         ).values_list("pk", flat=True)
     )
     return sum(notification_queue(notification_id=pk) for pk in waiting)
@@ -130,7 +135,9 @@ def notification_failed(*, notification_id: int, at: datetime.datetime) -> bool:
         abandoned = notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
         if abandoned:
             notification.abandoned_at = at
-        notification.save(update_fields=["attempts", "abandoned_at"])
+        else:
+            notification.retry_at = at + _backoff(notification.attempts)
+        notification.save(update_fields=["attempts", "abandoned_at", "retry_at"])
         if abandoned:
             _audit_abandoned(notification)
     if abandoned:
@@ -142,6 +149,13 @@ def notification_failed(*, notification_id: int, at: datetime.datetime) -> bool:
             },
         )
     return abandoned
+
+
+def _backoff(attempts: int) -> datetime.timedelta:
+    """Return how long to wait after the ``attempts``-th failure: doubling, capped."""
+    first = settings.NOTIFICATION_RESEND_AFTER_SECONDS
+    seconds = min(first * 2 ** (attempts - 1), settings.NOTIFICATION_RETRY_MAX_SECONDS)
+    return datetime.timedelta(seconds=seconds)
 
 
 def _audit_abandoned(notification: Notification) -> None:

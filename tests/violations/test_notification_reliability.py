@@ -229,3 +229,31 @@ def requeue_tasks():
     """Run the beat task as Celery beat does, a few minutes on."""
     with time_machine.travel(timezone.now() + datetime.timedelta(minutes=5)):
         return requeue_notifications()
+
+
+def test_after_a_failed_attempt_the_next_waits_twice_as_long_up_to_the_cap(
+    own_redis_url, reporter, lead, conversation, settings
+):
+    from violations.notifications import notification_failed
+
+    settings.NOTIFICATION_RESEND_AFTER_SECONDS = 60
+    settings.NOTIFICATION_RETRY_MAX_SECONDS = 100
+    _, redis_url = own_redis_url
+    with broker(redis_url):  # no worker: only the hand-overs are counted
+        with transaction.atomic():
+            note = Notification.objects.get(report=report(reporter, conversation))
+        start = timezone.now() + datetime.timedelta(minutes=5)
+
+        def seconds_later(seconds):
+            return start + datetime.timedelta(seconds=seconds)
+
+        notification_failed(notification_id=note.pk, at=start)
+        assert notifications_requeue(at=seconds_later(59)) == 0
+        assert notifications_requeue(at=seconds_later(60)) == 1
+
+        notification_failed(notification_id=note.pk, at=seconds_later(60))
+        # Twice 60 s would be 120 s; the cap says 100.
+        assert notifications_requeue(at=seconds_later(60 + 99)) == 0
+        assert notifications_requeue(at=seconds_later(60 + 100)) == 1
+    note.refresh_from_db()
+    assert (note.attempts, note.sent_at, note.abandoned_at) == (2, None, None)

@@ -257,6 +257,9 @@ NOTIFICATION_RESEND_AFTER_SECONDS = env.int(
 # After this many failed attempts to send it a notification is given up: not tried
 # again, audited, and listed for the admins as undeliverable.
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=10)
+# After a failed attempt the next waits twice as long as the one before (starting at
+# NOTIFICATION_RESEND_AFTER_SECONDS), up to this: ten attempts span about five hours.
+NOTIFICATION_RETRY_MAX_SECONDS = env.int("NOTIFICATION_RETRY_MAX_SECONDS", default=3600)
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
