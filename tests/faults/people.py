@@ -13,7 +13,6 @@ import datetime
 import itertools
 import re
 import threading
-import time
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -255,31 +254,46 @@ class Auditor(Person):
         self.wait(2.0)
 
 
-def staff_accounts(employees: int, leads: int) -> dict[str, list[str]]:
-    """The usernames of the simulated staff, by role."""
-    return {
-        "employee": [f"medewerker{n}" for n in range(1, employees + 1)] + ["probe"],
-        "team_lead": [f"teamleider{n}" for n in range(1, leads + 1)],
-        "auditor": ["auditor"],
-    }
+@dataclass(frozen=True)
+class Account:
+    username: str
+    role: str
+    team: int | None  # teams are numbered from 0; an auditor has none
+
+
+def staff_accounts(employees: int, leads: int) -> list[Account]:
+    """The simulated staff: one team per team lead, the employees spread over them.
+
+    Each team has one lead, so that two leads never decide the same report.
+    """
+    teams = max(leads, 1)
+    people = [
+        Account(f"medewerker{n}", "employee", n % teams)
+        for n in range(1, employees + 1)
+    ]
+    people += [
+        Account(f"teamleider{n}", "team_lead", n - 1) for n in range(1, leads + 1)
+    ]
+    return [
+        *people,
+        Account("probe", "employee", 0),
+        Account("auditor", "auditor", None),
+    ]
 
 
 CREATE_STAFF = """
 from django.contrib.auth.models import Group
 from accounts.models import Team, User
-team = Team.objects.create(name="Team storingen", division="klant_en_service",
-                           office="Amsterdam")
 accounts, password = ARGS
-for role, usernames in accounts.items():
-    group = Group.objects.get(name=role)
-    for username in usernames:
-        user = User.objects.create_user(
-            username, f"{username}@uwv.example", password, first_name="Test",
-            last_name=username, team=None if role == "auditor" else team)
-        user.groups.set([group])
+teams = {}
+for username, role, number in accounts:
+    if number is not None and number not in teams:
+        teams[number] = Team.objects.create(
+            name=f"Team storingen {number + 1}", division="klant_en_service",
+            office="Amsterdam")
+    user = User.objects.create_user(
+        username, f"{username}@uwv.example", password, first_name="Test",
+        last_name=username, team=teams.get(number))
+    user.groups.set([Group.objects.get(name=role)])
 print(json.dumps(User.objects.count()))
 """
-
-
-def now() -> float:
-    return time.monotonic()

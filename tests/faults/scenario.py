@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from typing import Any
 
 from tests.faults.browser import Entry, Hiccup, Page, RequestLog
@@ -159,7 +159,7 @@ class WorkerKill(Fault):
 class Scenario:
     employees: int = 4
     leads: int = 1
-    auditors: int = 1
+    auditors: int = 1  # 0 or 1
     warm_up: float = 4.0
     duration: float = 30.0
     faults: list[Fault] = field(default_factory=list)
@@ -199,7 +199,7 @@ def run(stack: Stack, scenario: Scenario) -> Outcome:
     ``tests.faults.checks.check`` then tells whether it all held.
     """
     accounts = staff_accounts(scenario.employees, scenario.leads)
-    stack.django(CREATE_STAFF, accounts, PASSWORD)
+    stack.django(CREATE_STAFF, [astuple(a) for a in accounts], PASSWORD)
     log, seen, stop = RequestLog(), Seen(), threading.Event()
     people = _people(stack, scenario, log, seen, stop)
     probe = Employee(
@@ -228,14 +228,19 @@ def run(stack: Stack, scenario: Scenario) -> Outcome:
 def _people(
     stack: Stack, scenario: Scenario, log: RequestLog, seen: Seen, stop: threading.Event
 ) -> list[Person]:
-    accounts = staff_accounts(scenario.employees, scenario.leads)
+    """A thread per account, but the probe (it works for the faults only)."""
     port = stack.web_port
-    people: list[Person] = [
-        Employee(name, port, log, seen, stop, number=n)
-        for n, name in enumerate(accounts["employee"][:-1], start=1)
-    ]
-    people += [TeamLead(name, port, log, seen, stop) for name in accounts["team_lead"]]
-    people += [Auditor("auditor", port, log, seen, stop)][: scenario.auditors]
+    people: list[Person] = []
+    accounts = staff_accounts(scenario.employees, scenario.leads)
+    for number, account in enumerate(accounts):
+        if account.role == "employee" and account.username != "probe":
+            people.append(
+                Employee(account.username, port, log, seen, stop, number=number)
+            )
+        elif account.role == "team_lead":
+            people.append(TeamLead(account.username, port, log, seen, stop))
+        elif account.role == "auditor" and scenario.auditors:
+            people.append(Auditor(account.username, port, log, seen, stop))
     return people
 
 
