@@ -7,9 +7,11 @@ with ``BENCH_FAULTS_WEB_WORKERS`` sync workers (default 5, as in production), tw
 Celery workers and beat. ``BENCH_FAULTS_EMPLOYEES`` employees (default 10), one team
 lead for each of ``BENCH_FAULTS_TEAMS`` teams (default 2) and an auditor work over
 HTTP for ``BENCH_FAULTS_SECONDS`` (default 240). Meanwhile Redis is stopped for
-``BENCH_FAULTS_REDIS_DOWN`` seconds (default 30) and started again, PostgreSQL is
-stopped and started again (``BENCH_FAULTS_POSTGRES_DOWN``, default 5 s, with a
-request in flight), and a Celery worker is SIGKILLed while it sends a notification.
+``BENCH_FAULTS_REDIS_DOWN`` seconds (default 30) and started again; Redis is frozen
+(SIGSTOP, as a hung server looks) for ``BENCH_FAULTS_REDIS_FROZEN`` seconds
+(default 15) while someone reports a violation; PostgreSQL is stopped and started
+again (``BENCH_FAULTS_POSTGRES_DOWN``, default 5 s down, with a request in flight);
+and a Celery worker is SIGKILLed while it sends a notification.
 
 Then the same checks as the test (``tests/faults/checks.py``). Prints a Markdown
 table (requests, errors and the slowest request in each fault's window, the
@@ -25,7 +27,13 @@ import sys
 from common import PROJECT_ROOT  # puts the project on sys.path
 
 from tests.faults.checks import run_checked, table
-from tests.faults.scenario import PostgresRestart, RedisOutage, Scenario, WorkerKill
+from tests.faults.scenario import (
+    PostgresRestart,
+    RedisFreeze,
+    RedisOutage,
+    Scenario,
+    WorkerKill,
+)
 from tests.faults.stack import Stack
 
 
@@ -36,6 +44,7 @@ def _number(name: str, default: float) -> float:
 SECONDS = _number("SECONDS", 240)
 REDIS_DOWN = _number("REDIS_DOWN", 30)
 POSTGRES_DOWN = _number("POSTGRES_DOWN", 5)
+REDIS_FROZEN = _number("REDIS_FROZEN", 15)
 
 
 def scenario() -> Scenario:
@@ -49,8 +58,9 @@ def scenario() -> Scenario:
         drain_timeout=180,
         faults=[
             RedisOutage(at=SECONDS * 0.1, down=REDIS_DOWN),
-            PostgresRestart(at=SECONDS * 0.4, down=POSTGRES_DOWN),
-            WorkerKill(at=SECONDS * 0.7),
+            RedisFreeze(at=SECONDS * 0.35, down=REDIS_FROZEN),
+            PostgresRestart(at=SECONDS * 0.55, down=POSTGRES_DOWN),
+            WorkerKill(at=SECONDS * 0.75),
         ],
     )
 

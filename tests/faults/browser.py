@@ -78,6 +78,7 @@ class Browser:
         self.log = log
         self.cookies: dict[str, str] = {}
         self.last_page: Page | None = None
+        self.last_entry: Entry | None = None
 
     def get(self, path: str, label: str, expect: tuple[int, ...] = (200,)) -> Page:
         return self.request("GET", path, label, expect=expect)
@@ -169,11 +170,10 @@ class Browser:
         problem: str = "",
         bad: bool = False,
     ) -> None:
-        self.log.add(
-            Entry(
-                self.persona, label, started, time.monotonic(), status, ok, problem, bad
-            )
-        )
+        ended = time.monotonic()
+        entry = Entry(self.persona, label, started, ended, status, ok, problem, bad)
+        self.last_entry = entry
+        self.log.add(entry)
 
 
 def _is_dutch_error_page(body: str) -> bool:

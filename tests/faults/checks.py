@@ -24,6 +24,7 @@ from tests.faults.scenario import (
     Fault,
     Outcome,
     PostgresRestart,
+    RedisFreeze,
     Scenario,
     WorkerKill,
     run,
@@ -178,6 +179,8 @@ def _check_faults(stack: Stack, outcome: Outcome) -> None:
         outcome.recovery[number] = _recovery(outcome, fault)
         if isinstance(fault, PostgresRestart):
             _check_in_flight(outcome, fault)
+        if isinstance(fault, RedisFreeze):
+            _check_frozen(outcome, fault)
         allowance = outcome.scenario.recovery_allowance
         if isinstance(fault, WorkerKill):
             outcome.recovery[number] = _delivered_after(stack, fault)
@@ -201,6 +204,13 @@ def _check_in_flight(outcome: Outcome, fault: PostgresRestart) -> None:
         outcome.problems.append(
             "the checklist cut off by the restart was not finished afterwards"
         )
+
+
+def _check_frozen(outcome: Outcome, fault: RedisFreeze) -> None:
+    """A request that needs Redis answers, and in time, while Redis hangs."""
+    answer = fault.answer
+    if answer is None or answer.status != 302 or answer.ended >= fault.restored:
+        outcome.problems.append(f"{fault.title}: {fault.note}")
 
 
 def _recovery(outcome: Outcome, fault: Fault) -> float:

@@ -196,24 +196,26 @@ class Employee(Person):
     def report(self, conversation: int) -> None:
         """Report a violation by the client of ``conversation``; retry until saved."""
         path = f"/overtredingen/melden/{conversation}/"
-        today = datetime.datetime.now(AMSTERDAM).date().isoformat()
-        data = {
-            "rule": "recorded_secretly",
-            "what_happened": "De klant nam het gesprek op zonder het te zeggen.",
-            "happened_on": today,
-            "how_established": "Zelf gehoord.",
-        }
         while not self.stop_event.is_set():
             try:
                 self.browser.get(path, "report form")
                 page = self.browser.follow(
-                    self.browser.post(path, "report", data), "after report"
+                    self.browser.post(path, "report", report_form()), "after report"
                 )
                 if "Uw melding is opgeslagen" in page.body:
                     self.seen.add("report", conversation)
                 return
             except Hiccup:
                 self.wait(RETRY_PAUSE)
+
+
+def report_form() -> dict[str, str]:
+    return {
+        "rule": "recorded_secretly",
+        "what_happened": "De klant nam het gesprek op zonder het te zeggen.",
+        "happened_on": datetime.datetime.now(AMSTERDAM).date().isoformat(),
+        "how_established": "Zelf gehoord.",
+    }
 
 
 class TeamLead(Person):

@@ -21,6 +21,7 @@ from tests.faults.people import (
     Person,
     Seen,
     TeamLead,
+    report_form,
     staff_accounts,
 )
 from tests.faults.stack import Stack, wait_until
@@ -57,6 +58,45 @@ class RedisOutage(Fault):
         time.sleep(self.down)
         stack.redis_start()
         self.restored = time.monotonic()
+
+
+@dataclass
+class RedisFreeze(Fault):
+    """Freeze Redis while someone reports a violation (its notification needs it)."""
+
+    down: float = 8.0
+    answer: Entry | None = None
+
+    @property
+    def title(self) -> str:
+        return f"Redis frozen for {self.down:g} s"
+
+    def inject(self, stack: Stack, probe: Employee) -> None:
+        conversation = probe.start_call()
+        probe.run_checklist(conversation)
+        self.started = time.monotonic()
+        stack.redis_freeze()
+        request = threading.Thread(target=self._report, args=(probe, conversation))
+        request.start()
+        time.sleep(self.down)
+        stack.redis_thaw()
+        self.restored = time.monotonic()
+        request.join(60)
+        answered = self.answer is not None and self.answer.ended < self.restored
+        self.note = (
+            f"a report answered HTTP {self.answer.status} while Redis was frozen"
+            if answered and self.answer
+            else "a report got no answer while Redis was frozen"
+        )
+
+    def _report(self, probe: Employee, conversation: int) -> None:
+        path = f"/overtredingen/melden/{conversation}/"
+        try:
+            probe.browser.post(path, "report (Redis frozen)", report_form())
+            probe.seen.add("report", conversation)
+        except Hiccup:
+            pass
+        self.answer = probe.browser.last_entry
 
 
 @dataclass

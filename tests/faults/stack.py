@@ -137,6 +137,8 @@ class Stack:
         )
 
     def stop(self) -> None:
+        if self.redis is not None:
+            self.redis_thaw()  # a frozen process ignores SIGTERM
         for process in [self.web, self.beat, *self.workers.values()]:
             if process is not None:
                 _end(process)
@@ -250,6 +252,16 @@ class Stack:
         assert self.redis is not None
         _end(self.redis)
         self.redis = None
+
+    def redis_freeze(self) -> None:
+        """Freeze Redis: it accepts connections and never answers, as a hung
+        server or a network partition looks."""
+        assert self.redis is not None
+        os.kill(self.redis.pid, signal.SIGSTOP)
+
+    def redis_thaw(self) -> None:
+        assert self.redis is not None
+        os.kill(self.redis.pid, signal.SIGCONT)
 
     # --- the app's processes ---
 

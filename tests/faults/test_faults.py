@@ -9,7 +9,13 @@ more people. The checks are described in ``tests/faults/checks.py``.
 import pytest
 
 from tests.faults.checks import run_checked, table
-from tests.faults.scenario import PostgresRestart, RedisOutage, Scenario, WorkerKill
+from tests.faults.scenario import (
+    PostgresRestart,
+    RedisFreeze,
+    RedisOutage,
+    Scenario,
+    WorkerKill,
+)
 from tests.faults.stack import Stack
 
 pytestmark = pytest.mark.faults
@@ -31,12 +37,13 @@ def test_staff_work_goes_on_and_nothing_is_lost_through_faults(stack):
     scenario = Scenario(
         employees=4,
         leads=1,
-        duration=26,
-        recovery_allowance=10,
+        duration=34,
+        recovery_allowance=8,
         faults=[
             RedisOutage(at=2, down=4),
-            PostgresRestart(at=10, down=2),
-            WorkerKill(at=18),
+            RedisFreeze(at=9, down=8),
+            PostgresRestart(at=20, down=2),
+            WorkerKill(at=27),
         ],
     )
     outcome = run_checked(stack, scenario)

@@ -101,11 +101,21 @@ DATABASES["default"]["OPTIONS"] = {
 DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="")
 
 REDIS_URL = env.str("REDIS_URL")
+# A Redis that hangs (a frozen server, a network partition) must not hang a request:
+# without a timeout, handing a task to the broker waited until gunicorn killed the
+# worker (HTTP 500 after 30 s, the change already committed). With one, it gives up,
+# and the outbox hands the task over again later.
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT_SECONDS", default=2.0)
+_REDIS_TIMEOUTS = {
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
+    "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+}
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "uwvrec",
+        "OPTIONS": _REDIS_TIMEOUTS,
     },
 }
 
@@ -225,6 +235,7 @@ NOTIFICATION_RESEND_AFTER_SECONDS = env.int(
 )
 
 CELERY_BROKER_URL = REDIS_URL
+CELERY_BROKER_TRANSPORT_OPTIONS = dict(_REDIS_TIMEOUTS)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="uwvrec")
 CELERY_TASK_ACKS_LATE = True
