@@ -1,8 +1,13 @@
 """Staff at work while Redis stops, PostgreSQL restarts and a worker is killed.
 
-``run`` starts the people, injects the faults on schedule, stops the people, lets
-the background work drain, and returns an ``Outcome``: the requests by window,
-the recovery after each fault, and every invariant that did not hold.
+``run`` starts the people, injects the faults on schedule, stops the people and
+returns an ``Outcome``: every request with its time and result, what the people
+saw confirmed, and the faults with their times. ``tests.faults.checks`` then
+drains the background work and fills in the problems and the recovery times.
+
+A fault that needs a person at a precise moment (a request waiting on a lock when
+PostgreSQL stops, a report while Redis hangs) uses the probe, an employee of its
+own, so that the load's people keep to their own rhythm.
 """
 
 from __future__ import annotations
@@ -234,10 +239,7 @@ class Outcome:
 
 
 def run(stack: Stack, scenario: Scenario) -> Outcome:
-    """Run the staff against ``stack`` with the faults; return what happened.
-
-    ``tests.faults.checks.check`` then tells whether it all held.
-    """
+    """Run the staff against ``stack`` with the faults; return what happened."""
     accounts = staff_accounts(scenario.employees, scenario.leads)
     stack.django(CREATE_STAFF, [astuple(a) for a in accounts], PASSWORD)
     log, seen, stop = RequestLog(), Seen(), threading.Event()
@@ -251,14 +253,13 @@ def run(stack: Stack, scenario: Scenario) -> Outcome:
         person.start()
     for fault in sorted(scenario.faults, key=lambda f: f.at):
         _sleep_until(began + scenario.warm_up + fault.at)
+        _probe_free(scenario)
         fault.inject(stack, probe)
     _sleep_until(began + scenario.warm_up + scenario.duration)
     stop.set()
     for person in people:
         person.join(90)
-    for fault in scenario.faults:
-        if isinstance(fault, PostgresRestart) and fault.resumed is not None:
-            fault.resumed.join(90)
+    _probe_free(scenario)
     ended = time.monotonic()
     outcome = Outcome(scenario, log.snapshot(), seen, began, ended)
     outcome.problems += [f"{p.name}: {p.failure!r}" for p in people if p.failure]
@@ -282,6 +283,13 @@ def _people(
         elif account.role == "auditor" and scenario.auditors:
             people.append(Auditor(account.username, port, log, seen, stop))
     return people
+
+
+def _probe_free(scenario: Scenario) -> None:
+    """Wait until the probe finished the checklist a restart cut off."""
+    for fault in scenario.faults:
+        if isinstance(fault, PostgresRestart) and fault.resumed is not None:
+            fault.resumed.join(90)
 
 
 def _sleep_until(moment: float) -> None:
