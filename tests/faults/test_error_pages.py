@@ -1,8 +1,16 @@
 """Error pages: Dutch, no traceback, and 503 when the database or Redis is away."""
 
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 TRACES = ("Traceback", "OperationalError", "ConnectionError", "secret_module", 'File "')
 
@@ -64,3 +72,38 @@ def test_a_form_without_its_csrf_token_is_refused_in_dutch():
     )
     assert response.status_code == 403
     assert_dutch_page_without_trace(response, "Het formulier is verlopen")
+
+
+# A page asked with a session cookie: loading the session opens the connection.
+ASK_A_PAGE = """
+import django
+django.setup()
+from django.test import Client
+client = Client(raise_request_exception=False)
+client.cookies["sessionid"] = "s" * 32
+page = client.get("/")
+print(page.status_code, '<html lang="nl">' in page.content.decode())
+"""
+
+
+def test_a_database_that_does_not_answer_gives_the_503_page_within_seconds():
+    # It accepts connections (the kernel does) and never says a word, as a
+    # database host behind a network partition or a hung server looks.
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        port = silent.getsockname()[1]
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "uwvrec.settings.test",
+            "DATABASE_URL": f"postgres://uwvrec_app:secret@127.0.0.1:{port}/uwvrec",
+            "DATABASE_CONNECT_TIMEOUT_SECONDS": "2",
+        }
+        result = subprocess.run(
+            [sys.executable, "-c", ASK_A_PAGE],
+            cwd=BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,  # without a connect timeout it waits for ever
+            check=False,
+        )
+    assert result.stdout.split() == ["503", "True"], result.stderr[-2000:]

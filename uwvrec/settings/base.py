@@ -94,6 +94,10 @@ DATABASES["default"]["OPTIONS"] = {
     **DATABASES["default"].get("OPTIONS", {}),
     "server_side_binding": True,
     "prepare_threshold": 2,
+    # A database that does not answer (a network partition, a host that hangs)
+    # gives the Dutch 503 page after this many seconds, instead of holding the
+    # request until gunicorn kills its worker.
+    "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT_SECONDS", default=5),
 }
 # The restricted role the web app and workers log in with, while migrations run as
 # the owner of the tables (DATABASE_URL set to the owner's login for `migrate`).
