@@ -11,6 +11,7 @@ Redis touches no other test.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import json
 import logging
 import os
@@ -148,6 +149,9 @@ class Stack:
             self.mail.stop()
         if self.postgres is not None:
             self.postgres.cleanup()
+            # The wheel also stops it at exit, logging into streams pytest has
+            # closed by then; it is stopped already.
+            atexit.unregister(self.postgres._cleanup)
 
     def url(self, path: str = "/") -> str:
         return f"http://127.0.0.1:{self.web_port}{path}"
