@@ -15,3 +15,6 @@ urlpatterns = [
     path("health/", login_not_required(HealthView.as_view()), name="health"),
     path("beheer/", admin.site.urls),
 ]
+
+# Dutch error pages that need no database or Redis; 503 when one of them is away.
+handler500 = "uwvrec.errors.server_error"

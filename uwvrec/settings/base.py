@@ -99,6 +99,10 @@ DATABASES["default"]["OPTIONS"] = {
     **DATABASES["default"].get("OPTIONS", {}),
     "server_side_binding": True,
     "prepare_threshold": 2,
+    # A database that does not answer (a network partition, a host that hangs)
+    # gives the Dutch 503 page after this many seconds, instead of holding the
+    # request until gunicorn kills its worker.
+    "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT_SECONDS", default=5),
 }
 # The restricted role the web app and workers log in with, while migrations run as
 # the owner of the tables (DATABASE_URL set to the owner's login for `migrate`).
@@ -106,11 +110,21 @@ DATABASES["default"]["OPTIONS"] = {
 DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="")
 
 REDIS_URL = env.str("REDIS_URL")
+# A Redis that hangs (a frozen server, a network partition) must not hang a request:
+# without a timeout, handing a task to the broker waited until gunicorn killed the
+# worker (HTTP 500 after 30 s, the change already committed). With one, it gives up,
+# and the outbox hands the task over again later.
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT_SECONDS", default=2.0)
+_REDIS_TIMEOUTS = {
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
+    "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+}
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "uwvrec",
+        "OPTIONS": _REDIS_TIMEOUTS,
     },
 }
 
@@ -262,6 +276,7 @@ NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=10)
 NOTIFICATION_RETRY_MAX_SECONDS = env.int("NOTIFICATION_RETRY_MAX_SECONDS", default=3600)
 
 CELERY_BROKER_URL = REDIS_URL
+CELERY_BROKER_TRANSPORT_OPTIONS = dict(_REDIS_TIMEOUTS)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="uwvrec")
 CELERY_TASK_ACKS_LATE = True
