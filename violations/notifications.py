@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
-from django.db.models import Q
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -37,6 +38,9 @@ logger = logging.getLogger(__name__)
 # One reconnect (a pooled connection may be stale after Redis came back), then
 # give up quickly: the request must not wait for a broker that is away.
 RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+# How long a worker waits for the database to record a notification that the mail
+# server accepted while the database was away.
+MARK_SENT_WITHIN = datetime.timedelta(seconds=30)
 
 SUBJECTS = {
     Notification.Kind.REPORTED: _("Nieuwe melding van een overtreding"),
@@ -95,25 +99,61 @@ def notification_deliver(*, notification_id: int, at: datetime.datetime) -> bool
     """Send the e-mail of one notification unless it was sent; tell if it was now.
 
     The row stays locked while the mail is handed to the mail server, and
-    ``sent_at`` commits right after the server accepted it: only a worker dying
-    in that instant could send twice (docs/architecture.md, Notifications).
+    ``sent_at`` commits right after the server accepted it. When the database
+    went away in between (a restart), the commit fails although the mail went
+    out: ``sent_at`` is then written as soon as the database is back, so the
+    notification is not sent again (docs/architecture.md, Notifications).
     """
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(skip_locked=True)
-            .select_related("recipient", "report")
-            .filter(pk=notification_id, sent_at__isnull=True, abandoned_at__isnull=True)
-            .first()
-        )
-        if notification is None:
-            return False
-        message = _message(notification)
-        if message is not None:
-            message.send()
-        notification.sent_at = at
-        notification.attempts += 1
-        notification.save(update_fields=["sent_at", "attempts"])
+    handed_over = False
+    try:
+        with transaction.atomic():
+            notification = (
+                Notification.objects.select_for_update(skip_locked=True)
+                .select_related("recipient", "report")
+                .filter(
+                    pk=notification_id, sent_at__isnull=True, abandoned_at__isnull=True
+                )
+                .first()
+            )
+            if notification is None:
+                return False
+            message = _message(notification)
+            if message is not None:
+                message.send()
+            handed_over = True
+            notification.sent_at = at
+            notification.attempts += 1
+            notification.save(update_fields=["sent_at", "attempts"])
+    except DatabaseError:
+        if not handed_over:
+            raise
+        _mark_sent_when_back(notification_id=notification_id, at=at)
     return message is not None
+
+
+def _mark_sent_when_back(*, notification_id: int, at: datetime.datetime) -> None:
+    """Record a notification the mail server accepted, waiting for the database.
+
+    Waits at most ``MARK_SENT_WITHIN``: well inside the grace period after which
+    the beat task hands an unsent notification over again.
+    """
+    deadline = time.monotonic() + MARK_SENT_WITHIN.total_seconds()
+    while True:
+        connection.close()  # the broken one; the next query connects again
+        try:
+            Notification.objects.filter(
+                pk=notification_id, sent_at__isnull=True
+            ).update(sent_at=at, attempts=F("attempts") + 1)
+        except DatabaseError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+        else:
+            logger.warning(
+                "notification_marked_sent_after_reconnect",
+                extra={"notification_id": notification_id},
+            )
+            return
 
 
 def notification_failed(*, notification_id: int, at: datetime.datetime) -> bool:

@@ -7,6 +7,7 @@ import time
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
+import psycopg
 import pytest
 import time_machine
 from django.db import transaction
@@ -14,7 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from tests.conftest import app_env, redis_start, start_worker, stop
+from tests.conftest import (
+    app_env,
+    redis_start,
+    start_worker,
+    stop,
+    test_database_url,
+)
+from tests.faults.stack import MailSink
 from tests.violations.helpers import report
 from uwvrec.celery import app as celery_app
 from uwvrec.localservices import free_port
@@ -257,3 +265,45 @@ def test_after_a_failed_attempt_the_next_waits_twice_as_long_up_to_the_cap(
         assert notifications_requeue(at=seconds_later(60 + 100)) == 1
     note.refresh_from_db()
     assert (note.attempts, note.sent_at, note.abandoned_at) == (2, None, None)
+
+
+class _SinkThatRestartsTheDatabase(MailSink):
+    """A mail server that, before it accepts, ends the sender's database session.
+
+    As a PostgreSQL restart does between the mail going out and its commit.
+    """
+
+    backend_pid = 0
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook
+        with psycopg.connect(test_database_url()) as db:
+            db.execute("SELECT pg_terminate_backend(%s)", [self.backend_pid])
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_mail_accepted_while_the_database_restarts_is_not_sent_again(
+    own_redis_url, reporter, lead, conversation, settings
+):
+    from django.db import connection
+
+    from violations.notifications import notification_deliver
+
+    _, redis_url = own_redis_url
+    with broker(redis_url), transaction.atomic():
+        note = Notification.objects.get(report=report(reporter, conversation))
+    sink = _SinkThatRestartsTheDatabase()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
+    sink.start()
+    try:
+        connection.ensure_connection()
+        sink.backend_pid = connection.connection.info.backend_pid
+        assert notification_deliver(notification_id=note.pk, at=timezone.now())
+        # A second hand-over of the same task, and the beat task, send nothing.
+        assert not notification_deliver(notification_id=note.pk, at=timezone.now())
+        assert requeue_all() == 0
+    finally:
+        sink.stop()
+    assert sink.received() == {f"notification-{note.pk}@uwvrec": 1}
+    note.refresh_from_db()
+    assert (note.sent_at is not None, note.attempts) == (True, 1)
