@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.db import connections
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Page,
+    Response,
+    sync_playwright,
+)
 
 from accounts.demo import demo_data_load
 
@@ -67,11 +73,22 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
     )
     page = context.new_page()
     problems: list[str] = []
+    # Pages that answer 4xx by design (404, 403, a lock) are documents the tests
+    # check themselves; Chromium reports each as a console error too.
+    documents: set[str] = set()
+
+    def on_response(response: Response) -> None:
+        if response.request.resource_type == "document":
+            documents.add(response.url)
 
     def on_console(message: ConsoleMessage) -> None:
+        url = message.location.get("url")
+        if message.text.startswith("Failed to load resource") and url in documents:
+            return
         if message.type == "error":
-            problems.append(f"{message.text} ({message.location.get('url')})")
+            problems.append(f"{message.text} ({url})")
 
+    page.on("response", on_response)
     page.on("console", on_console)
     page.on("pageerror", lambda error: problems.append(str(error)))
     yield page
