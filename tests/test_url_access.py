@@ -15,18 +15,14 @@ changes what a later cell finds.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from conversations.models import Conversation
 from tests import tally
+from tests.urlconf import ROUTES, ServerError, path_of
 from tests.world import PERSONAS, World, rolled_back
 
 METHODS = ("GET", "POST")
@@ -270,81 +266,6 @@ QUERIES: dict[str, dict[str, str]] = {
 }
 
 
-@dataclass(frozen=True)
-class Route:
-    """One pattern of the URLconf, with the names of the values its path takes."""
-
-    key: str  # the URL name, or the route of an unnamed pattern
-    name: str | None
-    route: str
-    params: tuple[str, ...]
-    callback: Callable[..., Any]
-
-
-def _walk(
-    patterns: list[Any], prefix: str = "", namespace: str = "", params: tuple = ()
-) -> Iterator[Route]:
-    for pattern in patterns:
-        route = prefix + str(pattern.pattern)
-        names = params + tuple(pattern.pattern.regex.groupindex)
-        if isinstance(pattern, URLResolver):
-            inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
-            yield from _walk(pattern.url_patterns, route, inner, names)
-        elif isinstance(pattern, URLPattern):
-            name = f"{namespace}{pattern.name}" if pattern.name else None
-            yield Route(name or route, name, route, names, pattern.callback)
-
-
-ROUTES = {route.key: route for route in _walk(get_resolver().url_patterns)}
-
-# Which record a URL's ``pk`` names, by URL name (else the open conversation).
-PK_OF: dict[str, Callable[[World], int]] = {
-    "audit:event": lambda w: w.a.event.pk,
-    "audit:export_job": lambda w: w.a.export_job.pk,
-    "audit:export_download": lambda w: w.a.export_job.pk,
-    "violations:detail": lambda w: w.a.reported.pk,
-    "violations:decide": lambda w: w.a.reported.pk,
-    "violations:withdraw": lambda w: w.a.confirmed.pk,
-    "violations:letter": lambda w: w.a.confirmed.pk,
-}
-
-
-def _value(route: Route, param: str, world: World) -> Any:
-    """Return what fills ``param`` in ``route``: team A's record, or a fixed word."""
-    if route.name == "admin:view_on_site":
-        return {
-            "content_type_id": ContentType.objects.get_for_model(Conversation).pk,
-            "object_id": world.a.open.pk,
-        }[param]
-    if param == "object_id":
-        return world.object_of(route.callback.model_admin.model).pk  # type: ignore[attr-defined]
-    fixed: dict[str, Callable[[], Any]] = {
-        "pk": lambda: PK_OF.get(route.key, lambda w: w.a.open.pk)(world),
-        "participant": lambda: world.a.participant.pk,
-        "conversation": lambda: world.a.open.pk,
-        "id": lambda: world.a.employee.pk,  # another user's password
-        "slug": lambda: "soort",
-        "language": lambda: "nl",
-        "app_label": lambda: "accounts",
-        "url": lambda: "nergens/",
-    }
-    return fixed[param]()
-
-
-def url_of(route: Route, world: World) -> str:
-    """Return the URL of ``route`` with its values filled in from ``world``."""
-    values = {param: _value(route, param, world) for param in route.params}
-    if route.name:
-        path = reverse(route.name, kwargs=values)
-    else:
-        # An unnamed pattern: fill in its converters and regex groups by hand.
-        path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m[1]]), route.route)
-        path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(values[m[1]]), path)
-        path = "/" + path.replace("^", "").replace("$", "")
-    query = QUERIES.get(route.key)
-    return f"{path}?{urlencode(query)}" if query else path
-
-
 def request(world: World, persona: str, method: str, url: str, data: dict) -> Any:
     """Make one request as ``persona``; an exception is returned as a 500 would be."""
     client = world.client(persona)
@@ -359,23 +280,6 @@ def request(world: World, persona: str, method: str, url: str, data: dict) -> An
         except Exception as error:  # the server would have answered 500
             return ServerError(error)
     return response
-
-
-@dataclass
-class ServerError:
-    error: BaseException
-    status_code: int = 500
-
-    def __str__(self) -> str:
-        frame = self.error.__traceback__
-        while frame and frame.tb_next:
-            frame = frame.tb_next
-        where = (
-            f" at {frame.tb_frame.f_code.co_filename}:{frame.tb_lineno}"
-            if frame
-            else ""
-        )
-        return f"{type(self.error).__name__}: {self.error}{where}"
 
 
 def describe(response: Any) -> str:
@@ -428,7 +332,8 @@ def test_access(world, key, method, persona):
     route = ROUTES[key]
     assert key in EXPECTED, f"no entry in EXPECTED for the URL pattern {key!r}"
     expected = EXPECTED[key][method][PERSONAS.index(persona)]
-    url = url_of(route, world)
+    query = QUERIES.get(key)
+    url = path_of(route, world) + (f"?{urlencode(query)}" if query else "")
     response = request(world, persona, method, url, POST_DATA.get(key, {}))
     tally.count("persona matrix cells", server_error=response.status_code == 500)
     cell = f"{method} {url} as {persona}"

@@ -61,6 +61,7 @@ class TeamData:
     participant: Participant
     decided: Conversation
     decision: Decision
+    ready: Conversation  # every question answered, UWV records too; not decided
     reported: ViolationReport
     confirmed: ViolationReport
     event: AuditEvent
@@ -170,6 +171,9 @@ def _team(export_dir: Path) -> TeamData:
     lead = UserFactory(team_lead=True, team=employee.team, email="lead@uwv.example")
     open_conversation, participant = _open_conversation(employee)
     decided, decision = _decided_conversation(employee)
+    ready = ConversationFactory(employee=employee)
+    walk_to_outcome(employee, ready, uwv=True)
+    ready.refresh_from_db()
     reported = report(employee, ConversationFactory(employee=employee))
     flagged = confirmed(employee, lead, ConversationFactory(employee=employee))
     return TeamData(
@@ -180,6 +184,7 @@ def _team(export_dir: Path) -> TeamData:
         participant=participant,
         decided=decided,
         decision=decision,
+        ready=ready,
         reported=reported,
         confirmed=flagged,
         event=AuditEvent.objects.filter(team_id=employee.team_id).latest("id"),
