@@ -51,6 +51,8 @@ class _Parser(HTMLParser):
             return
         elif tag == "input":
             self._input(a)
+        elif tag == "button" and a.get("type", "submit") == "submit":
+            self.form.add(a["name"], None)  # sent only when it is the one clicked
         elif tag == "select":
             self.select = a["name"]
             self.form.add(a["name"], None)
@@ -60,7 +62,11 @@ class _Parser(HTMLParser):
     def _input(self, a: dict[str, str]) -> None:
         assert self.form is not None
         kind = a.get("type", "text")
-        if kind in ("submit", "button", "image", "reset", "file"):
+        if kind in ("submit", "image"):
+            # Sent only when it is the button clicked.
+            self.form.add(a["name"], None)
+            return
+        if kind in ("button", "reset", "file"):
             return
         checkable = kind in ("radio", "checkbox")
         sent = not checkable or "checked" in a

@@ -59,6 +59,7 @@ HOSTILE: dict[str, str | Raw | Missing] = {
     "negative number": "-1",
     "0001-01-01": "0001-01-01",
     "9999-12-31": "9999-12-31",
+    "2009-12-31, before the first policy": "2009-12-31",
     "BSN in text": "klant 999990019 kamer 2",
     "BSN": "111222333",
     "BSN in a word": "x123456782",
@@ -73,7 +74,7 @@ REFUSED, EITHER, MASKED = "refused", "either", "refused, or stored without the B
 ALL = frozenset(HOSTILE)
 BLANK = frozenset({"empty", "missing"})
 BROKEN_TEXT = frozenset({"100,000 characters", "NUL"})
-DATES = frozenset({"0001-01-01", "9999-12-31"})
+DATES = frozenset({"0001-01-01", "9999-12-31", "2009-12-31, before the first policy"})
 
 
 def expect(refused: frozenset[str] = frozenset(), masked: frozenset[str] = frozenset()):
@@ -90,6 +91,7 @@ TYPES: dict[str, dict[str, str]] = {
     # Free text takes any text, within its length.
     "text": expect(BLANK | BROKEN_TEXT),
     "text?": expect(BROKEN_TEXT),
+    "long text": expect(BLANK | {"NUL"}),
     # Free text about a person or a place: a BSN typed there is kept out.
     "personal": expect(BLANK | BROKEN_TEXT, masked=BSN_KINDS),
     "personal?": expect(BROKEN_TEXT, masked=BSN_KINDS),
@@ -165,6 +167,12 @@ class Case:
     accepted: str = "stored"
     dutch: bool = True  # a refusal is told in Dutch (not for links and searches)
     follow: bool = False  # open the conversation's pages after an accepted input
+    # Fields the view reads that its form does not show (set by links: a page's
+    # cursor, the client found by BSN).
+    off_page: tuple[str, ...] = ()
+    # Try only the fields named in ``types`` (the admin's user form has dozens
+    # of Django's own, each a checkbox or a select of permissions).
+    named_only: bool = False
 
     def __str__(self) -> str:
         return self.name
@@ -209,11 +217,11 @@ CASES = [
     }, valid=lambda w: {
         "bsn": valid_bsn(), "display_name": "Bellende Klant", "kind": "regular",
     }, follow=True),
-    Case("reschedule", "employee", url("conversations:reschedule", "open"), {
+    Case("reschedule", "employee", url("conversations:reschedule", "planned"), {
         "date": "date", "time": "time", "place": "personal?",
     }, valid=lambda w: {"date": tomorrow(), "time": "00:05", "place": "Zwolle, 2.1"},
          follow=True),
-    Case("cancel", "employee", url("conversations:cancel", "open"), {}),
+    Case("cancel", "employee", url("conversations:cancel", "planned"), {}),
     Case("conclude", "employee", url("conversations:conclude", "decided"), {
         "client_recorded": "choice", "uwv_recorded": "choice",
     }, valid=lambda w: {"client_recorded": "yes", "uwv_recorded": "no"}),
@@ -239,7 +247,7 @@ CASES = [
     Case("checklist: decide", "employee", step("uitkomst", "ready"),
          {"answers_version": "number"}, follow=True),
     Case("participant", "employee", url("conversations:participant_add", "open"), {
-        "name": "personal", "role": "choice", "next": "any",
+        "name": "personal", "role": "choice",
     }, valid=lambda w: {"name": "Piet Tolk", "role": "interpreter"},
          page=step("deelnemers"), follow=True),
     Case("violation report", "employee", url("violations:report", "open"), {
@@ -259,10 +267,7 @@ CASES = [
          page=url("violations:detail", "confirmed")),
     Case("audit filters", "auditor", url("audit:trail"), TRAIL_FILTERS,
          valid=lambda w: {"object_type": "conversations.conversation"},
-         method="GET", accepted="clean"),
-    Case("audit filters, team lead", "team_lead", url("audit:trail"), TRAIL_FILTERS,
-         valid=lambda w: {"object_type": "conversations.client"},
-         method="GET", accepted="clean"),
+         method="GET", accepted="clean", off_page=("client", "cursor")),
     Case("audit client search", "auditor", url("audit:trail_client"), {"bsn": "bsn"},
          valid=lambda w: {"bsn": valid_bsn()}, page=url("audit:trail"),
          accepted="redirect"),
@@ -291,14 +296,14 @@ CASES = [
         "username": "nieuwe.gebruiker", "usable_password": "false",
         "password1": NEW_PASSWORD, "password2": NEW_PASSWORD,
         "employee_number": "777001",
-    }, accepted="redirect"),
+    }, accepted="redirect", named_only=True),
     Case("admin: user", "admin", url("admin:accounts_user_change", "employee"), {
         "username": "username", "first_name": "text?", "last_name": "text?",
         "email": "email?", "employee_number": "text?", "team": "choice?",
-    }, accepted="redirect"),
+    }, accepted="redirect", named_only=True),
     Case("admin: new rule text", "admin", url("admin:rules_ruletext_add"), {
         "policy_version": "choice", "language": "choice", "audience": "choice",
-        "title": "text", "body": "text",
+        "title": "text", "body": "long text",
     }, valid=lambda w: {
         "policy_version": "2017-01", "language": "nl", "audience": "handout",
         "title": "Spelregels", "body": "## Opnemen\n\nAlleen geluid. [R1]",
@@ -495,7 +500,9 @@ def conversation_pages(world: World, response: Any) -> Iterator[tuple[str, str]]
     yield "employee", f"/gesprekken/{pk}/"
     yield "employee", f"/gesprekken/{pk}/checklist/"
     yield "admin", "/beheer/conversations/conversation/"
-    yield "admin", f"/beheer/conversations/conversation/{pk}/change/"
+
+
+FOLLOW_UPS = "pages opened after an accepted hostile input"
 
 
 def follow_up(world: World, response: Any) -> list[str]:
@@ -504,8 +511,10 @@ def follow_up(world: World, response: Any) -> list[str]:
         try:
             shown = world.client(persona).get(page, follow=True)
         except Exception as error:  # the server would have answered 500
+            tally.count(FOLLOW_UPS, server_error=True)
             problems.append(f"afterwards {page} gives 500: {ServerError(error)}")
             continue
+        tally.count(FOLLOW_UPS)
         if SCRIPT in shown.content.decode(errors="replace"):
             problems.append(f"afterwards {page} shows the markup unescaped")
     return problems
@@ -566,10 +575,10 @@ def attempt(
         problems = checks(world, trial, response, accepted, first_event)
         if accepted and expected == REFUSED:
             problems.append(f"accepted (HTTP {response.status_code})")
-        if accepted and expected == MASKED and kind in BSN_KINDS:
-            digits = re.sub(r"\D", "", str(value))
-            if tables := stored_anywhere(digits):
-                problems.append(f"stored the BSN in {tables}")
+        if accepted and expected == MASKED:
+            for bsn in (bsn for bsn in INJECTED_BSNS if bsn in str(value)):
+                if tables := stored_anywhere(bsn):
+                    problems.append(f"stored the BSN in {tables}")
         if not accepted and tell and (wrong := dutch_refusal(response)):
             problems.append(wrong)
     return [f"{field} = {kind}: {problem}" for problem in problems]
@@ -598,6 +607,7 @@ def trial_of(world: World, case: Case) -> Trial:
         names = list(case.types)
     else:
         names = [name for name in form.names if name != "csrfmiddlewaretoken"]
+        names += [name for name in case.off_page if name not in names]
         base.update({name: list(values) for name, values in form.values.items()})
         base.pop("csrfmiddlewaretoken", None)
     valid = case.valid(world)
@@ -619,9 +629,10 @@ def test_hostile_input_on_every_field(world, case):
         f"{case}: the valid submission {trial.base} was not accepted "
         f"(HTTP {response.status_code}), so the hostile ones would prove nothing"
     )
+    fields = [f for f in trial.fields if f in case.types or not case.named_only]
     problems = [
         problem
-        for field in trial.fields
+        for field in fields
         for kind, value in HOSTILE.items()
         for problem in attempt(world, trial, field, kind, value)
     ]
@@ -646,7 +657,7 @@ def test_any_free_text_is_stored_or_refused_in_dutch(world, case):
     problems: list[str] = []
 
     @settings(
-        max_examples=25,
+        max_examples=15,
         deadline=None,
         derandomize=True,
         suppress_health_check=[HealthCheck.function_scoped_fixture],

@@ -57,6 +57,7 @@ class TeamData:
     team: Team
     employee: User
     team_lead: User
+    planned: Conversation  # its checklist not begun
     open: Conversation
     participant: Participant
     decided: Conversation
@@ -169,6 +170,7 @@ def _export_job(requested_by: User, export_dir: Path) -> ExportJob:
 def _team(export_dir: Path) -> TeamData:
     employee = UserFactory(email="medewerker@uwv.example")
     lead = UserFactory(team_lead=True, team=employee.team, email="lead@uwv.example")
+    planned = ConversationFactory(employee=employee)
     open_conversation, participant = _open_conversation(employee)
     decided, decision = _decided_conversation(employee)
     ready = ConversationFactory(employee=employee)
@@ -180,6 +182,7 @@ def _team(export_dir: Path) -> TeamData:
         team=employee.team,
         employee=employee,
         team_lead=lead,
+        planned=planned,
         open=open_conversation,
         participant=participant,
         decided=decided,
