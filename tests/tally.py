@@ -8,6 +8,12 @@ from collections import Counter
 
 TRIED: Counter[str] = Counter()
 SERVER_ERRORS: Counter[str] = Counter()
+NOTES: dict[str, str] = {}
+
+
+def note(what: str, text: str) -> None:
+    """Say what a count is made of (shown with it, when anything was counted)."""
+    NOTES[what] = text
 
 
 def count(what: str, *, n: int = 1, server_error: bool = False) -> None:
@@ -18,6 +24,7 @@ def count(what: str, *, n: int = 1, server_error: bool = False) -> None:
 
 def lines() -> list[str]:
     return [
-        f"{what}: {tried} tried, {SERVER_ERRORS[what]} answered with HTTP 500"
+        f"{what}{f' ({NOTES[what]})' if what in NOTES else ''}: {tried} tried, "
+        f"{SERVER_ERRORS[what]} answered with HTTP 500"
         for what, tried in sorted(TRIED.items())
     ]

@@ -33,6 +33,11 @@ from tests.html_forms import HtmlForm, forms_of
 from tests.urlconf import ROUTES, Route, ServerError, path_of
 from tests.world import World, rolled_back
 
+# The module's records live in one transaction (the ``world`` fixture); the mark
+# runs these tests with the others that roll back, before the transactional tests
+# empty the tables that migrations filled.
+pytestmark = pytest.mark.django_db
+
 PASSWORD = "correct-horse-battery"
 NEW_PASSWORD = "Een-heel-lang-nieuw-wachtwoord-2026"
 

@@ -25,6 +25,11 @@ from tests import tally
 from tests.urlconf import ROUTES, ServerError, path_of
 from tests.world import PERSONAS, World, rolled_back
 
+# The module's records live in one transaction (the ``world`` fixture); the mark
+# runs these tests with the others that roll back, before the transactional tests
+# empty the tables that migrations filled.
+pytestmark = pytest.mark.django_db
+
 METHODS = ("GET", "POST")
 
 # A redirect to a login page: the app's (``/inloggen/``) or the admin site's.
@@ -296,6 +301,10 @@ def matches(expected: int | str, response: Any) -> bool:
     return response.status_code == expected
 
 
+tally.note(
+    "persona matrix cells",
+    f"{len(ROUTES)} URL patterns x {len(PERSONAS)} personas x {len(METHODS)} methods",
+)
 CELLS = [
     pytest.param(key, method, persona, id=f"{key}-{method}-{persona}")
     for key in ROUTES
