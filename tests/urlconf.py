@@ -83,8 +83,9 @@ def path_of(route: Route, world: World, **given: Any) -> str:
     """
     values = {param: value_of(route, param, world) for param in route.params}
     values.update(given)
-    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m[1]]), route.route)
-    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(values[m[1]]), path)
+    # Regex groups first: their names look like converters too.
+    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(values[m[1]]), route.route)
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m[1]]), path)
     return "/" + path.replace("^", "").replace("$", "")
 
 
