@@ -50,20 +50,21 @@ def admin_only(get: int | str, post: int | str) -> Cells:
 
 
 def admin_model(
-    *, view: bool, add: bool = False, change: bool = False
+    *, view: bool, add: bool = False, change: bool = False, delete: bool = False
 ) -> dict[str, Cells]:
     """The pages of one model in the admin site, by what the admin role may do.
 
-    Nobody in the admin role deletes anything. Reading is allowed where the role
-    has the view permission (personal data included: the admin role reads
-    clients and conversations there); without it every page is a 403.
+    Reading is allowed where the role has the view permission (personal data
+    included: the admin role reads clients and conversations there); without it
+    every page is a 403. None of the models here may be deleted by the role.
     """
     read = 200 if view or change else 403
     return {
         "changelist": admin_only(read, read),
         "add": admin_only(*(200, 200) if add else (403, 403)),
         "history": admin_only(read, read),
-        "delete": admin_only(403, 403),
+        # A POST to the delete page deletes: it redirects when allowed.
+        "delete": admin_only(*(200, 302) if delete else (403, 403)),
         "change": admin_only(read, 200 if change else 403),
         # The old URL of the change page redirects to it, whatever the rights.
         "redirect": admin_only(302, 302),
