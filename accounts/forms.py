@@ -1,8 +1,11 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from conversations.bsn import no_bsn
 
 
 class LoginForm(AuthenticationForm):
@@ -37,6 +40,14 @@ class StaffUserChangeForm(forms.ModelForm):  # type: ignore[type-arg]
         model = User
         fields = ("username",)
         field_classes = {"username": UsernameField}  # noqa: RUF012 - Django's Meta
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The username is shown on every page and copied into every audit event of
+        # the user; the names are shown to everyone: none of them may hold a BSN.
+        for name in ("username", "first_name", "last_name"):
+            if name in self.fields:
+                self.fields[name].validators.append(no_bsn)
 
 
 class StaffUserAddForm(StaffUserChangeForm):

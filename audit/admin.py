@@ -5,6 +5,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList as DjangoChangeList
 from django.db.models import Model, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
@@ -28,6 +30,20 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+class ChangeList(DjangoChangeList):
+    """Django's list of objects; a filter value too large for a number is refused.
+
+    Django turns a filter it cannot use into "?e=1" (a message, not an error) for
+    a ValueError, but ``?scheduled_at__year=`` and 30 digits raise OverflowError.
+    """
+
+    def get_queryset(self, request: HttpRequest, exclude_parameters: Any = None) -> Any:
+        try:
+            return super().get_queryset(request, exclude_parameters)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
+
+
 class AuditedModelAdmin(admin.ModelAdmin):
     """A ModelAdmin whose reads, additions, changes and deletions land in the trail.
 
@@ -41,6 +57,9 @@ class AuditedModelAdmin(admin.ModelAdmin):
     """
 
     audit_hidden_fields: Iterable[str] = ()
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return ChangeList
 
     def audit_client_ref(self, obj: Any) -> str:
         """Return the pseudonym of the client ``obj`` is about ("" for none)."""

@@ -101,6 +101,12 @@ def bsn_in_text(text: str) -> bool:
     return False
 
 
+def no_bsn(value: str) -> None:
+    """Refuse a BSN in free text: it would be shown, stored or audited as text."""
+    if bsn_in_text(value):
+        raise ValidationError(BSN_IN_TEXT_MESSAGE, code="bsn_in_text")
+
+
 def bsn_hash(bsn: str) -> str:
     """Return the keyed hash (HMAC-SHA256, hex) a client is looked up by."""
     key = settings.BSN_HASH_KEY.encode()

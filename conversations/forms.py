@@ -10,20 +10,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from conversations.bsn import BSN_IN_TEXT_MESSAGE, bsn_clean, bsn_in_text
+from conversations.bsn import bsn_clean, no_bsn
 from conversations.models import CHANNELS, KINDS, ROLES, Conversation
 from conversations.schedule import date_problem
 
 YES_NO = [("yes", _("Ja")), ("no", _("Nee"))]
-
-
-def no_bsn(value: str) -> None:
-    """Refuse a BSN in free text: it would be shown, stored or audited as text."""
-    if bsn_in_text(value):
-        raise ValidationError(
-            BSN_IN_TEXT_MESSAGE,
-            code="bsn_in_text",
-        )
 
 
 class BsnInput(forms.TextInput):

@@ -200,7 +200,6 @@ TRAIL_FILTERS = {
     "object_type": "choice?",
     "object_id": "object_id",
     "client": "choice?",
-    "cursor": "choice?",
 }
 SECRETS = {"username": "secret", "password": "secret"}
 
@@ -270,17 +269,17 @@ CASES = [
          url("violations:withdraw", "confirmed"), {"withdraw-reason": "text"},
          valid=lambda w: {"withdraw-reason": "Een vergissing."},
          page=url("violations:detail", "confirmed")),
+    # The filters are posted, kept in the session and shown after a redirect; the
+    # export reads only the token of filters this form checked (the export's own
+    # refusals of filters sent otherwise: tests/audit/test_review_inputs.py).
     Case("audit filters", "auditor", url("audit:trail"), TRAIL_FILTERS,
          valid=lambda w: {"object_type": "conversations.conversation"},
-         method="GET", accepted="clean", off_page=("client", "cursor")),
+         accepted="redirect", off_page=("client",)),
     Case("audit client search", "auditor", url("audit:trail_client"), {"bsn": "bsn"},
          valid=lambda w: {"bsn": valid_bsn()}, page=url("audit:trail"),
          accepted="redirect"),
     Case("audit export", "auditor", url("audit:export"), {"format": "choice"},
          valid=lambda w: {"format": "csv"}, page=url("audit:trail"), accepted="200"),
-    Case("audit export filters", "auditor", url("audit:export"), TRAIL_FILTERS,
-         valid=lambda w: {"object_type": "conversations.client"},
-         in_query=True, body={"format": "jsonl"}, accepted="200"),
     Case("language", "employee", url("set_language"), {
         "language": "any", "next": "any",
     }, valid=lambda w: {"language": "en", "next": "/"}, page=url("accounts:home"),

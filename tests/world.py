@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models, transaction
@@ -78,6 +79,7 @@ class World:
     b: TeamData
     auditor: User
     admin: User
+    access_attempt: AccessAttempt
     sessions: dict[str, str] = field(default_factory=dict)
 
     def user(self, persona: str) -> User | None:
@@ -115,6 +117,7 @@ class World:
             Notification: a.notification,
             AuditEvent: a.event,
             ExportJob: a.export_job,
+            AccessAttempt: self.access_attempt,
         }
         if model not in objects:
             raise LookupError(
@@ -196,6 +199,20 @@ def _team(export_dir: Path) -> TeamData:
     )
 
 
+def _access_attempt() -> AccessAttempt:
+    """Return one failed login as django-axes counts it (not yet a lock)."""
+    return AccessAttempt.objects.create(
+        username="iemand",
+        ip_address="203.0.113.9",
+        user_agent="Firefox",
+        path_info="/inloggen/",
+        get_data="",
+        post_data="",
+        http_accept="",
+        failures_since_start=1,
+    )
+
+
 def build_world(export_dir: Path) -> World:
     """Make two teams' records through the services, and a session per persona."""
     world = World(
@@ -203,6 +220,7 @@ def build_world(export_dir: Path) -> World:
         b=_team(export_dir),
         auditor=UserFactory(auditor=True),
         admin=UserFactory(admin=True),
+        access_attempt=_access_attempt(),
     )
     for persona in PERSONAS:
         user = world.user(persona)

@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
+from conversations.schedule import EARLIEST_DATE
 from violations.models import Rule
 
 
@@ -57,6 +59,15 @@ class ReportForm(forms.Form):
         day = self.cleaned_data["happened_on"]
         if day > timezone.localdate():
             raise forms.ValidationError(_("De datum ligt in de toekomst."))
+        if day < EARLIEST_DATE:
+            raise forms.ValidationError(
+                _(
+                    "Kies een datum vanaf %(earliest)s: daarvoor golden er geen "
+                    "spelregels voor opnemen."
+                ),
+                params={"earliest": date_format(EARLIEST_DATE, "j F Y")},
+                code="before_rules",
+            )
         return day
 
 
