@@ -119,7 +119,7 @@ def own_redis_url() -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     stop(server)
 
 
-def test_database_url() -> str:
+def suite_database_url() -> str:
     """Return ``DATABASE_URL`` pointing at the test database pytest-django made."""
     parts = urlsplit(os.environ["DATABASE_URL"])
     return parts._replace(path="/" + connection.settings_dict["NAME"]).geturl()
@@ -130,7 +130,7 @@ def app_env(**overrides: str) -> dict[str, str]:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "uwvrec.settings.test",
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": suite_database_url(),
         **overrides,
     }
 

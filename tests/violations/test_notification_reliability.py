@@ -20,7 +20,7 @@ from tests.conftest import (
     redis_start,
     start_worker,
     stop,
-    test_database_url,
+    suite_database_url,
 )
 from tests.faults.stack import MailSink
 from tests.violations.helpers import report
@@ -276,7 +276,7 @@ class _SinkThatRestartsTheDatabase(MailSink):
     backend_pid = 0
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook
-        with psycopg.connect(test_database_url()) as db:
+        with psycopg.connect(suite_database_url()) as db:
             db.execute("SELECT pg_terminate_backend(%s)", [self.backend_pid])
         return await super().handle_DATA(server, session, envelope)
 
