@@ -34,13 +34,14 @@ class ChangeList(DjangoChangeList):
     """Django's list of objects; a filter value too large for a number is refused.
 
     Django turns a filter it cannot use into "?e=1" (a message, not an error) for
-    a ValueError, but ``?scheduled_at__year=`` and 30 digits raise OverflowError.
+    some of its own errors, but ``?scheduled_at__year=`` with 30 digits raises
+    OverflowError, and with 9999 a ValueError (year 10000) while building the query.
     """
 
     def get_queryset(self, request: HttpRequest, exclude_parameters: Any = None) -> Any:
         try:
             return super().get_queryset(request, exclude_parameters)
-        except OverflowError as error:
+        except (OverflowError, ValueError) as error:
             raise IncorrectLookupParameters(error) from error
 
 

@@ -32,14 +32,6 @@ def test_health_needs_no_login(client, db):
     assert client.get("/health/").status_code in {200, 503}
 
 
-def _get(url: str) -> tuple[int, dict[str, object]]:
-    try:
-        with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310
-            return response.status, json.load(response)
-    except urllib.error.HTTPError as error:
-        return error.code, json.load(error)
-
-
 def _get(url: str) -> tuple[int, dict[str, object], float]:
     """GET ``url``; return the status, the JSON body and how long it took."""
     started = time.monotonic()

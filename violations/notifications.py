@@ -49,6 +49,13 @@ SUBJECTS = {
 }
 
 
+class NotificationSentUnrecordedError(Exception):
+    """The mail server accepted a notification, but the database never came back.
+
+    Not a failed attempt: counting it would send the notification again.
+    """
+
+
 def notification_create(
     *, recipient: User, kind: Notification.Kind, report: Report
 ) -> Notification:
@@ -144,9 +151,9 @@ def _mark_sent_when_back(*, notification_id: int, at: datetime.datetime) -> None
             Notification.objects.filter(
                 pk=notification_id, sent_at__isnull=True
             ).update(sent_at=at, attempts=F("attempts") + 1)
-        except DatabaseError:
+        except DatabaseError as error:
             if time.monotonic() > deadline:
-                raise
+                raise NotificationSentUnrecordedError(notification_id) from error
             time.sleep(0.5)
         else:
             logger.warning(

@@ -4,6 +4,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from violations.notifications import (
+    NotificationSentUnrecordedError,
     notification_deliver,
     notification_failed,
     notifications_requeue,
@@ -19,6 +20,8 @@ def deliver_notification(*, notification_id: int) -> bool:
     """
     try:
         return notification_deliver(notification_id=notification_id, at=timezone.now())
+    except NotificationSentUnrecordedError:
+        raise  # it went out: another attempt would send it twice
     except Exception:
         notification_failed(notification_id=notification_id, at=timezone.now())
         raise

@@ -354,3 +354,14 @@ def test_a_new_account_is_not_locked_by_the_failures_of_another(client):
     other = UserFactory()
     _lock(client, "someone-else", ip="10.7.7.7")
     assert _post(client, LOGIN, other.username, PASSWORD, "10.8.8.8").status_code == 302
+
+
+def test_a_successful_login_starts_the_count_again(client, employee):
+    for _ in range(LIMIT - 1):
+        _post(client, LOGIN, employee.username)
+    assert _post(client, LOGIN, employee.username, PASSWORD).status_code == 302
+    client.logout()
+
+    # "In a row": the failures before the success no longer count.
+    assert _post(client, LOGIN, employee.username).status_code == 200
+    assert _post(client, LOGIN, employee.username, PASSWORD).status_code == 302

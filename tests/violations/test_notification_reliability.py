@@ -307,3 +307,28 @@ def test_a_mail_accepted_while_the_database_restarts_is_not_sent_again(
     assert sink.received() == {f"notification-{note.pk}@uwvrec": 1}
     note.refresh_from_db()
     assert (note.sent_at is not None, note.attempts) == (True, 1)
+
+
+def test_a_mail_server_that_never_answers_fails_the_attempt_in_time(
+    own_redis_url, reporter, lead, conversation, settings
+):
+    from violations.tasks import deliver_notification
+
+    _, redis_url = own_redis_url
+    with broker(redis_url), transaction.atomic():
+        note = Notification.objects.get(report=report(reporter, conversation))
+    silent = socket.socket()  # accepts connections (the backlog), never greets
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = silent.getsockname()
+    try:
+        started = time.monotonic()
+        result = deliver_notification.apply(kwargs={"notification_id": note.pk})
+        took = time.monotonic() - started
+    finally:
+        silent.close()
+    assert result.failed()
+    assert took < settings.EMAIL_TIMEOUT + 3  # EMAIL_TIMEOUT_SECONDS (1 in tests)
+    note.refresh_from_db()
+    assert (note.sent_at, note.attempts) == (None, 1)

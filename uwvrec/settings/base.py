@@ -155,6 +155,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# "In a row": a successful login starts the count of its account and address again.
+AXES_RESET_ON_SUCCESS = True
 # The same client address as the audit trail records (TRUSTED_PROXY_COUNT).
 AXES_CLIENT_IP_CALLABLE = "audit.context.client_ip"
 # The account's username, or a keyed hash of text that names no account: a
@@ -238,6 +240,9 @@ EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or ""
 EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS"))
 EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL"))
 EMAIL_FILE_PATH = _email.get("EMAIL_FILE_PATH")
+# A mail server that accepts the connection and then says nothing must not hold a
+# worker (and the notification's row lock) for ever: the attempt fails and counts.
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT_SECONDS", default=10.0)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="uwvrec <noreply@uwv.nl>")
 
 # How many proxies in front of the app add themselves to X-Forwarded-For; 0 means
@@ -273,7 +278,7 @@ NOTIFICATION_RESEND_AFTER_SECONDS = env.int(
 # again, audited, and listed for the admins as undeliverable.
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=10)
 # After a failed attempt the next waits twice as long as the one before (starting at
-# NOTIFICATION_RESEND_AFTER_SECONDS), up to this: ten attempts span about five hours.
+# NOTIFICATION_RESEND_AFTER_SECONDS), up to this: ten attempts span about four hours.
 NOTIFICATION_RETRY_MAX_SECONDS = env.int("NOTIFICATION_RETRY_MAX_SECONDS", default=3600)
 
 CELERY_BROKER_URL = REDIS_URL

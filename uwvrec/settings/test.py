@@ -18,6 +18,7 @@ os.environ.setdefault("DJANGO_DEMO_DATA_ALLOWED", "true")
 os.environ.setdefault("CELERY_TASK_DEFAULT_QUEUE", "uwvrec-test")
 os.environ.setdefault("LOG_FORMAT", "console")
 os.environ.setdefault("EMAIL_URL", "consolemail://")
+os.environ.setdefault("EMAIL_TIMEOUT_SECONDS", "1")
 os.environ.setdefault(
     "AUDIT_ANCHOR_FILE", str(VAR_DIR / "test" / "audit-anchors.jsonl")
 )
