@@ -1,12 +1,16 @@
-"""Keep every page out of browser and proxy caches; refuse NUL in query strings."""
+"""Keep every page out of caches; refuse NUL in query strings and forged sessions."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from django.conf import settings
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
+
+_SESSION_KEY_CHARS = frozenset(VALID_KEY_CHARS)
 
 
 class NoStoreMiddleware:
@@ -52,3 +56,23 @@ def _pairs(request: HttpRequest) -> Iterator[tuple[str, str]]:
     for key, values in request.GET.lists():
         for value in values:
             yield key, value
+
+
+class ForgedSessionCookieMiddleware:
+    """Forget a session cookie that Django could not have made, before it is read.
+
+    The session is looked up in PostgreSQL, which refuses text holding a NUL
+    character: a forged cookie with one (Django decodes a quoted cookie's octal
+    escapes) would fail every page with a 500, the login page included. A key of
+    other characters than Django's own is dropped, so the visitor simply has no
+    session. Goes right before ``SessionMiddleware``.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        if key is not None and not _SESSION_KEY_CHARS.issuperset(key):
+            del request.COOKIES[settings.SESSION_COOKIE_NAME]
+        return self.get_response(request)

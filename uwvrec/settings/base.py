@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django_structlog.middlewares.RequestMiddleware",
     "audit.context.AuditContextMiddleware",
     "csp.middleware.CSPMiddleware",
+    "uwvrec.middleware.ForgedSessionCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
