@@ -25,5 +25,8 @@ RUN DJANGO_SECRET_KEY=collectstatic DATABASE_URL=postgres://build@localhost/buil
 USER uwvrec
 
 EXPOSE 8000
+# The access log names the path only: no query string, referrer or address, which
+# can hold what a person typed or who they are.
 CMD ["gunicorn", "uwvrec.wsgi", "--bind", "0.0.0.0:8000", "--workers", "5", \
-     "--access-logfile", "-"]
+     "--access-logfile", "-", \
+     "--access-logformat", "%(t)s \"%(m)s %(U)s %(H)s\" %(s)s %(b)s %(L)s"]

@@ -25,9 +25,10 @@ VISIBLE_DIGITS = 4
 # client_ref must never look like a number (the audit trail refuses anything that
 # passes the eleven-test): its hex digits are spelt with the letters g-p.
 _DIGITS_AS_LETTERS = str.maketrans("0123456789", "ghijklmnop")
-# Digits, alone or in groups written with a space, dot or dash between them
-# ("999990019", "9999.90.019", "999 990 019").
-_DIGIT_RUNS = re.compile(r"\d+(?:[ .-]\d+)*")
+# Digits, alone or in groups with one or two separators between them
+# ("999990019", "9999.90.019", "999 990 019", "999, 990, 019", "999/990/019").
+_SEPARATOR = r"[\s.,/_-]{1,2}"
+_DIGIT_RUNS = re.compile(rf"\d+(?:{_SEPARATOR}\d+)*")
 BSN_IN_TEXT_MESSAGE = _(
     "Vul hier geen BSN in. Het BSN van de klant hoort alleen in het veld BSN; haal "
     "het nummer weg."
@@ -92,7 +93,7 @@ def bsn_in_text(text: str) -> bool:
     it keeps every such number out of the trail.
     """
     for run in _DIGIT_RUNS.findall(text):
-        candidates = [*re.split(r"[ .-]", run), re.sub(r"[ .-]", "", run)]
+        candidates = [*re.split(_SEPARATOR, run), re.sub(_SEPARATOR, "", run)]
         if any(
             len(digits) in (8, 9) and stdnum_bsn.is_valid(digits)
             for digits in candidates

@@ -28,6 +28,10 @@ WRITTEN_AS = [
     "klant 9999.90.019",
     "999 990 019",
     "bsn:999-990-019",
+    "klant 999,990,019",
+    "999/990/019",
+    "999_990_019",
+    "999  990  019",
     "Kamer 1, 10000021",  # eight digits: the audit trail reads them as a BSN too
 ]
 
