@@ -79,6 +79,11 @@ _SUPERUSER: Fieldset = (
 )
 
 
+def _is_privileged(user: User) -> bool:
+    """Tell whether ``user`` is a superuser or holds the admin role."""
+    return user.is_superuser or user.groups.filter(name=Role.ADMIN).exists()
+
+
 @admin.register(User)
 class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     """Users: details, team and role; no password, superuser flag or permission."""
@@ -111,14 +116,18 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     def formfield_for_manytomany(
         self, db_field: Any, request: HttpRequest, **kwargs: Any
     ) -> Any:
-        # A role is one of the four groups; any other group only by a superuser.
+        # A role is one of the groups of the roles; the admin role itself, and any
+        # other group, only a superuser grants.
         if db_field.name == "groups" and not _is_superuser(request):
-            kwargs["queryset"] = Group.objects.filter(name__in=Role.values)
+            grantable = [role for role in Role.values if role != Role.ADMIN]
+            kwargs["queryset"] = Group.objects.filter(name__in=grantable)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # A superuser's account is only read by anyone else.
-        if obj is not None and obj.is_superuser and not _is_superuser(request):
+        # The accounts of superusers and admins (the admin's own included) are only
+        # read by an admin: otherwise an admin could give itself, or a second
+        # account of its own, every role, or take another admin's away.
+        if obj is not None and not _is_superuser(request) and _is_privileged(obj):
             return False
         return super().has_change_permission(request, obj)
 
@@ -132,6 +141,13 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         if not _is_superuser(request) and obj.is_superuser:
             raise PermissionDenied
         super().save_model(request, obj, form, change)
+
+    def save_related(
+        self, request: HttpRequest, form: ModelForm[Any], formsets: Any, change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)
+        if not _is_superuser(request) and _is_privileged(form.instance):
+            raise PermissionDenied  # rolls the whole change back
 
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""

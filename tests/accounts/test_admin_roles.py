@@ -91,7 +91,7 @@ def test_an_admin_cannot_make_themself_superuser(client, admin_user):
     response = client.post(
         _change_url(admin_user), _form(admin_user, **_forbidden_fields())
     )
-    assert response.status_code == 302
+    assert response.status_code == 403  # an admin's own account is read-only to it
     admin_user.refresh_from_db()
     assert not admin_user.is_superuser
     assert not admin_user.user_permissions.exists()
@@ -261,3 +261,52 @@ def test_the_superuser_edits_a_groups_permissions(client, superuser):
     client.force_login(superuser)
     page = client.get(reverse("admin:auth_group_change", args=[group.pk]))
     assert 'name="permissions"' in page.text
+
+
+def test_the_admin_role_cannot_give_itself_more_roles(client, admin_user):
+    client.force_login(admin_user)
+    every_role = [Group.objects.get(name=role).pk for role in Role.values]
+    response = client.post(
+        _change_url(admin_user), _form(admin_user, groups=every_role)
+    )
+    assert response.status_code == 403
+    assert set(admin_user.groups.values_list("name", flat=True)) == {"admin"}
+    assert client.get(reverse("audit:trail")).status_code == 403
+
+
+def test_the_admin_role_cannot_grant_the_admin_role(client, admin_user, employee):
+    client.force_login(admin_user)
+    admin_group = Group.objects.get(name=Role.ADMIN).pk
+    response = client.post(_change_url(employee), _form(employee, groups=[admin_group]))
+    assert response.status_code == 200  # the form again, with the choice refused
+    assert "Selecteer een geldige keuze" in response.text
+    assert not employee.groups.filter(name=Role.ADMIN).exists()
+
+
+def test_another_admins_account_is_read_only_for_an_admin(client, admin_user):
+    other = UserFactory(admin=True)
+    client.force_login(admin_user)
+    assert client.get(_change_url(other)).status_code == 200  # read
+    response = client.post(_change_url(other), _form(other, is_active=""))
+    assert response.status_code == 403
+    other.refresh_from_db()
+    assert other.is_active
+
+
+def test_the_admin_role_still_grants_the_other_roles(client, admin_user, employee):
+    client.force_login(admin_user)
+    roles = [Group.objects.get(name=name).pk for name in ("employee", "team_lead")]
+    response = client.post(_change_url(employee), _form(employee, groups=roles))
+    assert response.status_code == 302
+    assert set(employee.groups.values_list("name", flat=True)) == {
+        "employee",
+        "team_lead",
+    }
+
+
+def test_a_superuser_grants_the_admin_role(client, superuser, employee):
+    client.force_login(superuser)
+    admin_group = Group.objects.get(name=Role.ADMIN).pk
+    response = client.post(_change_url(employee), _form(employee, groups=[admin_group]))
+    assert response.status_code == 302
+    assert employee.groups.filter(name=Role.ADMIN).exists()
