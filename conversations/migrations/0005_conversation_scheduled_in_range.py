@@ -6,12 +6,13 @@ moments PostgreSQL can store but Python cannot read back (a timestamp BC, or one
 that overflows when moved into Europe/Amsterdam), which broke every page and the
 admin's list of conversations.
 
-Rows stored before this check existed are not rewritten: nobody but a person
-knows the date that was meant. The constraint is added ``NOT VALID`` (new and
-changed rows are checked at once) and validated in the same step when no row
-breaks it; otherwise the migration warns, and an operator repairs those rows and
-runs ``ALTER TABLE conversations_conversation VALIDATE CONSTRAINT
-conversations_conversation_scheduled_in_range``.
+A row stored before this check existed with a moment outside that range cannot
+be read at all (every page of it, and the admin's list, fail), and nobody but a
+person knows the date that was meant. Such a row is moved to ``REPAIRED_AT``
+(1 January 2000, before the first recording policy), so that its pages open and
+say that no rules apply to its date, and the employee cancels it or moves it to
+the right date; the date first given stays in the audit trail
+(``conversation.registered``). The migration warns with the number of rows moved.
 """
 
 import datetime
@@ -23,17 +24,22 @@ RANGE = (
     "scheduled_at >= '2000-01-01 00:00:00+00' "
     "AND scheduled_at < '2100-01-01 00:00:00+00'"
 )
+REPAIRED_AT = "2000-01-01 00:00:00+00"
 ADD = (
     f"ALTER TABLE conversations_conversation ADD CONSTRAINT {NAME} "
     f"CHECK ({RANGE}) NOT VALID",
     f"""
     DO $$
+    DECLARE
+        moved integer;
     BEGIN
-        IF EXISTS (SELECT 1 FROM conversations_conversation WHERE NOT ({RANGE})) THEN
-            RAISE WARNING 'conversations dated outside 2000-2100 remain: repair them, then VALIDATE CONSTRAINT {NAME}';
-        ELSE
-            ALTER TABLE conversations_conversation VALIDATE CONSTRAINT {NAME};
+        UPDATE conversations_conversation SET scheduled_at = '{REPAIRED_AT}'
+            WHERE NOT ({RANGE});
+        GET DIAGNOSTICS moved = ROW_COUNT;
+        IF moved > 0 THEN
+            RAISE WARNING '% conversation(s) dated outside 2000-2100 moved to 1 January 2000: cancel or reschedule them', moved;
         END IF;
+        ALTER TABLE conversations_conversation VALIDATE CONSTRAINT {NAME};
     END
     $$
     """,  # noqa: S608 - built from the constants above
