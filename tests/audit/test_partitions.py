@@ -181,3 +181,24 @@ def test_the_app_role_can_neither_empty_the_default_nor_forge_a_move(trail):
         cursor.execute("SELECT audit_make_partition(now()::date, 'task', '')")
         assert cursor.fetchone()[0] == 0  # its partition exists: nothing to do
     assert name in _partitions(trail)
+
+
+@pytest.mark.parametrize(
+    ("month", "origin"),
+    [
+        ("2999-12-01", "task"),  # far ahead: nobody writes there
+        ("1900-01-01", "command"),  # long past, and no event of it in the default
+        ("now", "web"),  # a page never makes partitions
+    ],
+)
+def test_the_app_role_makes_no_partition_where_none_is_needed(trail, month, origin):
+    day = "now()::date + interval '1 month'" if month == "now" else f"'{month}'::date"
+    before = _partitions(trail)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as c:
+        c.execute(f"SELECT audit_make_partition({day}, %s, '')", [origin])
+    assert _partitions(trail) == before
+
+
+def test_partitions_are_prepared_at_most_a_year_ahead(trail):
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as c:
+        c.execute("SELECT audit_ensure_partitions(400, 'task', '')")
