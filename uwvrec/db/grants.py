@@ -23,6 +23,8 @@ APP_FUNCTIONS = (
     "audit_dequeue(bigint[])",
     "audit_default_partition_months()",
     "audit_ensure_partitions(integer, text, text)",
+    # The function before audit migration 0004, should that be reversed.
+    "audit_ensure_partitions(integer)",
     "audit_make_partition(date, text, text)",
 )
 
