@@ -87,6 +87,10 @@ class ChecklistStepView(StaffMixin, View):
             return self.render(form)
         if self.ref.step is Step.OUTCOME:
             return self.finalise(form)
+        if self.ref.step is Step.PARTICIPANTS and _typed_in(request.POST):
+            refused = self.add_typed_participant()
+            if refused is not None:
+                return refused
         try:
             conversation = checklist_answer(
                 actor=self.user,
@@ -99,6 +103,32 @@ class ChecklistStepView(StaffMixin, View):
             form.add_error(None, error)
             return self.render(form)
         return HttpResponseRedirect(step_url(conversation, plan_of(conversation).next))
+
+    def add_typed_participant(self) -> HttpResponse | None:
+        """Add the person typed in before "Volgende"; a page to correct it, if not."""
+        add_form = step_forms.ParticipantAddForm(self.request.POST)
+        if not add_form.is_valid():
+            context = step_context(
+                self.conversation,
+                self.plan,
+                self.ref,
+                None,
+                self.request,
+                add_form=add_form,
+            )
+            return render(self.request, context["template"], context)
+        try:
+            participant_add(
+                actor=self.user,
+                conversation=self.conversation,
+                at=timezone.now(),
+                **add_form.cleaned_data,
+            )
+        except ChecklistError as error:
+            messages.error(self.request, error.messages[0])
+            return HttpResponseRedirect(step_url(self.conversation, self.ref))
+        del self.conversation  # read again, with the person just added
+        return None
 
     def answer(self, form: forms.Form) -> dict[str, Any]:
         data = dict(form.cleaned_data)
@@ -130,6 +160,11 @@ class ChecklistStepView(StaffMixin, View):
             self.conversation, self.plan, self.ref, form, self.request
         )
         return render(self.request, context["template"], context, status=status)
+
+
+def _typed_in(data: Any) -> bool:
+    """Tell whether a name or role of someone to add was filled in."""
+    return any(str(data.get(name, "")).strip() for name in ("name", "role"))
 
 
 def _yes_no(value: bool | None) -> str | None:

@@ -328,3 +328,45 @@ def test_the_outcome_page_says_what_is_still_to_ask(client, employee, conversati
     assert f'href="{step(conversation, "spelregels")}"' in page
     assert "Besluit vastleggen" not in page
     assert f'href="{step(conversation, "deelnemers")}">Ga verder' in page
+
+
+def test_someone_typed_in_before_next_is_added_not_dropped(
+    client, employee, conversation
+):
+    client.force_login(employee)
+    follow_post(client, step(conversation, "soort"), {"kind": "regular"})
+    follow_post(client, step(conversation, "opnemen"), {"wish": "audio"})
+    response = client.post(
+        step(conversation, "deelnemers"), {"name": "Jan Derde", "role": "third_person"}
+    )
+    assert response.status_code == 302
+    person = conversation.participants.get()
+    assert (person.name, person.role) == ("Jan Derde", "third_person")
+    # Their consent is asked before the outcome can say anything.
+    outcome = client.get(step(conversation, "uitkomst")).text
+    assert "Besluit vastleggen" not in outcome
+
+
+def test_someone_half_typed_in_before_next_stops_the_step_and_keeps_the_name(
+    client, employee, conversation
+):
+    client.force_login(employee)
+    follow_post(client, step(conversation, "soort"), {"kind": "regular"})
+    follow_post(client, step(conversation, "opnemen"), {"wish": "audio"})
+    response = client.post(step(conversation, "deelnemers"), {"name": "Jan Derde"})
+    assert response.status_code == 200
+    assert "Kies de rol van wie meedoet." in response.text
+    assert 'value="Jan Derde"' in response.text
+    assert not conversation.participants.exists()
+    conversation.refresh_from_db()
+    assert not conversation.participants_confirmed
+
+
+def test_next_with_nobody_typed_in_moves_on_as_before(client, employee, conversation):
+    client.force_login(employee)
+    follow_post(client, step(conversation, "soort"), {"kind": "regular"})
+    follow_post(client, step(conversation, "opnemen"), {"wish": "audio"})
+    response = client.post(step(conversation, "deelnemers"), {"name": " ", "role": ""})
+    assert response.status_code == 302
+    assert response["Location"] == step(conversation, "spelregels")
+    assert not conversation.participants.exists()
