@@ -34,16 +34,27 @@ class _Parser(HTMLParser):
         self.select: str | None = None
         self.textarea: str | None = None
         self.text: list[str] = []
+        # A submit button's formaction sends the same form elsewhere.
+        self.formactions: list[str] = []
+
+    def _path(self, url: str) -> str:
+        action = urlsplit(urljoin(self.page, url or self.page))
+        return action.path + (f"?{action.query}" if action.query else "")
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {key: value or "" for key, value in attrs}
         if tag == "form":
-            action = urlsplit(urljoin(self.page, a.get("action") or self.page))
-            path = action.path + (f"?{action.query}" if action.query else "")
-            self.form = HtmlForm(path, a.get("method", "get").upper())
+            self.form = HtmlForm(
+                self._path(a.get("action", "")), a.get("method", "get").upper()
+            )
             self.forms.append(self.form)
+            self.formactions = []
         elif self.form is None:
             return
+        elif tag in ("button", "input") and a.get("formaction"):
+            self.formactions.append(self._path(a["formaction"]))
+            if "name" in a:
+                self.form.add(a["name"], None)
         elif tag == "option":
             if self.select and "selected" in a:
                 self.form.add(self.select, a.get("value", ""))
@@ -78,7 +89,12 @@ class _Parser(HTMLParser):
             self.text.append(data)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "form":
+        if tag == "form" and self.form is not None:
+            form = self.form
+            self.forms.extend(
+                HtmlForm(action, form.method, list(form.names), dict(form.values))
+                for action in self.formactions
+            )
             self.form = None
         elif tag == "select":
             self.select = None
