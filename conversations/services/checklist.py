@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from audit.catalogue import Action, Result
+from audit.catalogue import Action
 from audit.services import audit_record
 from conversations.checklist import Step, StepRef, Wish
 from conversations.models import Conversation
@@ -22,8 +22,8 @@ from conversations.services.common import (
     check_no_bsn,
     check_open,
     check_policy,
+    failures_recorded,
     locked,
-    refuse,
 )
 from rules.engine import Kind, Missing
 from rules.models import RuleText
@@ -50,18 +50,11 @@ def checklist_answer(
     PermissionDenied for anyone but an employee of the team.
     """
     check_may_run(actor, Action.CHECKLIST_ANSWERED, conversation)
-    try:
-        with transaction.atomic():
-            return _answer(actor, conversation, ref, answer, at)
-    except ChecklistError as error:
-        refuse(
-            actor,
-            Action.CHECKLIST_ANSWERED,
-            conversation=conversation,
-            result=Result.FAILED,
-            data={"step": ref.step, "code": error.code},
-        )
-        raise
+    failed = failures_recorded(
+        actor, Action.CHECKLIST_ANSWERED, conversation=conversation, step=ref.step
+    )
+    with failed, transaction.atomic():
+        return _answer(actor, conversation, ref, answer, at)
 
 
 def _answer(

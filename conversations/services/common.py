@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -54,6 +56,32 @@ def refuse(
     audit_record_refusal(
         actor=actor, action=action, result=result, data=data or {}, **target
     )
+
+
+@contextmanager
+def failures_recorded(
+    actor: User,
+    action: Action,
+    *,
+    conversation: Conversation | None = None,
+    **data: Any,
+) -> Iterator[None]:
+    """Record a ChecklistError raised in the block as a failed attempt; re-raise it.
+
+    Put it around the block's transaction: the attempt is recorded after that
+    rolled back, in a transaction of its own.
+    """
+    try:
+        yield
+    except ChecklistError as error:
+        refuse(
+            actor,
+            action,
+            conversation=conversation,
+            result=Result.FAILED,
+            data={**data, "code": error.code},
+        )
+        raise
 
 
 def check_may_run(

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from audit.catalogue import Action, Result
+from audit.catalogue import Action
 from audit.services import audit_record
 from conversations.models import Client, Conversation
 from conversations.services.clients import client_find_or_register
@@ -18,8 +18,8 @@ from conversations.services.common import (
     check_no_bsn,
     check_open,
     check_schedulable,
+    failures_recorded,
     locked,
-    refuse,
 )
 from rules.engine import Channel
 
@@ -44,18 +44,9 @@ def _check_when(
     conversation: Conversation | None = None,
 ) -> None:
     """Refuse (and record) a date out of range, or a BSN in the place."""
-    try:
+    with failures_recorded(actor, action, conversation=conversation):
         check_schedulable(scheduled_at)
         check_no_bsn(place)
-    except ChecklistError as error:
-        refuse(
-            actor,
-            action,
-            conversation=conversation,
-            result=Result.FAILED,
-            data={"code": error.code},
-        )
-        raise
 
 
 def conversation_register(

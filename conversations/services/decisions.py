@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from audit.catalogue import Action, Result
+from audit.catalogue import Action
 from audit.services import audit_record
 from conversations.models import Conversation, Decision
 from conversations.selectors import plan_of
@@ -14,8 +14,8 @@ from conversations.services.common import (
     ChecklistError,
     check_may_run,
     check_policy,
+    failures_recorded,
     locked,
-    refuse,
 )
 from rules.engine.contract import Request, request_to_json
 
@@ -34,24 +34,15 @@ def decision_record(
     click, a colleague), nothing is recorded and DecisionConflictError says why.
     """
     check_may_run(actor, Action.DECISION_RECORDED, conversation)
-    try:
-        with transaction.atomic():
-            return _record(actor, conversation, answers_version)
-    except IntegrityError:
-        # The constraint (conversation, sequence) caught a race the lock missed.
-        error: ChecklistError = DecisionConflictError(
-            _already_decided(), code="already_decided"
-        )
-    except ChecklistError as refused:
-        error = refused
-    refuse(
-        actor,
-        Action.DECISION_RECORDED,
-        conversation=conversation,
-        result=Result.FAILED,
-        data={"code": error.code},
-    )
-    raise error
+    with failures_recorded(actor, Action.DECISION_RECORDED, conversation=conversation):
+        try:
+            with transaction.atomic():
+                return _record(actor, conversation, answers_version)
+        except IntegrityError:
+            # The constraint (conversation, sequence) caught a race the lock missed.
+            raise DecisionConflictError(
+                _already_decided(), code="already_decided"
+            ) from None
 
 
 def _already_decided() -> str:

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from audit.catalogue import Action, Result
+from audit.catalogue import Action
 from audit.services import audit_record
 from conversations.models import Conversation, Participant
 from conversations.services.common import (
@@ -16,8 +16,8 @@ from conversations.services.common import (
     check_may_run,
     check_no_bsn,
     check_open,
+    failures_recorded,
     locked,
-    refuse,
 )
 from rules.engine import Role
 
@@ -38,17 +38,8 @@ def participant_add(
     the last one from that moment. Raises ChecklistError for a BSN in the name.
     """
     check_may_run(actor, Action.PARTICIPANT_ADDED, conversation)
-    try:
+    with failures_recorded(actor, Action.PARTICIPANT_ADDED, conversation=conversation):
         check_no_bsn(name)
-    except ChecklistError as error:
-        refuse(
-            actor,
-            Action.PARTICIPANT_ADDED,
-            conversation=conversation,
-            result=Result.FAILED,
-            data={"code": error.code},
-        )
-        raise
     with transaction.atomic():
         conversation = locked(conversation)
         check_open(conversation)
