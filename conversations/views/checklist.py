@@ -88,9 +88,12 @@ class ChecklistStepView(StaffMixin, View):
         if self.ref.step is Step.OUTCOME:
             return self.finalise(form)
         if self.ref.step is Step.PARTICIPANTS and _typed_in(request.POST):
-            refused = self.add_typed_participant()
+            # Whoever was typed in before "Volgende" is added first, never dropped.
+            here = step_url(self.conversation, self.ref)
+            refused = add_participant_posted(self, self.ref, refused_url=here)
             if refused is not None:
                 return refused
+            del self.conversation  # read again, with the person just added
         try:
             conversation = checklist_answer(
                 actor=self.user,
@@ -103,32 +106,6 @@ class ChecklistStepView(StaffMixin, View):
             form.add_error(None, error)
             return self.render(form)
         return HttpResponseRedirect(step_url(conversation, plan_of(conversation).next))
-
-    def add_typed_participant(self) -> HttpResponse | None:
-        """Add the person typed in before "Volgende"; a page to correct it, if not."""
-        add_form = step_forms.ParticipantAddForm(self.request.POST)
-        if not add_form.is_valid():
-            context = step_context(
-                self.conversation,
-                self.plan,
-                self.ref,
-                None,
-                self.request,
-                add_form=add_form,
-            )
-            return render(self.request, context["template"], context)
-        try:
-            participant_add(
-                actor=self.user,
-                conversation=self.conversation,
-                at=timezone.now(),
-                **add_form.cleaned_data,
-            )
-        except ChecklistError as error:
-            messages.error(self.request, error.messages[0])
-            return HttpResponseRedirect(step_url(self.conversation, self.ref))
-        del self.conversation  # read again, with the person just added
-        return None
 
     def answer(self, form: forms.Form) -> dict[str, Any]:
         data = dict(form.cleaned_data)
@@ -198,6 +175,34 @@ def _initial(conversation: Conversation, ref: StepRef) -> dict[str, Any]:
     }
 
 
+def add_participant_posted(
+    view: StaffMixin, ref: StepRef, *, refused_url: str
+) -> HttpResponse | None:
+    """Add the person posted to ``view``; return None once added.
+
+    Otherwise return the page at ``ref`` with the form's mistakes, or, when the
+    service refuses, a redirect to ``refused_url`` with its message.
+    """
+    form = step_forms.ParticipantAddForm(view.request.POST)
+    if not form.is_valid():
+        conversation = view.conversation
+        context = step_context(
+            conversation, plan_of(conversation), ref, None, view.request, add_form=form
+        )
+        return render(view.request, context["template"], context)
+    try:
+        participant_add(
+            actor=view.user,
+            conversation=view.conversation,
+            at=timezone.now(),
+            **form.cleaned_data,
+        )
+    except ChecklistError as error:
+        messages.error(view.request, error.messages[0])
+        return HttpResponseRedirect(refused_url)
+    return None
+
+
 class ParticipantAddView(StaffMixin, View):
     """Add someone who takes part (before, or joining during the conversation)."""
 
@@ -205,29 +210,11 @@ class ParticipantAddView(StaffMixin, View):
     needs_policy = True
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = step_forms.ParticipantAddForm(request.POST)
         back = request.POST.get("next") == "outcome"
-        if not form.is_valid():
-            ref = StepRef(Step.OUTCOME if back else Step.PARTICIPANTS)
-            context = step_context(
-                self.conversation,
-                plan_of(self.conversation),
-                ref,
-                None,
-                request,
-                add_form=form,
-            )
-            return render(request, context["template"], context)
-        try:
-            participant_add(
-                actor=self.user,
-                conversation=self.conversation,
-                at=timezone.now(),
-                **form.cleaned_data,
-            )
-        except ChecklistError as error:
-            messages.error(request, error.messages[0])
-        return HttpResponseRedirect(self.next_url(back))
+        ref = StepRef(Step.OUTCOME if back else Step.PARTICIPANTS)
+        next_url = self.next_url(back)
+        refused = add_participant_posted(self, ref, refused_url=next_url)
+        return refused or HttpResponseRedirect(next_url)
 
     def next_url(self, joined: bool) -> str:
         if joined:
