@@ -163,6 +163,9 @@ class Stack:
             "DATABASE_APP_ROLE": self.urls["DATABASE_APP_ROLE"],
             "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
             "EMAIL_URL": f"smtp://127.0.0.1:{self.mail.port}",
+            # The sink holds a message for up to 10 s while a worker is killed
+            # mid-send; the sender must not give up first (the suite's is 1 s).
+            "EMAIL_TIMEOUT_SECONDS": "30",
             "CELERY_TASK_DEFAULT_QUEUE": "uwvrec",
             "AUDIT_ANCHOR_FILE": str(self.directory / "audit-anchors.jsonl"),
             "AUDIT_EXPORT_DIR": str(self.directory / "exports"),
