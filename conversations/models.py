@@ -50,6 +50,8 @@ ROLES = _choices(
         "uwv_colleague": _("collega van UWV"),
     },
 )
+# Beside a name, "Jan (derde (partner, ...))" would nest brackets: the short word.
+ROLE_LABELS_SHORT = {Role.THIRD_PERSON.value: _("derde")}
 OUTCOMES = _choices(
     Outcome,
     {
@@ -208,7 +210,12 @@ class Participant(models.Model):
         verbose_name_plural = _("deelnemers")
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.get_role_display()})"
+        return f"{self.name} ({self.role_label})"
+
+    @property
+    def role_label(self) -> str:
+        """Return the role as shown beside a name, in brackets: short, no examples."""
+        return str(ROLE_LABELS_SHORT.get(self.role) or self.get_role_display())
 
 
 class Decision(AppendOnlyModel):

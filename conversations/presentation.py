@@ -63,7 +63,7 @@ REASON_TITLES: dict[Reason, Promise] = {
 CONDITION_TITLES: dict[Condition, Promise] = {
     Condition.AUDIO_ONLY: gettext_lazy("Alleen geluid, geen beeld."),
     Condition.HOME_CIRCLE_ONLY: gettext_lazy(
-        "De opname is alleen voor de klant en zijn huiselijke kring."
+        "Alleen voor eigen gebruik, in de huiselijke kring van de klant."
     ),
 }
 MISSING_TITLES: dict[str, Promise] = {
@@ -158,9 +158,18 @@ def client_language(conversation: Conversation) -> str:
 
 
 def outcome_panel(
-    conversation: Conversation, decision: EngineDecision, policy_version: str
+    conversation: Conversation,
+    decision: EngineDecision,
+    policy_version: str,
+    *,
+    recording_may_run: bool = False,
 ) -> Panel:
-    """Return what the outcome page tells the employee and the client."""
+    """Return what the outcome page tells the employee and the client.
+
+    ``recording_may_run``: an earlier decision let the client record and someone
+    joined since, so the client may be recording right now. Unless the new
+    outcome allows it again, the first thing to say is to stop.
+    """
     language = client_language(conversation)
     outcome = Outcome(decision.outcome)
     panel = Panel(
@@ -171,6 +180,12 @@ def outcome_panel(
     )
     if outcome is Outcome.INCOMPLETE:
         panel.missing = _missing(conversation, decision)
+        if recording_may_run:
+            with translation.override(language):
+                panel.say = _(
+                    "Wilt u de opname nu stoppen? Er doet nu iemand mee. Ik moet "
+                    "eerst iets vragen voordat u weer mag opnemen."
+                )
         return panel
     if outcome is Outcome.NOT_REQUESTED:
         return panel
@@ -186,6 +201,12 @@ def outcome_panel(
                 "U mag dit gesprek opnemen: alleen het geluid, en alleen voor "
                 "uzelf en uw huiselijke kring."
             )
+        elif recording_may_run:
+            panel.say = _(
+                "Wilt u de opname nu stoppen? U mag het gesprek vanaf nu niet meer "
+                "opnemen. Ik leg u uit waarom."
+            )
+            panel.alternative = _alternative(conversation)
         else:
             panel.say = _("U mag dit gesprek helaas niet opnemen. Ik leg u uit waarom.")
             panel.alternative = _alternative(conversation)
@@ -204,12 +225,12 @@ def _title(outcome: Outcome) -> str:
 def _alternative(conversation: Conversation) -> str:
     if conversation.channel == "phone":
         return _(
-            "Wel kan: u krijgt een schriftelijk verslag van het gesprek, of u "
-            "laat iemand die u vertrouwt meeluisteren."
+            "U krijgt een schriftelijk verslag van het gesprek, of u laat iemand "
+            "die u vertrouwt meeluisteren."
         )
     return _(
-        "Wel kan: u krijgt een schriftelijk verslag van het gesprek, of u "
-        "neemt iemand mee die u vertrouwt en die meeluistert."
+        "U krijgt een schriftelijk verslag van het gesprek, of u neemt iemand mee "
+        "die u vertrouwt en die meeluistert."
     )
 
 
@@ -248,7 +269,9 @@ def _missing(
     return items
 
 
-def stored_decision_panel(conversation: Conversation, decision: Decision) -> Panel:
+def stored_decision_panel(
+    conversation: Conversation, decision: Decision, *, recording_may_run: bool = False
+) -> Panel:
     """Return the panel of a recorded decision, as it was recorded."""
     engine = EngineDecision(
         policy_version=decision.policy_version,
@@ -257,4 +280,9 @@ def stored_decision_panel(conversation: Conversation, decision: Decision) -> Pan
         missing=tuple(decision.missing),
         conditions=tuple(Condition(code) for code in decision.conditions),
     )
-    return outcome_panel(conversation, engine, decision.policy_version)
+    return outcome_panel(
+        conversation,
+        engine,
+        decision.policy_version,
+        recording_may_run=recording_may_run,
+    )

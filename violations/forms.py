@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
@@ -54,6 +54,16 @@ class ReportForm(forms.Form):
         _("Bijvoorbeeld: zelf gezien, of de opname staat online (waar)."),
         _("Beschrijf hoe het is vastgesteld."),
     )
+
+    other_than_earlier = forms.BooleanField(
+        label=_("Ik meld iets anders dan wat hierboven al gemeld is."),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, earlier_reports: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if not earlier_reports:  # only asked when there is something to compare
+            del self.fields["other_than_earlier"]
 
     def clean_happened_on(self) -> datetime.date:
         day = self.cleaned_data["happened_on"]

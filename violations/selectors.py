@@ -11,7 +11,7 @@ from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from conversations.models import Client
+from conversations.models import Client, Conversation
 from violations.access import may_read, may_read_all
 from violations.models import Notification, Rule, Status, ViolationEvent
 from violations.models import ViolationReport as Report
@@ -93,6 +93,20 @@ def report_list_for(*, user: User) -> QuerySet[Report]:
         return reports
     team_id = user.team_id
     return reports.none() if team_id is None else reports.filter(team_id=team_id)
+
+
+def reports_of_conversation(*, conversation: Conversation) -> list[Report]:
+    """Return the reports made about one conversation, oldest first.
+
+    For the employees of its team (who may report), so they see what was
+    reported before they report again. The caller read the conversation through
+    its scoped selector.
+    """
+    return list(
+        Report.objects.filter(conversation=conversation)
+        .select_related("reported_by")
+        .order_by("reported_at", "id")
+    )
 
 
 def report_for(*, user: User, pk: int) -> Report:

@@ -34,31 +34,81 @@ def violation_report(
     happened_on: datetime.date,
     how_established: str,
     at: datetime.datetime,
+    other_than_earlier: bool = False,
 ) -> Report:
-    """Report a violation by the conversation's client; notify the team leads."""
+    """Report a violation by the conversation's client; notify the team leads.
+
+    A conversation reported on before takes ``other_than_earlier``: the reporter
+    saw the earlier reports and says this is another violation. Otherwise it is
+    refused (ViolationError, code ``already_reported``), so that a team lead is
+    not asked to decide twice on the same thing.
+    """
     if not may_report(actor, conversation.team_id):
         _refuse(actor, Action.VIOLATION_REPORTED, conversation=conversation)
         raise PermissionDenied(
             _("Alleen een medewerker van het team kan een overtreding melden.")
         )
-    with transaction.atomic():
-        report = Report.objects.create(
-            client=conversation.client,
+    facts = {
+        "rule": Rule(rule),
+        "what_happened": what_happened,
+        "happened_on": happened_on,
+        "how_established": how_established,
+    }
+    try:
+        with transaction.atomic():
+            _check_not_reported(conversation, other_than_earlier)
+            return _reported(actor, conversation, facts, at)
+    except ViolationError as error:
+        _refuse(
+            actor,
+            Action.VIOLATION_REPORTED,
             conversation=conversation,
-            team_id=conversation.team_id,
-            rule=Rule(rule),
-            what_happened=what_happened,
-            happened_on=happened_on,
-            how_established=how_established,
-            reported_by=actor,
-            reported_at=at,
+            code=error.code or "",
+            result=Result.FAILED,
         )
-        _event(report, ViolationEvent.Kind.REPORTED, actor, "", at)
-        _audit(actor, Action.VIOLATION_REPORTED, report, conversation=conversation.pk)
-        for lead in _team_leads(report.team_id, but=actor):
-            notification_create(
-                recipient=lead, kind=Notification.Kind.REPORTED, report=report
-            )
+        raise
+
+
+def _check_not_reported(conversation: Conversation, other_than_earlier: bool) -> None:
+    # The conversation's row lock makes two people reporting at once take turns.
+    list(
+        Conversation.objects.select_for_update()
+        .filter(pk=conversation.pk)
+        .values_list("pk", flat=True)
+    )
+    if other_than_earlier:
+        return
+    if Report.objects.filter(conversation=conversation).exists():
+        raise ViolationError(
+            _(
+                "Bij dit gesprek is al een overtreding gemeld. Kijk of het om "
+                "dezelfde overtreding gaat: dan is een nieuwe melding niet nodig. "
+                "Gaat het om iets anders? Vink dat dan aan."
+            ),
+            code="already_reported",
+        )
+
+
+def _reported(
+    actor: User,
+    conversation: Conversation,
+    facts: dict[str, Any],
+    at: datetime.datetime,
+) -> Report:
+    report = Report.objects.create(
+        client=conversation.client,
+        conversation=conversation,
+        team_id=conversation.team_id,
+        reported_by=actor,
+        reported_at=at,
+        **facts,
+    )
+    _event(report, ViolationEvent.Kind.REPORTED, actor, "", at)
+    _audit(actor, Action.VIOLATION_REPORTED, report, conversation=conversation.pk)
+    for lead in _team_leads(report.team_id, but=actor):
+        notification_create(
+            recipient=lead, kind=Notification.Kind.REPORTED, report=report
+        )
     return report
 
 

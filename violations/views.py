@@ -21,7 +21,7 @@ from conversations.selectors import conversation_for
 from violations import selectors, services
 from violations.access import is_team_lead_of, may_read, may_report
 from violations.forms import DecideForm, ReportForm, WithdrawForm
-from violations.models import Status
+from violations.models import Rule, Status
 from violations.models import ViolationReport as Report
 
 
@@ -53,16 +53,46 @@ class ReportCreateView(UserMixin, FormView):
             raise Http404
         return conversation
 
+    @cached_property
+    def earlier_reports(self) -> list[Report]:
+        return selectors.reports_of_conversation(conversation=self.conversation)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {
+            **super().get_form_kwargs(),
+            "earlier_reports": bool(self.earlier_reports),
+        }
+
+    def get_initial(self) -> dict[str, Any]:
+        # "Klant nam op" under a refusal links here with the rule it broke.
+        rule = self.request.GET.get("regel")
+        return {"rule": rule} if rule in Rule.values else {}
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(conversation=self.conversation, **kwargs)
+        return super().get_context_data(
+            conversation=self.conversation,
+            earlier_reports=self.earlier_reports,
+            **kwargs,
+        )
 
     def form_valid(self, form: ReportForm) -> HttpResponse:
-        services.violation_report(
-            actor=self.user,
-            conversation=self.conversation,
-            at=timezone.now(),
-            **form.cleaned_data,
-        )
+        try:
+            services.violation_report(
+                actor=self.user,
+                conversation=self.conversation,
+                at=timezone.now(),
+                **form.cleaned_data,
+            )
+        except services.ViolationError as error:
+            # Reported meanwhile (or seen and not ticked): show the reports, ask.
+            del self.earlier_reports
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(
+                "other_than_earlier" if "other_than_earlier" in form.fields else None,
+                error,
+            )
+            return self.form_invalid(form)
         messages.success(
             self.request,
             _("Uw melding is opgeslagen. Een teamleider beslist erover."),

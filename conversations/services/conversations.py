@@ -57,11 +57,13 @@ def conversation_register(
     kind: str,
     scheduled_at: datetime.datetime,
     place: str = "",
+    kind_confirmed: bool = False,
 ) -> Conversation:
     """Plan a conversation with ``client`` for the actor's team.
 
-    Raises ChecklistError for a date out of range (``conversations.schedule``) or a
-    BSN in the place.
+    ``kind_confirmed``: the kind was asked just now (a phone call starting), so
+    the checklist does not ask it again. Raises ChecklistError for a date out of
+    range (``conversations.schedule``) or a BSN in the place.
     """
     team_id = check_may_run(actor, Action.CONVERSATION_REGISTERED)
     _check_when(actor, Action.CONVERSATION_REGISTERED, scheduled_at, place)
@@ -74,6 +76,7 @@ def conversation_register(
             kind=kind,
             scheduled_at=scheduled_at,
             place=place.strip(),
+            kind_confirmed=kind_confirmed,
         )
         _record(
             actor,
@@ -83,6 +86,7 @@ def conversation_register(
                 "channel": channel,
                 "kind": kind,
                 "scheduled_at": scheduled_at.isoformat(),
+                "kind_confirmed": kind_confirmed,
             },
         )
     return conversation
@@ -91,11 +95,20 @@ def conversation_register(
 def conversation_start_call(
     *, actor: User, bsn: str, display_name: str, kind: str, at: datetime.datetime
 ) -> Conversation:
-    """Find (or register) the client on the line and open a phone call now."""
+    """Find (or register) the client on the line and open a phone call now.
+
+    The kind was asked on the same form a moment ago: it counts as the
+    checklist's first answer, which is not asked twice.
+    """
     check_may_run(actor, Action.CONVERSATION_REGISTERED)
     client = client_find_or_register(actor=actor, bsn=bsn, display_name=display_name)
     return conversation_register(
-        actor=actor, client=client, channel=Channel.PHONE, kind=kind, scheduled_at=at
+        actor=actor,
+        client=client,
+        channel=Channel.PHONE,
+        kind=kind,
+        scheduled_at=at,
+        kind_confirmed=True,
     )
 
 

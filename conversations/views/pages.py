@@ -6,11 +6,13 @@ from typing import Any
 
 from django import forms
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from conversations import forms as step_forms
 from conversations.checklist import Plan, Step, StepRef, needs_consent
-from conversations.models import Conversation
+from conversations.models import Conversation, Decision
 from conversations.presentation import (
     NAMES,
     client_language,
@@ -20,7 +22,7 @@ from conversations.presentation import (
     stored_decision_panel,
 )
 from conversations.selectors import decisions_of, rule_text_for
-from rules.engine import Role
+from rules.engine import Outcome, Role
 from rules.models import RuleText
 
 TEMPLATES = {
@@ -42,12 +44,12 @@ def step_context(
     """Return the template and context of one checklist page."""
     previous = plan.previous(ref)
     context: dict[str, Any] = {
+        **_back(conversation, previous),
         "template": TEMPLATES.get(ref.step, QUESTION_TEMPLATE),
         "conversation": conversation,
         "step": ref.step.value,
         "step_name": NAMES[ref.step],
         "steps": indicator(conversation, plan, ref),
-        "back_url": step_url(conversation, previous) if previous else "",
         "form": form,
         "add_form": add_form or step_forms.ParticipantAddForm(),
         "participants": _participants(conversation),
@@ -55,6 +57,24 @@ def step_context(
     }
     context.update(_EXTRA.get(ref.step, _nothing)(conversation, plan, ref, request))
     return context
+
+
+def _back(conversation: Conversation, previous: StepRef | None) -> dict[str, Any]:
+    """The back link: the step before, or from the first step the conversation.
+
+    Answers are saved as they are given, so leaving the checklist loses none;
+    the conversation's page resumes it.
+    """
+    if previous is not None:
+        return {"back_url": step_url(conversation, previous), "back_label": _BACK}
+    return {
+        "back_url": reverse("conversations:detail", args=[conversation.pk]),
+        "back_label": _BACK_TO_CONVERSATION,
+    }
+
+
+_BACK = gettext_lazy("Terug")
+_BACK_TO_CONVERSATION = gettext_lazy("Terug naar het gesprek")
 
 
 def _nothing(*args: Any) -> dict[str, Any]:
@@ -110,13 +130,24 @@ def _outcome(
         Conversation.Status.HELD,
     )
     engine = plan.decision
+    # Someone joined after a decision: it holds no longer; the next one replaces it.
+    replaced = current if current is not None and not decided else None
     panel = None
     if decided and current is not None:
-        panel = stored_decision_panel(conversation, current)
+        earlier = decisions[1] if len(decisions) > 1 else None
+        panel = stored_decision_panel(
+            conversation, current, recording_may_run=_allowed(earlier)
+        )
     elif engine is not None:
-        panel = outcome_panel(conversation, engine, engine.policy_version)
+        panel = outcome_panel(
+            conversation,
+            engine,
+            engine.policy_version,
+            recording_may_run=_allowed(replaced),
+        )
     return {
         "panel": panel,
+        "replaced": replaced,
         "engine": engine,
         "decided": decided,
         "current": current,
@@ -128,6 +159,11 @@ def _outcome(
         ),
         "now": timezone.now(),
     }
+
+
+def _allowed(decision: Decision | None) -> bool:
+    """Tell whether ``decision`` let the client record (who may be recording now)."""
+    return decision is not None and decision.outcome == Outcome.ALLOWED
 
 
 _EXTRA = {Step.CONSENT: _consent, Step.INFORM: _inform, Step.OUTCOME: _outcome}

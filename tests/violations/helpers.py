@@ -8,7 +8,7 @@ from tests.conversations.helpers import ConversationFactory
 from violations.services import violation_confirm, violation_report
 
 
-def report(actor, conversation, rule="recorded_secretly"):
+def report(actor, conversation, rule="recorded_secretly", **kwargs):
     return violation_report(
         actor=actor,
         conversation=conversation,
@@ -17,13 +17,14 @@ def report(actor, conversation, rule="recorded_secretly"):
         happened_on=timezone.localdate() - datetime.timedelta(days=1),
         how_established="Zelf gezien.",
         at=timezone.now(),
+        **kwargs,
     )
 
 
-def confirmed(reporter, lead, conversation, rule="recorded_secretly"):
+def confirmed(reporter, lead, conversation, rule="recorded_secretly", **kwargs):
     return violation_confirm(
         actor=lead,
-        report=report(reporter, conversation, rule),
+        report=report(reporter, conversation, rule, **kwargs),
         reason="Vastgesteld.",
         at=timezone.now(),
     )

@@ -146,7 +146,9 @@ def test_withdrawing_one_of_two_confirmed_violations_keeps_the_flag(
     reporter, lead, conversation
 ):
     first = confirmed(reporter, lead, conversation)
-    second = confirmed(reporter, lead, conversation, "video_recorded")
+    second = confirmed(
+        reporter, lead, conversation, "video_recorded", other_than_earlier=True
+    )
     violation_withdraw(actor=lead, report=second, reason="Fout", at=timezone.now())
     assert flag_of(conversation.client, reporter).report_id == first.pk
     assert (
