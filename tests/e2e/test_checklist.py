@@ -47,11 +47,16 @@ def test_phone_call_where_recording_is_allowed_and_uwv_records_too(page, demo_us
     check_page(page, "phone-call-start")
     page.get_by_role("button", name="Checklist openen").click()
 
+    # The form just asked the kind: the checklist starts at the next question.
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Wat voor gesprek is het?"
+        "Wil de klant het gesprek opnemen?"
     )
     expect(page.get_by_test_id("bsn-masked")).to_have_text(f"*****{bsn[-4:]}")
-    expect(current_step(page)).to_contain_text("Soort gesprek")
+    expect(current_step(page)).to_contain_text("Wens van de klant")
+    expect(page.locator(".step-indicator .step-done")).to_have_text(
+        re.compile("Soort gesprek")
+    )
+    page.locator("a.back-link").click()
     expect(page.get_by_label("Gewoon gesprek")).to_be_checked()
     check_page(page, "checklist-kind")
     next_step(page)
@@ -64,6 +69,9 @@ def test_phone_call_where_recording_is_allowed_and_uwv_records_too(page, demo_us
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Lees de spelregels voor")
     expect(page.locator("article.phone-script")).to_have_attribute("lang", "nl")
+    expect(page.get_by_test_id("someone-joins")).to_contain_text(
+        "Wilt u de opname nu stoppen?"
+    )
     check_page(page, "checklist-inform-phone")
     page.get_by_label("Ik heb de klant de spelregels verteld of gegeven.").check()
     next_step(page)
@@ -178,9 +186,18 @@ def test_a_third_person_joining_midway_gets_a_new_decision(page, demo_day):
     joins.get_by_label("Rol").select_option("third_person")
     joins.get_by_role("button", name="Toevoegen").click()
     expect(current_step(page)).to_contain_text("Toestemming van Karin Smit")
+    expect(page.get_by_text("Karin Smit (derde) doet mee")).to_be_visible()
     page.get_by_label("Nee").check()
     next_step(page)
-    expect(page.get_by_test_id("outcome-panel")).to_contain_text("niet opnemen")
+    panel = page.get_by_test_id("outcome-panel")
+    expect(panel).to_contain_text("niet opnemen")
+    expect(panel.locator("blockquote")).to_contain_text("Wilt u de opname nu stoppen?")
+    replaced = page.get_by_test_id("replaced-decision")
+    expect(replaced).to_contain_text("Besluit 1 geldt niet meer")
+    expect(replaced).to_contain_text("De klant mag nu niet opnemen")
+    expect(page.locator(".decisions")).to_contain_text("geldt niet meer")
+    expect(page.locator(".decisions")).not_to_contain_text("geldt nu")
+    check_page(page, "checklist-joined-refused")
     page.get_by_role("button", name="Besluit vastleggen").click()
     decisions = page.locator(".decisions li")
     expect(decisions).to_have_count(2)
