@@ -155,7 +155,7 @@ class WhenForm(forms.Form):
 
     def __init__(self, *args: Any, channel: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.channel = channel
+        self.fixed_channel = channel
 
     def clean_date(self) -> datetime.date:
         day: datetime.date = self.cleaned_data["date"]
@@ -164,8 +164,8 @@ class WhenForm(forms.Form):
         return day
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        channel = data.get("channel", self.channel)
+        data: dict[str, Any] = super().clean() or {}
+        channel = data.get("channel", self.fixed_channel)
         if (
             channel
             and "place" in data
