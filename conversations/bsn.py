@@ -16,11 +16,13 @@ from functools import cache
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.nl import bsn as stdnum_bsn
 
 MASK = "*****"
+BSN_LENGTH = 9
 VISIBLE_DIGITS = 4
 # client_ref must never look like a number (the audit trail refuses anything that
 # passes the eleven-test): its hex digits are spelt with the letters g-p.
@@ -36,14 +38,20 @@ BSN_IN_TEXT_MESSAGE = _(
 
 
 def bsn_clean(value: str) -> str:
-    """Return the BSN as nine digits; raise a Dutch ValidationError if it is wrong."""
+    """Return the BSN as nine digits; raise a Dutch ValidationError if it is wrong.
+
+    A wrong length is said as such, before the eleven-test: an 8-digit number is
+    usually a BSN without its leading 0.
+    """
     digits = "".join(value.split()).replace(".", "").replace("-", "")
-    if not digits.isdigit() or len(digits) not in (8, 9):
+    if not digits.isdigit():
         raise ValidationError(
             _("Een BSN bestaat uit 9 cijfers. Controleer het nummer."), code="format"
         )
+    if len(digits) != BSN_LENGTH:
+        raise ValidationError(_length_message(len(digits)), code="length")
     try:
-        return str(stdnum_bsn.validate(digits.zfill(9)))
+        return str(stdnum_bsn.validate(digits))
     except StdnumError:
         raise ValidationError(
             _(
@@ -52,6 +60,15 @@ def bsn_clean(value: str) -> str:
             ),
             code="checksum",
         ) from None
+
+
+def _length_message(count: int) -> str:
+    message = gettext(
+        "Een BSN bestaat uit 9 cijfers; u typte er %(count)d. Controleer het nummer."
+    ) % {"count": count}
+    if count == BSN_LENGTH - 1:
+        message += " " + gettext("Begint het BSN met een 0? Typ die dan ook.")
+    return message
 
 
 @cache

@@ -10,10 +10,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from conversations.bsn import bsn_clean, no_bsn
+from conversations.bsn import bsn_clean, bsn_masked, no_bsn
 from conversations.models import CHANNELS, KINDS, ROLES, Conversation
-from conversations.schedule import date_problem
+from conversations.schedule import date_problem, place_problem
 
+BSN_HELP = _("9 cijfers, zonder punten of spaties.")
 YES_NO = [("yes", _("Ja")), ("no", _("Nee"))]
 
 
@@ -31,7 +32,7 @@ class BsnField(forms.CharField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", _("BSN van de klant"))
-        kwargs.setdefault("help_text", _("9 cijfers, zonder punten of spaties."))
+        kwargs.setdefault("help_text", BSN_HELP)
         super().__init__(max_length=20, **kwargs)
         self.widget.attrs.update(
             {
@@ -44,7 +45,10 @@ class BsnField(forms.CharField):
         self.error_messages["required"] = _("Vul het BSN van de klant in.")
 
     def clean(self, value: Any) -> str:
-        return bsn_clean(super().clean(value))
+        value = super().clean(value)
+        if not value and not self.required:
+            return ""
+        return bsn_clean(value)
 
 
 def yes_no(label: str | Any, required_message: str | Any) -> forms.TypedChoiceField:
@@ -78,8 +82,47 @@ class ClientForm(forms.Form):
         validators=[no_bsn],
     )
 
+    def __init__(self, *args: Any, kept_bsn: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.keep_bsn(kept_bsn)
+
+    def keep_bsn(self, bsn: str | None) -> None:
+        """Let the BSN field be left empty to use ``bsn``, which it shows masked."""
+        self.kept_bsn = bsn
+        field = self.fields["bsn"]
+        field.required = bsn is None
+        field.help_text = (
+            BSN_HELP
+            if bsn is None
+            else _(
+                "Het BSN %(masked)s is bewaard: laat dit veld leeg om het te "
+                "gebruiken, of typ een ander BSN."
+            )
+            % {"masked": bsn_masked(bsn)}
+        )
+        self["bsn"].help_text = field.help_text  # a bound field copies it once
+
+    def bsn_typed(self) -> bool:
+        return bool(str(self.data.get(self.add_prefix("bsn"), "")).strip())
+
+    def clean_bsn(self) -> str:
+        bsn: str = self.cleaned_data["bsn"]
+        return bsn or self.kept_bsn or ""
+
+
+PAST_UNCONFIRMED = _(
+    "Deze datum en tijd zijn al voorbij. Legt u een gesprek vast dat al was? Vink "
+    "dat dan aan. Anders: verbeter de datum of de tijd."
+)
+
 
 class WhenForm(forms.Form):
+    """When and where; a moment already past is taken only once confirmed.
+
+    ``channel`` is the channel of the conversation when the form does not ask it
+    (rescheduling): the place must fit it (a room on the phone is refused).
+    """
+
     date = forms.DateField(
         label=_("Datum"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -103,12 +146,47 @@ class WhenForm(forms.Form):
         help_text=_("Vestiging en kamer; leeg voor een telefoongesprek."),
         validators=[no_bsn],
     )
+    # Shown (as a checkbox) only when the moment has passed; hidden otherwise.
+    past_confirmed = forms.BooleanField(
+        label=_("Ja, het gesprek was al. Ik leg het achteraf vast."),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    def __init__(self, *args: Any, channel: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fixed_channel = channel
 
     def clean_date(self) -> datetime.date:
         day: datetime.date = self.cleaned_data["date"]
         if problem := date_problem(day, today=timezone.localdate()):
             raise ValidationError(problem, code="out_of_range")
         return day
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        channel = data.get("channel", self.fixed_channel)
+        if (
+            channel
+            and "place" in data
+            and (problem := place_problem(channel, data["place"]))
+        ):
+            code, message = problem
+            self.add_error("place", ValidationError(message, code=code))
+        if "date" in data and "time" in data and self.is_past():
+            self._ask_to_confirm_past(confirmed=data.get("past_confirmed", False))
+        return data
+
+    def is_past(self) -> bool:
+        """Tell whether the moment typed has passed (to the minute)."""
+        return self.scheduled_at() < timezone.now().replace(second=0, microsecond=0)
+
+    def _ask_to_confirm_past(self, *, confirmed: bool) -> None:
+        self.fields["past_confirmed"].widget = forms.CheckboxInput()
+        if not confirmed:
+            self.add_error(
+                "past_confirmed", ValidationError(PAST_UNCONFIRMED, code="past")
+            )
 
     def scheduled_at(self) -> datetime.datetime:
         moment = datetime.datetime.combine(
@@ -128,7 +206,16 @@ class AppointmentForm(ClientForm, WhenForm):
     kind = radios(
         _("Wat voor gesprek is het?"), KINDS, _("Kies wat voor gesprek het is.")
     )
-    field_order = ("bsn", "display_name", "date", "time", "channel", "kind", "place")
+    field_order = (
+        "bsn",
+        "display_name",
+        "date",
+        "time",
+        "channel",
+        "kind",
+        "place",
+        "past_confirmed",
+    )
 
 
 class PhoneCallForm(ClientForm):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from conversations.checklist import Plan, Step, StepRef
 from conversations.models import Conversation, Decision
+from conversations.schedule import day_is_over
 from rules.engine import PARTICIPANT_PREFIX, Condition, Missing, Outcome, Reason
 from rules.engine import Decision as EngineDecision
 from rules.models import RuleText
@@ -286,3 +288,28 @@ def stored_decision_panel(
         decision.policy_version,
         recording_may_run=recording_may_run,
     )
+
+
+@dataclass(frozen=True)
+class StatusShown:
+    code: str
+    label: str
+
+
+NOT_HELD = "not_held"
+# Still planned or mid-checklist after its day: nobody recorded a decision.
+WAITING_STATUSES = (Conversation.Status.PLANNED, Conversation.Status.IN_CHECKLIST)
+
+
+def status_shown(conversation: Conversation, *, today: datetime.date) -> StatusShown:
+    """Return the status to show: the stored one, or "niet gehouden" after its day.
+
+    Computed when shown, never stored: a conversation whose day ended without a
+    decision reads as not held, and rescheduling it or finishing its checklist
+    late makes it read as what it then is. A recorded decision is never touched.
+    """
+    if conversation.status in WAITING_STATUSES and day_is_over(
+        conversation.scheduled_at, today=today
+    ):
+        return StatusShown(NOT_HELD, _("niet gehouden (geen besluit vastgelegd)"))
+    return StatusShown(conversation.status, str(conversation.get_status_display()))

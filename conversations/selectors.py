@@ -119,13 +119,15 @@ def _remember_people(conversation: Conversation, rows: list[list[object]]) -> No
     }
 
 
+def _start_of_day(at: datetime.datetime) -> datetime.datetime:
+    return timezone.localtime(at).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def conversations_coming_for(
     *, user: User, at: datetime.datetime
 ) -> QuerySet[Conversation]:
     """Return today's and later conversations of the team, the user's own first."""
-    start_of_today = timezone.localtime(at).replace(
-        hour=0, minute=0, second=0, microsecond=0
-    )
+    start_of_today = _start_of_day(at)
     own = Case(
         When(employee_id=user.pk, then=Value(0)),
         default=Value(1),
@@ -138,6 +140,22 @@ def conversations_coming_for(
         .exclude(status=Conversation.Status.CANCELLED)
         .annotate(own=own)
         .order_by("own", "scheduled_at", "id")[:LIST_LIMIT]
+    )
+
+
+def conversations_past_for(
+    *, user: User, at: datetime.datetime
+) -> QuerySet[Conversation]:
+    """Return the team's conversations before today, newest first (cancelled too).
+
+    Scoped as the list of today and later (``conversation_list_for``), so that a
+    conversation that left that list stays findable by the same people.
+    """
+    return (
+        conversation_list_for(user=user)
+        .select_related("employee")
+        .filter(scheduled_at__lt=_start_of_day(at))
+        .order_by("-scheduled_at", "-id")
     )
 
 

@@ -6,6 +6,7 @@ app_name = "conversations"
 
 urlpatterns = [
     path("", conversations.ConversationListView.as_view(), name="list"),
+    path("eerder/", conversations.PastConversationListView.as_view(), name="past"),
     path("nieuw/", conversations.AppointmentCreateView.as_view(), name="create"),
     path("telefoon/", conversations.PhoneCallStartView.as_view(), name="phone_call"),
     path("<int:pk>/", conversations.ConversationDetailView.as_view(), name="detail"),

@@ -155,6 +155,10 @@ EXPECTED: dict[str, Cells] = {
         "GET":  (LOGIN,     200,      200,       200,       200,       403,     403),
         "POST": (LOGIN,     405,      405,       405,       405,       403,     403),
     },
+    "conversations:past": {
+        "GET":  (LOGIN,     200,      200,       200,       200,       403,     403),
+        "POST": (LOGIN,     405,      405,       405,       405,       403,     403),
+    },
     "conversations:create": {
         "GET":  (LOGIN,     200,      200,       403,       403,       403,     403),
         "POST": (LOGIN,     200,      200,       403,       403,       403,     403),

@@ -46,7 +46,7 @@ def client_find_or_register(*, actor: User, bsn: str, display_name: str = "") ->
         raise ClientNotFoundError(
             _(
                 "Er is geen klant met dit BSN. Vul de naam in om de klant te "
-                "registreren, en typ het BSN opnieuw."
+                "registreren."
             ),
             code="not_found",
         )

@@ -17,7 +17,7 @@ from audit.services import audit_record_refusal
 from conversations.access import may_run
 from conversations.bsn import BSN_IN_TEXT_MESSAGE, bsn_in_text
 from conversations.models import Conversation
-from conversations.schedule import date_problem
+from conversations.schedule import date_problem, place_problem
 from conversations.selectors import (
     checklist_facts_kept,
     conversation_date,
@@ -128,6 +128,13 @@ def check_schedulable(scheduled_at: datetime.datetime) -> None:
     today = timezone.localdate()
     if problem := date_problem(conversation_date(scheduled_at), today=today):
         raise ChecklistError(problem, code="date_out_of_range")
+
+
+def check_place(channel: str, place: str) -> None:
+    """Raise ChecklistError when the place does not fit the channel."""
+    if problem := place_problem(channel, place):
+        code, message = problem
+        raise ChecklistError(message, code=code)
 
 
 def check_no_bsn(text: str) -> None:

@@ -17,6 +17,7 @@ from conversations.services.common import (
     check_may_run,
     check_no_bsn,
     check_open,
+    check_place,
     check_schedulable,
     failures_recorded,
     locked,
@@ -40,13 +41,16 @@ def _check_when(
     actor: User,
     action: Action,
     scheduled_at: datetime.datetime,
+    channel: str,
     place: str,
     conversation: Conversation | None = None,
 ) -> None:
-    """Refuse (and record) a date out of range, or a BSN in the place."""
+    """Refuse (and record) a date out of range, a place that does not fit the
+    channel (a room on the phone, none at the office), or a BSN in the place."""
     with failures_recorded(actor, action, conversation=conversation):
         check_schedulable(scheduled_at)
         check_no_bsn(place)
+        check_place(channel, place)
 
 
 def conversation_register(
@@ -63,10 +67,12 @@ def conversation_register(
 
     ``kind_confirmed``: the kind was asked just now (a phone call starting), so
     the checklist does not ask it again. Raises ChecklistError for a date out of
-    range (``conversations.schedule``) or a BSN in the place.
+    range (``conversations.schedule``), a place that does not fit the channel, or
+    a BSN in the place. A moment in the past is taken: the form asks the employee
+    to confirm it first.
     """
     team_id = check_may_run(actor, Action.CONVERSATION_REGISTERED)
-    _check_when(actor, Action.CONVERSATION_REGISTERED, scheduled_at, place)
+    _check_when(actor, Action.CONVERSATION_REGISTERED, scheduled_at, channel, place)
     with transaction.atomic():
         conversation = Conversation.objects.create(
             client=client,
@@ -121,12 +127,17 @@ def conversation_reschedule(
 ) -> Conversation:
     """Move a planned conversation to another time or place.
 
-    Raises ChecklistError for a conversation no longer planned, a date out of range
-    or a BSN in the place.
+    Raises ChecklistError for a conversation no longer planned, a date out of
+    range, a place that does not fit its channel, or a BSN in the place.
     """
     check_may_run(actor, Action.CONVERSATION_RESCHEDULED, conversation)
     _check_when(
-        actor, Action.CONVERSATION_RESCHEDULED, scheduled_at, place, conversation
+        actor,
+        Action.CONVERSATION_RESCHEDULED,
+        scheduled_at,
+        conversation.channel,
+        place,
+        conversation,
     )
     with transaction.atomic():
         conversation = locked(conversation)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +25,7 @@ from conversations.schedule import EARLIEST_DATE
 from conversations.selectors import (
     conversation_has_policy,
     conversations_coming_for,
+    conversations_past_for,
     decisions_of,
 )
 from conversations.services import (
@@ -38,10 +40,21 @@ from conversations.services import (
 )
 from conversations.views.base import StaffMixin
 from rules.engine import Outcome
+from conversations.views.kept_bsn import KeptBsnMixin
 
 
 def detail_url(pk: int) -> str:
     return reverse("conversations:detail", args=[pk])
+
+
+def made_message(conversation: Conversation) -> str:
+    """Say the appointment is made, and where a past one is found."""
+    if timezone.localdate(conversation.scheduled_at) < timezone.localdate():
+        return _(
+            "Het gesprek is vastgelegd. Het was voor vandaag: u vindt het bij "
+            "Eerdere gesprekken."
+        )
+    return _("De afspraak is gemaakt.")
 
 
 class ConversationListView(StaffMixin, TemplateView):
@@ -58,7 +71,25 @@ class ConversationListView(StaffMixin, TemplateView):
         return context
 
 
-class AppointmentCreateView(StaffMixin, FormView):
+class PastConversationListView(StaffMixin, TemplateView):
+    """The team's conversations before today, newest first, a page at a time."""
+
+    template_name = "conversations/conversation_list_past.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        rows = conversations_past_for(user=self.user, at=now)
+        # get_page: a page number that is not one shows the first or last page.
+        context["page"] = Paginator(rows, self.paginate_by).get_page(
+            self.request.GET.get("pagina")
+        )
+        context["today"] = timezone.localdate(now)
+        return context
+
+
+class AppointmentCreateView(StaffMixin, KeptBsnMixin, FormView):
     """Plan an appointment: find or register the client by BSN (a POST form)."""
 
     needs_run = True
@@ -87,11 +118,12 @@ class AppointmentCreateView(StaffMixin, FormView):
         except ChecklistError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
-        messages.success(self.request, _("De afspraak is gemaakt."))
+        self.bsn_used()
+        messages.success(self.request, made_message(conversation))
         return HttpResponseRedirect(detail_url(conversation.pk))
 
 
-class PhoneCallStartView(StaffMixin, FormView):
+class PhoneCallStartView(StaffMixin, KeptBsnMixin, FormView):
     """A phone call now: find the client and open the checklist at once."""
 
     needs_run = True
@@ -112,6 +144,7 @@ class PhoneCallStartView(StaffMixin, FormView):
         except ChecklistError as error:
             form.add_error("display_name", error)
             return self.form_invalid(form)
+        self.bsn_used()
         return HttpResponseRedirect(
             reverse("conversations:checklist", args=[conversation.pk])
         )
@@ -132,6 +165,7 @@ class ConversationDetailView(StaffMixin, TemplateView):
             context["rule_broken"] = rule_broken(self.conversation, decisions)
         context["has_policy"] = conversation_has_policy(self.conversation)
         context["earliest"] = EARLIEST_DATE
+        context["today"] = timezone.localdate()
         return context
 
 
@@ -182,6 +216,9 @@ class ConversationFormView(StaffMixin, FormView):
 class RescheduleView(ConversationFormView):
     form_class = RescheduleForm
     template_name = "conversations/conversation_reschedule.html"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "channel": self.conversation.channel}
 
     def get_initial(self) -> dict[str, Any]:
         moment = timezone.localtime(self.conversation.scheduled_at)

@@ -41,6 +41,25 @@ def test_a_bsn_of_the_wrong_length_is_refused_in_dutch():
     with pytest.raises(ValidationError) as refused:
         bsn_clean("12345")
     assert refused.value.messages == [
+        "Een BSN bestaat uit 9 cijfers; u typte er 5. Controleer het nummer."
+    ]
+
+
+def test_an_eight_digit_bsn_is_told_its_length_not_the_eleven_test():
+    """The help says 9 digits; an 8-digit number failed with the eleven-test."""
+    with pytest.raises(ValidationError) as refused:
+        bsn_clean("12345678")
+    assert refused.value.messages == [
+        "Een BSN bestaat uit 9 cijfers; u typte er 8. Controleer het nummer. "
+        "Begint het BSN met een 0? Typ die dan ook."
+    ]
+    assert refused.value.error_list[0].code == "length"
+
+
+def test_letters_in_a_bsn_are_refused_in_dutch():
+    with pytest.raises(ValidationError) as refused:
+        bsn_clean("12345678a")
+    assert refused.value.messages == [
         "Een BSN bestaat uit 9 cijfers. Controleer het nummer."
     ]
 

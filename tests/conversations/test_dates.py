@@ -246,7 +246,7 @@ def test_a_planned_conversation_without_a_policy_is_moved_to_the_right_date(
     day = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
     client.post(
         reverse("conversations:reschedule", args=[planned.pk]),
-        {"date": day, "time": "10:00", "place": ""},
+        {"date": day, "time": "10:00", "place": "Kamer 4"},
     )
     start = client.get(reverse("conversations:checklist", args=[planned.pk]))
     assert start.status_code == 302

@@ -297,7 +297,7 @@ def test_an_appointment_is_planned_moved_cancelled_and_another_concluded(
     page.get_by_role("link", name="Afspraak maken").click()
     page.get_by_label("BSN van de klant").fill(valid_bsn())
     page.get_by_label("Naam van de klant").fill("Ruben Smit")
-    page.get_by_label("Datum").fill("2030-03-04")
+    page.get_by_label("Datum").fill("2027-03-04")
     page.get_by_label("Tijd").fill("10:15")
     page.get_by_label("Op kantoor").check()
     page.get_by_label("Gewoon gesprek").check()
@@ -311,7 +311,7 @@ def test_an_appointment_is_planned_moved_cancelled_and_another_concluded(
     page.get_by_label("Tijd").fill("11:45")
     check_page(page, "conversation-reschedule")
     page.get_by_role("button", name="Opslaan").click()
-    expect(page.get_by_text("4 maart 2030, 11:45")).to_be_visible()
+    expect(page.get_by_text("4 maart 2027, 11:45")).to_be_visible()
 
     page.get_by_role("link", name="Annuleren").click()
     check_page(page, "conversation-cancel")

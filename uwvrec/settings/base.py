@@ -271,6 +271,10 @@ AUDIT_EXPORT_DIR = env.path("AUDIT_EXPORT_DIR", default=BASE_DIR / "var" / "expo
 BSN_ENCRYPTION_KEYS = env.list("BSN_ENCRYPTION_KEYS")
 BSN_HASH_KEY = env.str("BSN_HASH_KEY")
 
+# Conversations: how far ahead an appointment may be planned, in months. Further
+# ahead is taken for a typing error (2099) and refused with a message.
+CONVERSATION_MONTHS_AHEAD = env.int("CONVERSATION_MONTHS_AHEAD", default=18)
+
 # Violations: the address links in notification e-mails start with, and how long
 # an unsent notification waits before the beat task hands it to Celery again.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
