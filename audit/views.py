@@ -54,8 +54,10 @@ from audit.models import AuditEvent, ExportJob
 from audit.presentation import data_items, describe_changes
 from audit.selectors import (
     audit_events_for,
+    client_named_by_ref,
     event_link_for,
     export_jobs_for,
+    object_names_for,
     page_after,
     sees_whole_trail,
 )
@@ -186,6 +188,11 @@ class TrailView(ReviewerRequiredMixin, TemplateView):
             data={"filters": filters.as_data()},
         )
         context = self.get_context_data(form=form, page=page, token=token)
+        context["names"] = object_names_for(user=self.user, events=page.rows)
+        if filters.client_ref:
+            context["filtered_client"] = client_named_by_ref(
+                user=self.user, client_ref=filters.client_ref
+            )
         return self.render_to_response(context)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -258,6 +265,7 @@ class EventView(ReviewerRequiredMixin, DetailView):
         context["changes"] = describe_changes(event)
         context["data_items"] = data_items(event)
         context["link"] = event_link_for(event=event)
+        context["names"] = object_names_for(user=self.user, events=[event])
         return context
 
 
