@@ -293,7 +293,7 @@ def audit_export_write(*, job: ExportJob) -> ExportJob:
     is left alone, one whose worker died is written again. A failure leaves the
     job failed, with the reason, and is raised again.
     """
-    with _side_connection() as side:
+    with side_connection() as side:
         if not _claim(side, job.pk):
             return job
         job.refresh_from_db()
@@ -308,7 +308,7 @@ def audit_export_write(*, job: ExportJob) -> ExportJob:
 
 
 @contextlib.contextmanager
-def _side_connection() -> Iterator[BaseDatabaseWrapper]:
+def side_connection() -> Iterator[BaseDatabaseWrapper]:
     """A second connection that commits progress while the export reads."""
     side = connection.copy()
     try:

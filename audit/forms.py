@@ -43,10 +43,28 @@ class EmployeeChoiceField(forms.ModelChoiceField):
         return f"{name} ({obj.username})" if name else obj.username
 
 
+# What events are done to, as a reviewer meets them; the chain's own tables, the
+# export jobs, sessions and the like are never an event's object.
+REVIEWED_OBJECT_TYPES = (
+    "accounts.user",
+    "accounts.team",
+    "auth.group",
+    "conversations.client",
+    "conversations.conversation",
+    "conversations.participant",
+    "conversations.decision",
+    "rules.ruletext",
+    "violations.violationreport",
+    "violations.notification",
+    "audit.auditevent",
+)
+
+
 def _object_type_choices() -> list[tuple[str, Any]]:
+    models = [apps.get_model(label) for label in REVIEWED_OBJECT_TYPES]
     choices = [
         (model._meta.label_lower, capfirst(str(model._meta.verbose_name)))
-        for model in apps.get_models()
+        for model in models
     ]
     return [("", _("Alle soorten")), *sorted(choices, key=lambda item: item[1])]
 

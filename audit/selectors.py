@@ -25,7 +25,13 @@ from accounts.models import User
 from accounts.roles import Role
 from audit import chain
 from audit.catalogue import Action, Result
-from audit.models import AuditAnchor, AuditEvent, AuditLink, ExportJob
+from audit.models import (
+    AuditAnchor,
+    AuditEvent,
+    AuditLink,
+    ExportJob,
+    VerificationJob,
+)
 from conversations.models import Client, Conversation
 from conversations.selectors import conversation_list_for
 
@@ -333,3 +339,36 @@ def client_named_by_ref(*, user: User, client_ref: str) -> Client | None:
 CLIENT_REF = r"klant-[a-p]{16}"
 # The reverse of conversations.bsn.client_ref_from_hash's spelling.
 _LETTERS_AS_DIGITS = str.maketrans("ghijklmnop", "0123456789")
+
+
+# --- The integrity page ------------------------------------------------------------
+
+ANCHORS_SHOWN = 5
+
+
+def latest_verification(*, user: User) -> AuditEvent | None:
+    """Return the most recent check of the whole trail (none yet: None).
+
+    Its result concerns the whole chain and names nobody, so every reviewer sees
+    it, a team lead too.
+    """
+    if not may_review_trail(user):
+        raise PermissionDenied
+    checks = AuditEvent.objects.filter(
+        action=Action.TRAIL_VERIFIED, result__in=(Result.SUCCESS, Result.FAILED)
+    )
+    return checks.order_by(*NEWEST_FIRST).first()
+
+
+def recent_anchors(*, user: User) -> list[AuditAnchor]:
+    """Return the chain heads most recently copied out of the database."""
+    if not may_review_trail(user):
+        raise PermissionDenied
+    return list(AuditAnchor.objects.order_by("-seq", "-id")[:ANCHORS_SHOWN])
+
+
+def verification_jobs_for(*, user: User) -> QuerySet[VerificationJob]:
+    """Return the checks asked for that ``user`` may follow: auditors, every one."""
+    if not sees_whole_trail(user):
+        raise PermissionDenied
+    return VerificationJob.objects.select_related("requested_by")
