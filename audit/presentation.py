@@ -44,8 +44,8 @@ def object_label(event: AuditEvent, names: Mapping[tuple[str, str], str]) -> str
     """
     if not event.object_type:
         return ""
-    if name := names.get((event.object_type, event.object_id)):
-        return capfirst(name)
+    if known := names.get((event.object_type, event.object_id)):
+        return capfirst(known)
     model = _model(event.object_type)
     name = capfirst(model._meta.verbose_name) if model else event.object_type
     return f"{name} {event.object_id}".strip()

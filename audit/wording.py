@@ -163,16 +163,16 @@ def _vocabulary(action: str, key: str) -> Mapping[str, Any] | None:
             if action.startswith("violation.")
             else ConversationModel.Status.choices
         )
-    return {
+    vocabularies: dict[str, Mapping[str, Any]] = {
         "audience": _choices(RuleText.Audience.choices),
         "channel": _choices(CHANNELS),
         "code": CODE_WORDS,
-        "conditions": CONDITION_TITLES,
+        "conditions": _choices(CONDITION_TITLES.items()),
         "format": _FORMATS,
         "language": _choices(RuleText.Language.choices),
         "outcome": _choices(OUTCOMES),
         "page": PAGE_TITLES,
-        "reasons": REASON_TITLES,
+        "reasons": _choices(REASON_TITLES.items()),
         "result": _choices(Result.choices),
         "action": _choices(Action.choices),
         "role": _choices(ROLES, Role.choices),
@@ -182,7 +182,8 @@ def _vocabulary(action: str, key: str) -> Mapping[str, Any] | None:
         "step": {str(step): name for step, name in NAMES.items()},
         "uwv_recording": _choices(UWV_RECORDINGS),
         "wish": _choices(ConversationModel.Wish.choices),
-    }.get(key)
+    }
+    return vocabularies.get(key)
 
 
 def _moment(value: str) -> str:

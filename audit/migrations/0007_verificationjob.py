@@ -6,31 +6,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0006_partitions_only_where_needed'),
+        ("audit", "0006_partitions_only_where_needed"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='VerificationJob',
+            name="VerificationJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('queued', 'in de wachtrij'), ('running', 'bezig'), ('done', 'klaar'), ('failed', 'mislukt')], max_length=16)),
-                ('links_checked', models.BigIntegerField(default=0)),
-                ('links_expected', models.BigIntegerField(null=True)),
-                ('intact', models.BooleanField(null=True)),
-                ('head_seq', models.BigIntegerField(null=True)),
-                ('problem', models.CharField(blank=True, max_length=300)),
-                ('error', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(null=True)),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "in de wachtrij"),
+                            ("running", "bezig"),
+                            ("done", "klaar"),
+                            ("failed", "mislukt"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("links_checked", models.BigIntegerField(default=0)),
+                ("links_expected", models.BigIntegerField(null=True)),
+                ("intact", models.BooleanField(null=True)),
+                ("head_seq", models.BigIntegerField(null=True)),
+                ("problem", models.CharField(blank=True, max_length=300)),
+                ("error", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(null=True)),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-created_at',),
-                'default_permissions': (),
+                "ordering": ("-created_at",),
+                "default_permissions": (),
             },
         ),
     ]

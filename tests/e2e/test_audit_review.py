@@ -154,13 +154,17 @@ def test_an_auditor_checks_the_trail_now_and_downloads_the_checker(
     page.goto("/audit/")
     expect(page.locator("#events thead")).to_contain_text("Team")
     check_page(page, "audit-trail-auditor")
-    page.get_by_role("link", name="Controle van de audittrail: is alles nog intact?").click()
+    page.get_by_role(
+        "link", name="Controle van de audittrail: is alles nog intact?"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Controle van de audittrail"
     )
     check_page(page, "audit-verification")
     with page.expect_download() as checker:
-        page.get_by_role("link", name="Download het controleprogramma (chain.py)").click()
+        page.get_by_role(
+            "link", name="Download het controleprogramma (chain.py)"
+        ).click()
     assert checker.value.suggested_filename == "chain.py"
 
     page.get_by_role("button", name="Controleer de audittrail nu").click()
@@ -178,5 +182,7 @@ def test_a_team_lead_reads_the_check_without_the_run_button(page: Page, moved_of
     page.goto("/audit/")
     expect(page.locator("#events thead")).not_to_contain_text("Team")
     page.goto("/audit/controle/")
-    expect(page.get_by_role("button", name="Controleer de audittrail nu")).to_have_count(0)
+    expect(
+        page.get_by_role("button", name="Controleer de audittrail nu")
+    ).to_have_count(0)
     check_page(page, "audit-verification-team-lead")
