@@ -22,6 +22,14 @@ class Action(models.TextChoices):
     EVENT_VIEWED = "audit.event_viewed", _("auditgebeurtenis bekeken")
     TRAIL_EXPORTED = "audit.trail_exported", _("audittrail geëxporteerd")
     TRAIL_VERIFIED = "audit.trail_verified", _("audittrail gecontroleerd")
+    VERIFICATION_REQUESTED = (
+        "audit.verification_requested",
+        _("controle van de audittrail aangevraagd"),
+    )
+    CHECKER_DOWNLOADED = (
+        "audit.checker_downloaded",
+        _("controleprogramma voor exports gedownload"),
+    )
     PARTITION_FILLED = (
         "audit.partition_filled",
         _("auditgebeurtenissen naar hun maandpartitie verplaatst"),

@@ -140,6 +140,18 @@ def _from_cell(name: str, cell: str) -> Any:
     return text
 
 
+def field_name(header: str) -> str:
+    """Return the field a CSV column holds: ``Tijdstip [occurred_at_us]`` names
+    ``occurred_at_us``; a bare name (files before labels) is the field itself.
+
+    Columns of no chained field (the time in words) are read and left aside.
+    """
+    text = header[1:] if header.startswith("'") else header
+    if text.endswith("]") and "[" in text:
+        return text[text.rindex("[") + 1 : -1]
+    return text
+
+
 def read_csv(lines: Iterable[str]) -> tuple[dict[str, Any], list[Row], int | None]:
     """Parse a CSV export: a ``#`` preamble row with the anchor, a header, rows."""
     reader = csv.reader(lines)
@@ -147,7 +159,7 @@ def read_csv(lines: Iterable[str]) -> tuple[dict[str, Any], list[Row], int | Non
     anchor = None
     if preamble.get("anchor_seq"):
         anchor = {"seq": int(preamble["anchor_seq"]), "hash": preamble["anchor_hash"]}
-    names = next(reader)
+    names = [field_name(cell) for cell in next(reader)]
     rows = []
     footer_rows = None
     for cells in reader:

@@ -27,12 +27,13 @@ from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.db import connection, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from audit import chain
-from audit.catalogue import Action
+from audit.catalogue import Action, Result
 from audit.models import AuditAnchor, AuditEvent, AuditPending, ExportJob
 from audit.rows import EVENT_COLUMNS, fields_from_row
 from audit.selectors import (
@@ -140,21 +141,83 @@ def jsonl_lines(
             "exported_at": at.isoformat(),
         }
     )
+    readable = Readable()
     rows = 0
     for batch in batches:
         rows += len(batch)
-        yield "".join(_json(_event_record(row)) for row in batch)
+        yield "".join(_json(_event_record(row, readable)) for row in batch)
     yield _json({"type": "footer", "rows": rows})
 
 
-def _event_record(row: chain.Row) -> dict[str, Any]:
+def _event_record(row: chain.Row, readable: Readable) -> dict[str, Any]:
     return {
         "type": "event",
         "seq": row.seq,
         "prev_hash": row.prev_hash,
         "hash": row.hash,
         "event": row.event,
+        # Beside the chained fields, never hashed: the verifier reads "event" only.
+        "readable": dict(zip(READABLE_KEYS, readable.cells(row.event), strict=True)),
     }
+
+
+# Column labels of the chained fields; the CSV header names each field in brackets
+# after its label ("Tijdstip [occurred_at_us]"), which is what the verifier reads.
+FIELD_LABELS: dict[str, Any] = {
+    "seq": _("Positie in de keten"),
+    "prev_hash": _("Vorige hash"),
+    "hash": _("Hash"),
+    "id": _("Gebeurtenis (nummer)"),
+    "occurred_at_us": _("Tijdstip (microseconden sinds 1970, UTC)"),
+    "actor_id": _("Medewerker (id)"),
+    "actor_username": _("Gebruikersnaam"),
+    "actor_name": _("Medewerker"),
+    "actor_role": _("Rol"),
+    "team_id": _("Team (id)"),
+    "team_name": _("Team"),
+    "action": _("Handeling (code)"),
+    "object_type": _("Soort object (code)"),
+    "object_id": _("Object (id)"),
+    "client_ref": _("Klantreferentie"),
+    "result": _("Resultaat (code)"),
+    "changes": _("Wijzigingen"),
+    "data": _("Gegevens"),
+    "ip": _("IP-adres"),
+    "user_agent": _("Browser"),
+    "request_id": _("Verzoek (id)"),
+    "origin": _("Herkomst (code)"),
+}
+READABLE_KEYS = ("occurred_at", "action", "result")
+READABLE_LABELS = (
+    _("Tijdstip (Nederlandse tijd)"),
+    _("Handeling"),
+    _("Resultaat"),
+)
+
+
+class Readable:
+    """An event's time, action and result as a reader says them, in one language.
+
+    The language is the one active when the export was asked for; a streamed
+    export is written after the view returned, so it is kept here.
+    """
+
+    def __init__(self) -> None:
+        self.language = translation.get_language() or settings.LANGUAGE_CODE
+
+    def header(self) -> list[str]:
+        with translation.override(self.language):
+            machine = [f"{FIELD_LABELS[name]} [{name}]" for name in chain.CSV_FIELDS]
+            return machine + [str(label) for label in READABLE_LABELS]
+
+    def cells(self, event: dict[str, Any]) -> list[str]:
+        moment = chain.EPOCH + dt.timedelta(microseconds=event["occurred_at_us"])
+        with translation.override(self.language):
+            return [
+                date_format(timezone.localtime(moment), "j F Y, H:i:s"),
+                str(dict(Action.choices).get(event["action"], event["action"])),
+                str(dict(Result.choices).get(event["result"], event["result"])),
+            ]
 
 
 def csv_lines(
@@ -163,9 +226,12 @@ def csv_lines(
     """Yield a CSV export: the anchor, a header, one row per event, the count.
 
     Every cell goes through ``chain.csv_cell``, so no spreadsheet runs one as a
-    formula, and the verifier reads the original value back.
+    formula, and the verifier reads the original value back. The header labels
+    each column in words and names its field in brackets; the columns after the
+    chained fields say the time, action and result in words.
     """
     writer = csv.writer(_Echo())
+    readable = Readable()
     yield writer.writerow(
         [
             f"#{chain.FORMAT} v{chain.VERSION}",
@@ -173,17 +239,18 @@ def csv_lines(
             f"anchor_hash={anchor.hash if anchor else ''}",
         ]
     )
-    yield writer.writerow(chain.CSV_FIELDS)
+    yield writer.writerow([chain.csv_cell(label) for label in readable.header()])
     rows = 0
     for batch in batches:
         rows += len(batch)
-        yield "".join(writer.writerow(_csv_cells(row)) for row in batch)
+        yield "".join(writer.writerow(_csv_cells(row, readable)) for row in batch)
     yield writer.writerow([f"#rows={rows}"])
 
 
-def _csv_cells(row: chain.Row) -> list[str]:
+def _csv_cells(row: chain.Row, readable: Readable) -> list[str]:
     values = [row.seq, row.prev_hash, row.hash]
     values += [row.event[name] for name in chain.EVENT_FIELDS]
+    values += readable.cells(row.event)
     return [chain.csv_cell(value) for value in values]
 
 
@@ -293,7 +360,7 @@ def audit_export_write(*, job: ExportJob) -> ExportJob:
     is left alone, one whose worker died is written again. A failure leaves the
     job failed, with the reason, and is raised again.
     """
-    with _side_connection() as side:
+    with side_connection() as side:
         if not _claim(side, job.pk):
             return job
         job.refresh_from_db()
@@ -308,7 +375,7 @@ def audit_export_write(*, job: ExportJob) -> ExportJob:
 
 
 @contextlib.contextmanager
-def _side_connection() -> Iterator[BaseDatabaseWrapper]:
+def side_connection() -> Iterator[BaseDatabaseWrapper]:
     """A second connection that commits progress while the export reads."""
     side = connection.copy()
     try:

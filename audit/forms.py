@@ -43,10 +43,28 @@ class EmployeeChoiceField(forms.ModelChoiceField):
         return f"{name} ({obj.username})" if name else obj.username
 
 
+# What events are done to, as a reviewer meets them; the chain's own tables, the
+# export jobs, sessions and the like are never an event's object.
+REVIEWED_OBJECT_TYPES = (
+    "accounts.user",
+    "accounts.team",
+    "auth.group",
+    "conversations.client",
+    "conversations.conversation",
+    "conversations.participant",
+    "conversations.decision",
+    "rules.ruletext",
+    "violations.violationreport",
+    "violations.notification",
+    "audit.auditevent",
+)
+
+
 def _object_type_choices() -> list[tuple[str, Any]]:
+    models = [apps.get_model(label) for label in REVIEWED_OBJECT_TYPES]
     choices = [
         (model._meta.label_lower, capfirst(str(model._meta.verbose_name)))
-        for model in apps.get_models()
+        for model in models
     ]
     return [("", _("Alle soorten")), *sorted(choices, key=lambda item: item[1])]
 
@@ -102,6 +120,14 @@ class TrailFilterForm(forms.Form):
         max_length=64,
         help_text=_("Het nummer van het object, bij een gekozen soort."),
     )
+    include_reads = forms.BooleanField(
+        label=_("Ook inzage in de audittrail tonen"),
+        required=False,
+        help_text=_(
+            "Elke keer dat iemand de audittrail of een gebeurtenis bekijkt, wordt "
+            "dat vastgelegd. Zonder dit vinkje ziet u die gebeurtenissen niet."
+        ),
+    )
     # The client's pseudonym, set by ClientSearchForm: a BSN never reaches a URL.
     client = forms.RegexField(
         regex=CLIENT_REF, required=False, widget=forms.HiddenInput
@@ -136,6 +162,7 @@ class TrailFilterForm(forms.Form):
                 Column("object_type", css_class="col-md-6"),
                 Column("object_id", css_class="col-md-6"),
             ),
+            "include_reads",
             "client",  # a client found by BSN stays chosen when filtering on
             HTML(
                 format_html(
@@ -213,7 +240,7 @@ class TrailFilterForm(forms.Form):
         return {
             name: str(self[name].data)
             for name in FILTER_FIELDS
-            if self[name].data not in (None, "")
+            if self[name].data not in (None, "", False)
         }
 
     def filters(self) -> TrailFilters:
@@ -229,6 +256,7 @@ class TrailFilterForm(forms.Form):
             object_type=data.get("object_type", ""),
             object_id=data.get("object_id", ""),
             client_ref=data.get("client", ""),
+            include_reads=bool(data.get("include_reads")),
         )
 
 
@@ -261,6 +289,7 @@ FILTER_FIELDS = (
     "object_type",
     "object_id",
     "client",
+    "include_reads",
 )
 
 

@@ -132,3 +132,37 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"export {self.pk} ({self.status})"
+
+
+class VerificationJob(models.Model):
+    """A check of the whole trail that an auditor asked for, run by a Celery task.
+
+    The result itself is the ``audit.trail_verified`` event the check records; the
+    job holds how far it got, for the page that follows it.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("in de wachtrij")
+        RUNNING = "running", _("bezig")
+        DONE = "done", _("klaar")
+        FAILED = "failed", _("mislukt")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices)
+    links_checked = models.BigIntegerField(default=0)
+    links_expected = models.BigIntegerField(null=True)
+    intact = models.BooleanField(null=True)
+    head_seq = models.BigIntegerField(null=True)
+    problem = models.CharField(max_length=300, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"verification {self.pk} ({self.status})"

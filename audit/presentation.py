@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
+from audit import wording
+from audit.catalogue import Action
 from audit.models import AuditEvent
 
 
@@ -33,10 +36,16 @@ def _model(object_type: str) -> type[Model] | None:
         return None
 
 
-def object_label(event: AuditEvent) -> str:
-    """Return what the event was done to, as "Team 12" (empty when nothing)."""
+def object_label(event: AuditEvent, names: Mapping[tuple[str, str], str]) -> str:
+    """Return what the event was done to (empty when nothing).
+
+    By name where ``names`` (``audit.selectors.object_names_for``) holds one, as
+    "Gesprek met Anna de Jong, 1 december 2026, 09:00"; else as "Team 12".
+    """
     if not event.object_type:
         return ""
+    if known := names.get((event.object_type, event.object_id)):
+        return capfirst(known)
     model = _model(event.object_type)
     name = capfirst(model._meta.verbose_name) if model else event.object_type
     return f"{name} {event.object_id}".strip()
@@ -97,5 +106,14 @@ def _words(field: Field | None, value: Any) -> str:
 
 
 def data_items(event: AuditEvent) -> list[tuple[str, str]]:
-    """Return the event's payload as (key, value in words) pairs, sorted by key."""
-    return [(key, _words(None, value)) for key, value in sorted(event.data.items())]
+    """Return the event's payload as (label, value in words) pairs, by label."""
+    return wording.payload_in_words(event.action, event.data)
+
+
+def found_nothing(event: AuditEvent) -> bool:
+    """Return whether ``event`` is a search by BSN that found no client.
+
+    Not a failure, whatever result it was recorded with: before December 2026
+    such a search was recorded as ``failed``.
+    """
+    return event.action == Action.CLIENT_SEARCHED and event.data.get("found") is False

@@ -9,6 +9,7 @@ tens of millions of rows costs what the first one does.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from typing import Any
@@ -17,12 +18,22 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role
 from audit import chain
-from audit.models import AuditAnchor, AuditEvent, AuditLink, ExportJob
+from audit.catalogue import Action, Result
+from audit.models import (
+    AuditAnchor,
+    AuditEvent,
+    AuditLink,
+    ExportJob,
+    VerificationJob,
+)
+from conversations.models import Client, Conversation
+from conversations.selectors import conversation_list_for
 
 PAGE_SIZE = 50
 NEWEST_FIRST = ("-occurred_at", "-id")
@@ -48,6 +59,8 @@ class TrailFilters:
     object_type: str = ""
     object_id: str = ""
     client_ref: str = ""
+    # Reading the trail is recorded too; those records are shown only when asked.
+    include_reads: bool = False
 
     def as_data(self) -> dict[str, Any]:
         """Return the filters that are set, as JSON (for audit events and exports)."""
@@ -154,9 +167,23 @@ def _client(events: QuerySet[AuditEvent], f: TrailFilters) -> QuerySet[AuditEven
     return events.filter(client_ref=f.client_ref) if f.client_ref else events
 
 
+# Looking at the trail itself: recorded every time, shown apart from the rest.
+READ_ACTIONS = (Action.TRAIL_VIEWED, Action.EVENT_VIEWED)
+
+
+def _reads(events: QuerySet[AuditEvent], f: TrailFilters) -> QuerySet[AuditEvent]:
+    """Leave out the trail's own successful reads, unless asked for or picked.
+
+    A refused or failed look stays: someone tried to read what they may not.
+    """
+    if f.include_reads or f.action in READ_ACTIONS:
+        return events
+    return events.exclude(action__in=READ_ACTIONS, result=Result.SUCCESS)
+
+
 _FILTERS: tuple[
     Callable[[QuerySet[AuditEvent], TrailFilters], QuerySet[AuditEvent]], ...
-] = (_period, _actor, _action, _result, _object, _client)
+] = (_period, _actor, _action, _result, _object, _client, _reads)
 
 
 def encode_cursor(event: AuditEvent) -> str:
@@ -231,3 +258,117 @@ def export_jobs_for(*, user: User) -> QuerySet[ExportJob]:
         raise PermissionDenied
     jobs = ExportJob.objects.select_related("requested_by")
     return jobs if sees_whole_trail(user) else jobs.filter(requested_by=user)
+
+
+# --- Names of what events are about, as far as the reader may see them ------------
+
+ObjectKey = tuple[str, str]
+_CONVERSATION, _CLIENT = "conversations.conversation", "conversations.client"
+
+
+def _conversations_named_for(user: User) -> QuerySet[Conversation]:
+    if sees_whole_trail(user):
+        return Conversation.objects.all()
+    return conversation_list_for(user=user)
+
+
+def _clients_named_for(user: User) -> QuerySet[Client]:
+    if sees_whole_trail(user):
+        return Client.objects.all()
+    if user.team_id is None or not user.has_role(Role.TEAM_LEAD):
+        return Client.objects.none()
+    # A team lead knows the clients their team holds conversations with.
+    team_conversations = Conversation.objects.filter(team_id=user.team_id)
+    return Client.objects.filter(pk__in=team_conversations.values("client_id"))
+
+
+def _ids_of(events: list[AuditEvent], object_type: str) -> set[int]:
+    return {
+        int(event.object_id)
+        for event in events
+        if event.object_type == object_type and event.object_id.isdigit()
+    }
+
+
+def object_names_for(*, user: User, events: list[AuditEvent]) -> dict[ObjectKey, str]:
+    """Return the names of the conversations and clients ``events`` are about.
+
+    Only those ``user`` may see: a team lead their own team's, an auditor all.
+    One query per kind of object on the page, however many events it shows.
+    """
+    names: dict[ObjectKey, str] = {}
+    if ids := _ids_of(events, _CONVERSATION):
+        rows = (
+            _conversations_named_for(user)
+            .filter(pk__in=ids)
+            .values_list("pk", "scheduled_at", "client__display_name")
+        )
+        for pk, scheduled_at, client_name in rows:
+            names[(_CONVERSATION, str(pk))] = conversation_name(
+                client_name, scheduled_at
+            )
+    if ids := _ids_of(events, _CLIENT):
+        clients = _clients_named_for(user).filter(pk__in=ids)
+        for pk, client_name in clients.values_list("pk", "display_name"):
+            names[(_CLIENT, str(pk))] = client_name
+    return names
+
+
+def conversation_name(client_name: str, scheduled_at: dt.datetime) -> str:
+    """Return a conversation as a reader knows it: the client and the time."""
+    moment = date_format(timezone.localtime(scheduled_at), "j F Y, H:i")
+    return _("gesprek met %(client)s, %(moment)s") % {
+        "client": client_name,
+        "moment": moment,
+    }
+
+
+def client_named_by_ref(*, user: User, client_ref: str) -> Client | None:
+    """Return the client the pseudonym ``client_ref`` stands for, if ``user`` may
+    see them.
+
+    The pseudonym spells the start of the client's keyed hash, so the client is
+    found through the hash's index, without a BSN.
+    """
+    if not re.fullmatch(CLIENT_REF, client_ref):
+        return None
+    prefix = client_ref.removeprefix("klant-").translate(_LETTERS_AS_DIGITS)
+    return _clients_named_for(user).filter(bsn_hash__startswith=prefix).first()
+
+
+CLIENT_REF = r"klant-[a-p]{16}"
+# The reverse of conversations.bsn.client_ref_from_hash's spelling.
+_LETTERS_AS_DIGITS = str.maketrans("ghijklmnop", "0123456789")
+
+
+# --- The integrity page ------------------------------------------------------------
+
+ANCHORS_SHOWN = 5
+
+
+def latest_verification(*, user: User) -> AuditEvent | None:
+    """Return the most recent check of the whole trail (none yet: None).
+
+    Its result concerns the whole chain and names nobody, so every reviewer sees
+    it, a team lead too.
+    """
+    if not may_review_trail(user):
+        raise PermissionDenied
+    checks = AuditEvent.objects.filter(
+        action=Action.TRAIL_VERIFIED, result__in=(Result.SUCCESS, Result.FAILED)
+    )
+    return checks.order_by(*NEWEST_FIRST).first()
+
+
+def recent_anchors(*, user: User) -> list[AuditAnchor]:
+    """Return the chain heads most recently copied out of the database."""
+    if not may_review_trail(user):
+        raise PermissionDenied
+    return list(AuditAnchor.objects.order_by("-seq", "-id")[:ANCHORS_SHOWN])
+
+
+def verification_jobs_for(*, user: User) -> QuerySet[VerificationJob]:
+    """Return the checks asked for that ``user`` may follow: auditors, every one."""
+    if not sees_whole_trail(user):
+        raise PermissionDenied
+    return VerificationJob.objects.select_related("requested_by")

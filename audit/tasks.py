@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from audit.anchors import audit_anchor
 from audit.exports import audit_export_resend, audit_export_write
-from audit.models import ExportJob
+from audit.models import ExportJob, VerificationJob
 from audit.partitions import audit_partitions_prepare
 from audit.services import audit_seal
-from audit.verification_service import audit_verify
+from audit.verification_service import audit_verification_run, audit_verify
 
 
 @shared_task
@@ -55,3 +55,10 @@ def export_audit_trail(*, job_id: int) -> int:
 def resend_audit_exports() -> int:
     """Send export jobs again that were queued while the broker was away."""
     return audit_export_resend(at=timezone.now())
+
+
+@shared_task
+def run_verification(*, job_id: int) -> bool:
+    """Run the check of the trail an auditor asked for; return whether intact."""
+    job = audit_verification_run(job=VerificationJob.objects.get(pk=job_id))
+    return bool(job.intact)

@@ -15,4 +15,16 @@ urlpatterns = [
         views.ExportDownloadView.as_view(),
         name="export_download",
     ),
+    path("controle/", views.VerificationView.as_view(), name="verification"),
+    path(
+        "controle/starten/",
+        views.VerificationRunView.as_view(),
+        name="verification_run",
+    ),
+    path(
+        "controle/<int:pk>/",
+        views.VerificationJobView.as_view(),
+        name="verification_job",
+    ),
+    path("controle/chain.py", views.CheckerDownloadView.as_view(), name="checker"),
 ]

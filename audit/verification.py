@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +12,7 @@ from audit import chain
 from audit.anchors import Anchor
 from audit.rows import EVENT_COLUMNS, fields_from_row
 
+PROGRESS_EVERY = 2000
 # Each link with its event (NULL columns when the event is gone).
 _LINKS_WITH_EVENTS = (
     "SELECT l.seq, l.event_id, l.prev_hash, l.hash, l.canonical, "  # noqa: S608
@@ -52,15 +53,20 @@ class Report:
         return f"audit trail BROKEN: {self.problems[0]}"
 
 
-def verify_trail(anchors: Iterable[Anchor]) -> Report:
-    """Check every link and event in one pass; stop at the first break."""
+def verify_trail(
+    anchors: Iterable[Anchor], progress: Callable[[int], None] | None = None
+) -> Report:
+    """Check every link and event in one pass; stop at the first break.
+
+    ``progress`` is told how many links were checked, every ``PROGRESS_EVERY``.
+    """
     anchors = list(anchors)
     report = Report()
     wanted = {anchor.seq for anchor in anchors}
     seen: dict[int, str] = {}
     with transaction.atomic(), connection.chunked_cursor() as cursor:
         cursor.execute(_LINKS_WITH_EVENTS)
-        for problem in _walk(_rows(cursor), report, wanted, seen):
+        for problem in _walk(_rows(cursor), report, wanted, seen, progress):
             report.problems.append(problem)
             return report
     with connection.cursor() as cursor:
@@ -82,7 +88,7 @@ def _rows(cursor: Any) -> Iterator[tuple[Any, ...]]:
 
 def _walk(
     rows: Iterable[tuple[Any, ...]], report: Report, wanted: set[int],
-    seen: dict[int, str],
+    seen: dict[int, str], progress: Callable[[int], None] | None = None,
 ) -> Iterator[str]:  # fmt: skip
     prev = chain.GENESIS
     for row in rows:
@@ -95,6 +101,8 @@ def _walk(
         report.head_seq, report.head_hash = seq, link_hash
         if seq in wanted:
             seen[seq] = link_hash
+        if progress is not None and report.checked % PROGRESS_EVERY == 0:
+            progress(report.checked)
 
 
 def _check_link(row: tuple[Any, ...], expected_seq: int, prev: str) -> str | None:

@@ -54,12 +54,21 @@ from audit.models import AuditEvent, ExportJob
 from audit.presentation import data_items, describe_changes
 from audit.selectors import (
     audit_events_for,
+    client_named_by_ref,
     event_link_for,
     export_jobs_for,
+    latest_verification,
+    object_names_for,
     page_after,
+    recent_anchors,
     sees_whole_trail,
+    verification_jobs_for,
 )
 from audit.services import audit_record, audit_record_refusal
+from audit.verification_service import (
+    audit_checker_download,
+    audit_verification_queue,
+)
 
 
 class ReviewerRequiredMixin:
@@ -186,6 +195,11 @@ class TrailView(ReviewerRequiredMixin, TemplateView):
             data={"filters": filters.as_data()},
         )
         context = self.get_context_data(form=form, page=page, token=token)
+        context["names"] = object_names_for(user=self.user, events=page.rows)
+        if filters.client_ref:
+            context["filtered_client"] = client_named_by_ref(
+                user=self.user, client_ref=filters.client_ref
+            )
         return self.render_to_response(context)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -258,6 +272,7 @@ class EventView(ReviewerRequiredMixin, DetailView):
         context["changes"] = describe_changes(event)
         context["data_items"] = data_items(event)
         context["link"] = event_link_for(event=event)
+        context["names"] = object_names_for(user=self.user, events=[event])
         return context
 
 
@@ -363,4 +378,64 @@ class ExportDownloadView(ReviewerRequiredMixin, View):
             as_attachment=True,
             filename=download_name(job.file_format, job.created_at),
             content_type=CONTENT_TYPES[job.file_format],
+        )
+
+
+class VerificationView(ReviewerRequiredMixin, TemplateView):
+    """The integrity of the trail: the last check, the anchors, the checker.
+
+    Auditors may also start a check now; a team lead reads the result only.
+    """
+
+    template_name = "audit/verification.html"
+    refused_action = Action.TRAIL_VIEWED
+    http_method_names = ["get"]  # noqa: RUF012 - an instance attribute of View
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["check"] = latest_verification(user=self.user)
+        context["anchors"] = recent_anchors(user=self.user)
+        context["may_run"] = sees_whole_trail(self.user)
+        return context
+
+
+class VerificationRunView(ReviewerRequiredMixin, View):
+    """Start a check of the whole trail now, as a background job (auditors)."""
+
+    refused_action = Action.VERIFICATION_REQUESTED
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        job = audit_verification_queue(actor=self.user)
+        url = reverse("audit:verification_job", args=[job.pk])
+        return HttpResponseRedirect(url, status=303)
+
+
+class VerificationJobView(ReviewerRequiredMixin, DetailView):
+    """How far a check is, and what it found. htmx polls the status."""
+
+    template_name = "audit/verificationjob_detail.html"
+    context_object_name = "job"
+    refused_action = Action.VERIFICATION_REQUESTED
+
+    def get_queryset(self) -> Any:
+        return verification_jobs_for(user=self.user)
+
+    def get_template_names(self) -> list[str]:
+        if getattr(self.request, "htmx", False):
+            return ["audit/_verificationjob_status.html"]
+        return [self.template_name]
+
+
+class CheckerDownloadView(ReviewerRequiredMixin, View):
+    """The standalone checker of exported files, ``audit/chain.py``, as a file."""
+
+    refused_action = Action.CHECKER_DOWNLOADED
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        path = audit_checker_download(actor=self.user)
+        return FileResponse(
+            path.open("rb"),
+            as_attachment=True,
+            filename="chain.py",
+            content_type="text/x-python; charset=utf-8",
         )

@@ -150,6 +150,24 @@ EXPECTED: dict[str, Cells] = {
         "GET":  (LOGIN,     403,      403,       200,       404,       200,     403),
         "POST": (LOGIN,     405,      405,       405,       405,       405,     405),
     },
+    # The integrity check: every reviewer reads the last check and takes the
+    # checker (team leads export too); only auditors start a check and follow it.
+    "audit:verification": {
+        "GET":  (LOGIN,     403,      403,       200,       200,       200,     403),
+        "POST": (LOGIN,     405,      405,       405,       405,       405,     405),
+    },
+    "audit:verification_run": {
+        "GET":  (LOGIN,     405,      405,       405,       405,       405,     405),
+        "POST": (LOGIN,     403,      403,       403,       403,       303,     403),
+    },
+    "audit:verification_job": {
+        "GET":  (LOGIN,     403,      403,       403,       403,       200,     403),
+        "POST": (LOGIN,     405,      405,       405,       405,       405,     405),
+    },
+    "audit:checker": {
+        "GET":  (LOGIN,     403,      403,       200,       200,       200,     403),
+        "POST": (LOGIN,     405,      405,       405,       405,       405,     405),
+    },
     # Conversations: employees run them, team leads read them, both of their team.
     "conversations:list": {
         "GET":  (LOGIN,     200,      200,       200,       200,       403,     403),

@@ -46,6 +46,7 @@ PK_OF: dict[str, Callable[[World], int]] = {
     "audit:event": lambda w: w.a.event.pk,
     "audit:export_job": lambda w: w.a.export_job.pk,
     "audit:export_download": lambda w: w.a.export_job.pk,
+    "audit:verification_job": lambda w: w.verification_job.pk,
     "violations:detail": lambda w: w.a.reported.pk,
     "violations:decide": lambda w: w.a.reported.pk,
     "violations:withdraw": lambda w: w.a.confirmed.pk,

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from accounts.models import Team, User
 from accounts.roles import Role
-from audit.models import AuditEvent, ExportJob
+from audit.models import AuditEvent, ExportJob, VerificationJob
 from conversations.models import Client as ClientModel
 from conversations.models import Conversation, Decision, Participant
 from conversations.services import decision_record
@@ -80,6 +80,7 @@ class World:
     auditor: User
     admin: User
     access_attempt: AccessAttempt
+    verification_job: VerificationJob
     sessions: dict[str, str] = field(default_factory=dict)
 
     def user(self, persona: str) -> User | None:
@@ -215,12 +216,16 @@ def _access_attempt() -> AccessAttempt:
 
 def build_world(export_dir: Path) -> World:
     """Make two teams' records through the services, and a session per persona."""
+    auditor = UserFactory(auditor=True)
     world = World(
         a=_team(export_dir),
         b=_team(export_dir),
-        auditor=UserFactory(auditor=True),
+        auditor=auditor,
         admin=UserFactory(admin=True),
         access_attempt=_access_attempt(),
+        verification_job=VerificationJob.objects.create(
+            requested_by=auditor, status=VerificationJob.Status.DONE, intact=True
+        ),
     )
     for persona in PERSONAS:
         user = world.user(persona)

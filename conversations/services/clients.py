@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from audit.catalogue import Action, Result
+from audit.catalogue import Action
 from audit.services import audit_record
 from conversations.bsn import bsn_encrypt, bsn_hash, bsn_reencrypt
 from conversations.models import Client
@@ -28,7 +28,6 @@ def client_find(*, actor: User, bsn: str) -> Client | None:
             obj=client,
             object_type="conversations.client",
             client_ref=client.client_ref if client else "",
-            result=Result.SUCCESS if client else Result.FAILED,
             data={"found": client is not None},
         )
     return client

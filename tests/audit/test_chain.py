@@ -297,7 +297,7 @@ def test_the_command_records_its_result(restore_trail, sealed_events, mailoutbox
     call_command("verify_audit_trail", stdout=io.StringIO())
     [event] = _verified_since(start)
     assert (event.result, event.origin, event.actor_id) == ("success", "command", None)
-    assert set(event.data) == {"checked", "head_seq", "pending", "problem"}
+    assert set(event.data) == {"checked", "head_seq", "pending", "anchors", "problem"}
     assert (event.data["pending"], event.data["problem"]) == (0, "")
     assert event.data["checked"] == event.data["head_seq"] >= len(sealed_events)
     assert mailoutbox == []

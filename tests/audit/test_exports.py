@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from audit import chain
 from audit.anchors import audit_anchor
 from audit.catalogue import Action, Result
 from audit.exports import (
@@ -118,8 +119,45 @@ def test_a_csv_export_holds_the_anchor_the_header_and_the_row_count(
         f"anchor_seq={anchor.seq}",
         f"anchor_hash={anchor.hash}",
     ]
-    assert rows[1][:4] == ["seq", "prev_hash", "hash", "id"]
+    assert rows[1][:4] == [
+        "Positie in de keten [seq]",
+        "Vorige hash [prev_hash]",
+        "Hash [hash]",
+        "Gebeurtenis (nummer) [id]",
+    ]
     assert rows[-1] == ["#rows=1"]
+
+
+@pytest.mark.parametrize("file_format", ["csv", "jsonl"])
+def test_an_export_says_time_action_and_result_in_words_and_still_verifies(
+    client, auditor, employee, tmp_path, file_format
+):
+    from tests.audit.review import at
+
+    add_event(
+        employee,
+        occurred_at=at(2026, 12, 1, 9, 0, 5),
+        action=Action.ADMIN_CHANGED,
+        result=Result.DENIED,
+    )
+    client.force_login(auditor)
+    content = export(client, file_format, employee=employee.pk)
+    path = tmp_path / f"export.{file_format}"
+    path.write_bytes(content)
+    assert verify(path) == (0, f"{path}: intact")
+    words = ["1 december 2026, 09:00:05", "gewijzigd in beheer", "geweigerd"]
+    if file_format == "jsonl":
+        [line] = jsonl(content)[1:-1]
+        assert line["readable"] == dict(
+            zip(("occurred_at", "action", "result"), words, strict=True)
+        )
+        assert line["event"]["action"] == "admin.object_changed"  # the code stays
+        return
+    header, row = list(csv.reader(io.StringIO(content.decode())))[1:3]
+    assert header[-3:] == ["Tijdstip (Nederlandse tijd)", "Handeling", "Resultaat"]
+    assert "Handeling (code) [action]" in header
+    assert row[-3:] == words
+    assert row[header.index("Handeling (code) [action]")] == "admin.object_changed"
 
 
 def test_a_formula_in_a_csv_cell_is_neutralised_and_still_verifies(
@@ -135,7 +173,7 @@ def test_a_formula_in_a_csv_cell_is_neutralised_and_still_verifies(
     client.force_login(auditor)
     content = export(client, "csv", employee=employee.pk).decode()
     rows = list(csv.reader(io.StringIO(content)))
-    header = rows[1]
+    header = [chain.field_name(cell) for cell in rows[1]]
     row = next(r for r in rows[2:-1] if r[header.index("id")] == str(event.pk))
     assert row[header.index("object_id")] == "'" + formula[:64]
     assert row[header.index("data")] == '{"list":["@SUM(A1)"],"note":"+1-1"}'

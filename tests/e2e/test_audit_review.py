@@ -144,3 +144,45 @@ def test_an_auditor_exports_as_csv_and_as_a_background_job(
     written.value.save_as(path)
     assert path.suffix == ".jsonl"
     assert verify(path) == f"{path}: intact"
+
+
+def test_an_auditor_checks_the_trail_now_and_downloads_the_checker(
+    page: Page, moved_office, celery_worker_process, settings, tmp_path
+):
+    settings.AUDIT_ANCHOR_FILE = tmp_path / "anchors.jsonl"
+    log_in(page, "auditor")
+    page.goto("/audit/")
+    expect(page.locator("#events thead")).to_contain_text("Team")
+    check_page(page, "audit-trail-auditor")
+    page.get_by_role(
+        "link", name="Controle van de audittrail: is alles nog intact?"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Controle van de audittrail"
+    )
+    check_page(page, "audit-verification")
+    with page.expect_download() as checker:
+        page.get_by_role(
+            "link", name="Download het controleprogramma (chain.py)"
+        ).click()
+    assert checker.value.suggested_filename == "chain.py"
+
+    page.get_by_role("button", name="Controleer de audittrail nu").click()
+    expect(page).to_have_url(re.compile(r"/audit/controle/\d+/$"))
+    result = page.get_by_test_id("verification-result")
+    expect(result).to_contain_text("De audittrail is intact", timeout=30_000)
+    check_page(page, "audit-verification-job")
+    page.get_by_role("link", name="Terug naar de controle").click()
+    expect(page.get_by_test_id("last-check")).to_contain_text("intact")
+    check_page(page, "audit-verification-done")
+
+
+def test_a_team_lead_reads_the_check_without_the_run_button(page: Page, moved_office):
+    log_in(page, "teamleider")
+    page.goto("/audit/")
+    expect(page.locator("#events thead")).not_to_contain_text("Team")
+    page.goto("/audit/controle/")
+    expect(
+        page.get_by_role("button", name="Controleer de audittrail nu")
+    ).to_have_count(0)
+    check_page(page, "audit-verification-team-lead")
