@@ -3,13 +3,18 @@
 import re
 import zlib
 
-STREAM = re.compile(rb"(\d+) 0 obj\s*<<.*?>>\s*stream\r?\n(.*?)\r?\nendstream", re.DOTALL)
+STREAM = re.compile(
+    rb"(\d+) 0 obj\s*<<.*?>>\s*stream\r?\n(.*?)\r?\nendstream", re.DOTALL
+)
 # A Type0 font: its subset tag (the name the page's ``Tf`` uses) and its ToUnicode.
 FONT = re.compile(rb"/BaseFont /([A-Z]{6})\+[^/]*/ToUnicode (\d+) 0 R")
 BFCHAR = re.compile(rb"beginbfchar(.*?)endbfchar", re.DOTALL)
 CODE = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
 # The page's text operators: pick a font, show strings, end a text object.
-TOKEN = re.compile(rb"/(\w+) [\d.]+ Tf|\[(.*?)\] TJ|<([0-9a-fA-F]*)> Tj|\bET\b", re.DOTALL)
+TOKEN = re.compile(
+    rb"/(\w+) [\d.]+ Tf|\[(.*?)\] TJ|<([0-9a-fA-F]*)> Tj|\bET\b", re.DOTALL
+)
+HEX = re.compile(rb"<([0-9a-fA-F]*)>")
 
 
 def pdf_objects(pdf: bytes) -> bytes:
@@ -32,8 +37,8 @@ def pdf_text(pdf: bytes) -> str:
             if name is not None:
                 font = fonts.get(name, {})
             elif array is not None or single is not None:
-                for code in re.findall(rb"<([0-9a-fA-F]*)>", array or b"<" + single + b">"):
-                    line.append(_decode(code, font))
+                shown = HEX.findall(array) if array is not None else [single]
+                line.extend(_decode(code, font) for code in shown)
             else:
                 lines.append("".join(line))
                 line = []

@@ -204,7 +204,9 @@ class LetterMixin(ReportMixin):
             )
         except PermissionDenied:
             raise Http404 from None
-        return letter_for(report=self.report, language=language, on=timezone.localdate())
+        return letter_for(
+            report=self.report, language=language, on=timezone.localdate()
+        )
 
 
 class LetterView(LetterMixin, View):

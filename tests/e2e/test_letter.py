@@ -35,7 +35,8 @@ def test_the_letter_prints_and_downloads_in_dutch_and_english(page, demo_users):
     window = page.get_by_test_id("letter-window")
     expect(window).to_contain_text("Emma Visser")
     expect(window).to_contain_text("[adres van de klant invullen]")
-    expect(page.get_by_test_id("letter-reference")).to_have_text(re.compile(r"^Melding \d+$"))
+    reference = page.get_by_test_id("letter-reference")
+    expect(reference).to_have_text(re.compile(r"^Melding \d+$"))
     expect(page.get_by_test_id("letter-signature")).to_contain_text("Ahmed El Amrani")
     check_page(page, "letter-nl")
 
@@ -51,12 +52,13 @@ def test_the_letter_prints_and_downloads_in_dutch_and_english(page, demo_users):
     with page.expect_download() as download:
         page.get_by_role("link", name="PDF downloaden").click()
     pdf = download.value.path().read_bytes()
+    (SCREENSHOTS / "letter-nl.pdf").write_bytes(pdf)  # to look at beside the PNGs
     assert download.value.suggested_filename.endswith("-nl.pdf")
     assert "Emma Visser" in pdf_text(pdf)
 
     page.get_by_role("link", name="Brief in het Engels").click()
     expect(page.locator("article.letter")).to_have_attribute("lang", "en")
-    expect(page.get_by_test_id("letter-reference")).to_have_text(re.compile(r"^Report \d+$"))
+    expect(reference).to_have_text(re.compile(r"^Report \d+$"))
     expect(page.get_by_role("link", name="Terug naar de melding")).to_be_visible()
     check_page(page, "letter-en")
 

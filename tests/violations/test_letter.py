@@ -19,7 +19,8 @@ from violations.services import violation_dismiss, violation_withdraw
 
 pytestmark = pytest.mark.django_db
 
-MORNING = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Amsterdam"))
+AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
+MORNING = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=AMSTERDAM)
 
 
 @pytest.fixture
@@ -126,6 +127,10 @@ def test_the_pdf_is_the_letter_with_name_and_reference(client, lead, made):
     objects = pdf_objects(response.content)
     assert b"/Lang (nl)" in objects
     assert f"/Title (Melding {made.pk}: U mag gesprekken".encode() in objects
+    # The longest letter (this rule's reason) fits on one sheet, for the envelope.
+    pages = re.search(rb"/Type /Pages/Kids \[[^]]*\]/Count (\d+)", objects)
+    assert pages
+    assert pages[1] == b"1"
     text = pdf_text(response.content)
     assert made.client.display_name in text
     assert "[adres van de klant invullen]" in text
@@ -146,9 +151,7 @@ def test_the_english_pdf_is_in_english(client, lead, made):
     assert f"Our reference\nReport {made.pk}" in pdf_text(response.content)
 
 
-def test_each_letter_made_is_audited_with_its_language_and_format(
-    client, lead, made
-):
+def test_each_letter_made_is_audited_with_its_language_and_format(client, lead, made):
     client.force_login(lead)
     letter(client, made)
     letter(client, made, lang="en", name="letter_pdf")
@@ -206,4 +209,3 @@ def test_the_pdf_sends_an_anonymous_user_to_the_login(client, made):
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('accounts:login')}?next={url}"
-
