@@ -43,6 +43,7 @@ SHOWN = {
         "violations:flagged",
         "violations:detail",
         "violations:letter",
+        "violations:letter_pdf",
         "audit:trail",
         "audit:event",
     ],

@@ -286,6 +286,8 @@ CASES = [
          accepted="redirect", dutch=False),
     Case("letter language", "team_lead", url("violations:letter", "confirmed"),
          {"lang": "any"}, method="GET", in_query=True, accepted="clean", dutch=False),
+    Case("letter PDF language", "team_lead", url("violations:letter_pdf", "confirmed"),
+         {"lang": "any"}, method="GET", in_query=True, accepted="200", dutch=False),
     Case("admin: new team", "admin", url("admin:accounts_team_add"), {
         "name": "text", "division": "choice", "office": "text",
     }, valid=lambda w: {

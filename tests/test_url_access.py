@@ -254,6 +254,10 @@ EXPECTED: dict[str, Cells] = {
         "GET":  (LOGIN,     404,      404,       200,       404,       404,     404),
         "POST": (LOGIN,     404,      404,       405,       405,       405,     404),
     },
+    "violations:letter_pdf": {
+        "GET":  (LOGIN,     404,      404,       200,       404,       404,     404),
+        "POST": (LOGIN,     404,      404,       405,       405,       405,     404),
+    },
     "violations:notifications": everyone(200, 405),
     "violations:notification_count": everyone(200, 405),
     # The admin site: the admin role only; everyone else is sent to its login.

@@ -51,6 +51,7 @@ PK_OF: dict[str, Callable[[World], int]] = {
     "violations:decide": lambda w: w.a.reported.pk,
     "violations:withdraw": lambda w: w.a.confirmed.pk,
     "violations:letter": lambda w: w.a.confirmed.pk,
+    "violations:letter_pdf": lambda w: w.a.confirmed.pk,
 }
 
 

@@ -302,8 +302,13 @@ def report_view_record(*, actor: User, report: Report) -> None:
     )
 
 
-def letter_print_record(*, actor: User, report: Report, language: str) -> None:
-    """Record that the letter to the client was made; only for a confirmed report."""
+def letter_print_record(
+    *, actor: User, report: Report, language: str, pdf: bool = False
+) -> None:
+    """Record that the letter to the client was made; only for a confirmed report.
+
+    ``pdf``: made as a PDF to download, else shown as a page to print.
+    """
     if not is_team_lead_of(actor, report.team_id) or not report.flags:
         _refuse(actor, Action.LETTER_PRINTED, report=report)
         raise PermissionDenied
@@ -312,7 +317,7 @@ def letter_print_record(*, actor: User, report: Report, language: str) -> None:
         action=Action.LETTER_PRINTED,
         obj=report,
         client_ref=report.client.client_ref,
-        data={"language": language},
+        data={"language": language, "format": "pdf" if pdf else "page"},
     )
 
 

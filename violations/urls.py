@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/besluit/", views.DecideView.as_view(), name="decide"),
     path("<int:pk>/intrekken/", views.WithdrawView.as_view(), name="withdraw"),
     path("<int:pk>/brief/", views.LetterView.as_view(), name="letter"),
+    path("<int:pk>/brief/pdf/", views.LetterPdfView.as_view(), name="letter_pdf"),
     path("berichten/", views.NotificationListView.as_view(), name="notifications"),
     path(
         "berichten/aantal/",

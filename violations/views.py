@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
@@ -21,6 +22,13 @@ from conversations.selectors import conversation_for
 from violations import selectors, services
 from violations.access import is_team_lead_of, may_read, may_report
 from violations.forms import DecideForm, ReportForm, WithdrawForm
+from violations.letter import (
+    Letter,
+    letter_for,
+    letter_pdf,
+    letter_pdf_filename,
+    report_reference,
+)
 from violations.models import Rule, Status
 from violations.models import ViolationReport as Report
 
@@ -131,6 +139,7 @@ class ReportMixin(ReaderMixin):
         lead = is_team_lead_of(user, report.team_id)
         context = {
             "report": report,
+            "reference": report_reference(report),
             "history": selectors.history_of(report),
             "may_decide": lead
             and report.status == Status.REPORTED
@@ -211,28 +220,51 @@ class WithdrawView(ReportActionView):
         return _("De overtreding is ingetrokken.")
 
 
-class LetterView(ReportMixin, View):
-    """The letter to the client, in Dutch or (``?lang=en``) English."""
+class LetterMixin(ReportMixin):
+    """The letter about a confirmed report, in ``?lang=`` (nl, en) or the UI's."""
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        language = request.GET.get("lang") or translation.get_language()
+    pdf = False
+
+    def letter(self) -> Letter:
+        language = self.request.GET.get("lang") or translation.get_language()
         language = "en" if language == "en" else "nl"
         try:
             services.letter_print_record(
-                actor=self.user, report=self.report, language=language
+                actor=self.user, report=self.report, language=language, pdf=self.pdf
             )
         except PermissionDenied:
             raise Http404 from None
-        with translation.override(language):
-            return render(
-                request,
-                "violations/letter.html",
-                {
-                    "report": self.report,
-                    "language": language,
-                    "today": timezone.localdate(),
-                },
+        return letter_for(
+            report=self.report, language=language, on=timezone.localdate()
+        )
+
+
+class LetterView(LetterMixin, View):
+    """The letter as a page, with a print button and the PDF to download."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        letter = self.letter()
+        other = "nl" if letter.language == "en" else "en"
+        return render(
+            request, "violations/letter.html", {"letter": letter, "other": other}
+        )
+
+
+class LetterPdfView(LetterMixin, View):
+    """The letter as a tagged PDF, downloaded."""
+
+    pdf = True
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        letter = self.letter()
+        response = HttpResponse(letter_pdf(letter), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            content_disposition_header(
+                as_attachment=True, filename=letter_pdf_filename(letter)
             )
+            or "attachment"
+        )
+        return response
 
 
 class NotificationListView(UserMixin, TemplateView):

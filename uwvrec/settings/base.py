@@ -288,6 +288,14 @@ NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=10)
 # NOTIFICATION_RESEND_AFTER_SECONDS), up to this: ten attempts span about four hours.
 NOTIFICATION_RETRY_MAX_SECONDS = env.int("NOTIFICATION_RETRY_MAX_SECONDS", default=3600)
 
+# The letter to a flagged client: the sender's address (lines, comma-separated;
+# also where an objection is sent), and the phone number and website to ask at.
+LETTER_SENDER_ADDRESS = env.list(
+    "LETTER_SENDER_ADDRESS", default=["UWV", "Postbus 58285", "1040 HG Amsterdam"]
+)
+LETTER_CONTACT_PHONE = env.str("LETTER_CONTACT_PHONE", default="088 - 898 92 94")
+LETTER_CONTACT_URL = env.str("LETTER_CONTACT_URL", default="https://www.uwv.nl")
+
 CELERY_BROKER_URL = REDIS_URL
 CELERY_BROKER_TRANSPORT_OPTIONS = dict(_REDIS_TIMEOUTS)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
