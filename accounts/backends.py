@@ -56,12 +56,10 @@ class StaffBackend(ModelBackend):
 
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
         """Return the permissions loaded with the user, else Django's answer."""
-        names = getattr(user_obj, "permission_names", _NOT_LOADED)
-        if names is _NOT_LOADED or obj is not None or user_obj.is_superuser:
+        loaded = "permission_names" in getattr(user_obj, "__dict__", {})
+        if not loaded or obj is not None or user_obj.is_superuser:
             return super().get_all_permissions(user_obj, obj)
         if not user_obj.is_active or user_obj.is_anonymous:
             return set()
+        names: list[str] | None = user_obj.permission_names
         return set(names or ())
-
-
-_NOT_LOADED = object()

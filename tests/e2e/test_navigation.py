@@ -26,8 +26,8 @@ MENUS = {
 }
 
 
-def main_menu(page: Page):
-    return page.get_by_role("navigation", name="Hoofdmenu")
+def main_menu(page: Page, name: str = "Hoofdmenu"):
+    return page.get_by_role("navigation", name=name)
 
 
 @pytest.mark.parametrize("username", list(MENUS))
@@ -54,14 +54,13 @@ def test_each_role_gets_its_menu_and_each_item_marks_its_page(
 def test_the_menu_reads_in_english(page: Page, demo_users):
     log_in(page, "teamleider")
     in_english(page)
-    expect(main_menu(page).get_by_role("link", name="Messages")).to_be_visible()
-    expect(main_menu(page).get_by_role("link", name="Conversations")).to_be_visible()
+    menu = main_menu(page, "Main menu")
+    expect(menu.get_by_role("link", name="Messages")).to_be_visible()
+    expect(menu.get_by_role("link", name="Conversations")).to_be_visible()
     check_page(page, "nav-teamleider-home-en")
 
 
-def test_403_and_404_are_app_pages_with_the_menu_and_a_way_back(
-    page: Page, demo_users
-):
+def test_403_and_404_are_app_pages_with_the_menu_and_a_way_back(page: Page, demo_users):
     log_in(page, "medewerker")
     response = page.goto("/audit/")
     assert response is not None
