@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from conversations.bsn import no_bsn
+from uwvrec.forms import AppFormMixin
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(AppFormMixin, AuthenticationForm):
     """Django's login form, with plainer messages and hints for password managers."""
 
     # An instance attribute of Django's form, given here for every instance.

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.views.generic import TemplateView
 
 from accounts.forms import LoginForm
-from accounts.selectors import home_links_for
+from accounts.navigation import sections_for
 
 
 class LoginView(auth_views.LoginView):
@@ -21,5 +21,5 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["links"] = home_links_for(user=self.request.user)  # type: ignore[arg-type]
+        context["links"] = sections_for(user=self.request.user)  # type: ignore[arg-type]
         return context

@@ -29,6 +29,7 @@ from audit.selectors import TrailFilters, decode_cursor, reviewable_employees_fo
 from audit.services import personal_data_in
 from conversations.bsn import bsn_hash, client_ref_from_hash
 from conversations.forms import BsnField
+from uwvrec.forms import FIELD_TEMPLATE, AppForm
 
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
 # The trail starts long after the first and ends long before the last of these,
@@ -94,7 +95,7 @@ def _within_bounds(day: dt.date | None) -> dt.date | None:
 CLIENT_REF = r"^klant-[a-p]{16}$"
 
 
-class TrailFilterForm(forms.Form):
+class TrailFilterForm(AppForm):
     """Narrow the audit trail down; every field may stay empty.
 
     The form is posted; the view keeps valid filters in the session and binds the
@@ -144,6 +145,7 @@ class TrailFilterForm(forms.Form):
 
     def _helper(self) -> FormHelper:
         helper = FormHelper(self)
+        helper.field_template = FIELD_TEMPLATE  # the app's one field layout
         helper.form_method = "post"
         helper.form_action = reverse("audit:trail")
         helper.form_id = "trail-filters"
@@ -166,7 +168,7 @@ class TrailFilterForm(forms.Form):
             "client",  # a client found by BSN stays chosen when filtering on
             HTML(
                 format_html(
-                    '<button type="submit" class="btn btn-primary">{}</button>',
+                    '<button type="submit" class="btn btn-primary btn-lg">{}</button>',
                     gettext("Filteren"),
                 )
             ),
@@ -260,7 +262,7 @@ class TrailFilterForm(forms.Form):
         )
 
 
-class ClientSearchForm(forms.Form):
+class ClientSearchForm(AppForm):
     """Find a client's events by BSN, posted: the list is then filtered by the
     client's pseudonym, and the BSN itself is kept nowhere, nor shown again."""
 
@@ -293,7 +295,7 @@ FILTER_FIELDS = (
 )
 
 
-class ExportFormatForm(forms.Form):
+class ExportFormatForm(AppForm):
     """Which file an export makes."""
 
     format = forms.ChoiceField(label=_("Bestandsformaat"), choices=ExportFormat.choices)

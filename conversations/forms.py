@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from conversations.bsn import bsn_clean, bsn_masked, no_bsn
 from conversations.models import CHANNELS, KINDS, ROLES, Conversation
 from conversations.schedule import date_problem, place_problem
+from uwvrec.forms import AppForm
 
 BSN_HELP = _("9 cijfers, zonder punten of spaties.")
 YES_NO = [("yes", _("Ja")), ("no", _("Nee"))]
@@ -70,7 +71,7 @@ def radios(label: Any, choices: Any, required_message: Any) -> forms.ChoiceField
     )
 
 
-class ClientForm(forms.Form):
+class ClientForm(AppForm):
     """Find a client by BSN; a name is only needed to register a new one."""
 
     bsn = BsnField()
@@ -116,7 +117,7 @@ PAST_UNCONFIRMED = _(
 )
 
 
-class WhenForm(forms.Form):
+class WhenForm(AppForm):
     """When and where; a moment already past is taken only once confirmed.
 
     ``channel`` is the channel of the conversation when the form does not ask it
@@ -234,13 +235,13 @@ class RescheduleForm(WhenForm):
     """A new date, time and place for an appointment."""
 
 
-class KindForm(forms.Form):
+class KindForm(AppForm):
     kind = radios(
         _("Wat voor gesprek is het?"), KINDS, _("Kies wat voor gesprek het is.")
     )
 
 
-class WishForm(forms.Form):
+class WishForm(AppForm):
     wish = radios(
         _("Wil de klant het gesprek opnemen?"),
         Conversation.Wish.choices,
@@ -248,11 +249,11 @@ class WishForm(forms.Form):
     )
 
 
-class ParticipantsForm(forms.Form):
+class ParticipantsForm(AppForm):
     """Confirms the list of participants as it is shown."""
 
 
-class ParticipantAddForm(forms.Form):
+class ParticipantAddForm(AppForm):
     name = forms.CharField(
         label=_("Naam"),
         max_length=200,
@@ -267,7 +268,7 @@ class ParticipantAddForm(forms.Form):
     )
 
 
-class InformForm(forms.Form):
+class InformForm(AppForm):
     told = forms.BooleanField(
         label=_("Ik heb de klant de spelregels verteld of gegeven."),
         error_messages={
@@ -277,28 +278,28 @@ class InformForm(forms.Form):
     rule_text = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class AcceptsForm(forms.Form):
+class AcceptsForm(AppForm):
     accepts = yes_no(
         _("Is de klant het eens met de spelregels?"),
         _("Kies of de klant het eens is met de spelregels."),
     )
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(AppForm):
     consents = yes_no(
         _("Geeft deze persoon toestemming voor de opname?"),
         _("Kies of deze persoon toestemming geeft."),
     )
 
 
-class UwvForm(forms.Form):
+class UwvForm(AppForm):
     uwv_records = yes_no(
         _("Neemt UWV het gesprek zelf ook op?"),
         _("Kies of UWV het gesprek zelf opneemt."),
     )
 
 
-class UwvDetailsForm(forms.Form):
+class UwvDetailsForm(AppForm):
     reason = forms.CharField(
         label=_("Waarom neemt UWV het gesprek op?"),
         max_length=1000,
@@ -314,11 +315,11 @@ class UwvDetailsForm(forms.Form):
     )
 
 
-class FinaliseForm(forms.Form):
+class FinaliseForm(AppForm):
     answers_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
-class ConcludeForm(forms.Form):
+class ConcludeForm(AppForm):
     client_recorded = yes_no(
         _("Heeft de klant het gesprek opgenomen?"),
         _("Kies of de klant het gesprek heeft opgenomen."),

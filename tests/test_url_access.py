@@ -258,8 +258,15 @@ EXPECTED: dict[str, Cells] = {
         "GET":  (LOGIN,     404,      404,       200,       404,       404,     404),
         "POST": (LOGIN,     404,      404,       405,       405,       405,     404),
     },
-    "violations:notifications": everyone(200, 405),
-    "violations:notification_count": everyone(200, 405),
+    # Messages (berichten) go to team members; without a team there are none.
+    "violations:notifications": {
+        "GET":  (LOGIN,     200,      200,       200,       200,       404,     404),
+        "POST": (LOGIN,     405,      405,       405,       405,       404,     404),
+    },
+    "violations:notification_count": {
+        "GET":  (LOGIN,     200,      200,       200,       200,       404,     404),
+        "POST": (LOGIN,     405,      405,       405,       405,       404,     404),
+    },
     # The admin site: the admin role only; everyone else is sent to its login.
     "admin:index": admin_only(200, 200),
     "admin:login": {

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
+from accounts.access import may_enter_admin
 
 
 class UwvrecAdminSite(admin.AdminSite):
@@ -13,7 +13,4 @@ class UwvrecAdminSite(admin.AdminSite):
     index_title = _("Functioneel beheer")
 
     def has_permission(self, request: HttpRequest) -> bool:
-        user = request.user
-        if not (user.is_active and user.is_staff):
-            return False
-        return user.is_superuser or user.has_role(Role.ADMIN)  # type: ignore[union-attr]
+        return may_enter_admin(request.user)  # type: ignore[arg-type]

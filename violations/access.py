@@ -33,3 +33,8 @@ def may_read(user: User) -> bool:
     return may_read_all(user) or (
         user.team_id is not None and user.has_role(Role.TEAM_LEAD)
     )
+
+
+def may_receive_notifications(user: User) -> bool:
+    """Members of a team get messages (berichten) about their team's reports."""
+    return user.is_authenticated and user.team_id is not None

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 from conversations.schedule import EARLIEST_DATE
+from uwvrec.forms import AppForm
 from violations.models import Rule
 
 
@@ -29,7 +30,7 @@ def _text(
     )
 
 
-class ReportForm(forms.Form):
+class ReportForm(AppForm):
     rule = forms.ChoiceField(
         label=_("Welke regel heeft de klant overtreden?"),
         choices=Rule.choices,
@@ -81,7 +82,7 @@ class ReportForm(forms.Form):
         return day
 
 
-class DecideForm(forms.Form):
+class DecideForm(AppForm):
     decision = forms.ChoiceField(
         label=_("Uw besluit"),
         choices=[
@@ -98,7 +99,7 @@ class DecideForm(forms.Form):
     )
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(AppForm):
     reason = _text(
         _("Reden van intrekking"),
         _("Bijvoorbeeld: een vergissing, of een bezwaar dat is toegekend."),

@@ -20,7 +20,12 @@ from accounts.models import User
 from conversations.models import Conversation
 from conversations.selectors import conversation_for
 from violations import selectors, services
-from violations.access import is_team_lead_of, may_read, may_report
+from violations.access import (
+    is_team_lead_of,
+    may_read,
+    may_receive_notifications,
+    may_report,
+)
 from violations.forms import DecideForm, ReportForm, WithdrawForm
 from violations.letter import (
     Letter,
@@ -267,7 +272,16 @@ class LetterPdfView(LetterMixin, View):
         return response
 
 
-class NotificationListView(UserMixin, TemplateView):
+class RecipientMixin(UserMixin):
+    """Members of a team, who get messages; anyone else gets a 404."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not may_receive_notifications(request.user):  # type: ignore[arg-type]
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class NotificationListView(RecipientMixin, TemplateView):
     template_name = "violations/notification_list.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -276,7 +290,7 @@ class NotificationListView(UserMixin, TemplateView):
         return super().get_context_data(notifications=notifications, **kwargs)
 
 
-class NotificationCountView(UserMixin, TemplateView):
+class NotificationCountView(RecipientMixin, TemplateView):
     """The link in the navigation, with the unread count; fetched by htmx."""
 
     template_name = "violations/_nav_count.html"

@@ -39,8 +39,8 @@ from conversations.services import (
     conversation_view_record,
 )
 from conversations.views.base import StaffMixin
-from rules.engine import Outcome
 from conversations.views.kept_bsn import KeptBsnMixin
+from rules.engine import Outcome
 
 
 def detail_url(pk: int) -> str:

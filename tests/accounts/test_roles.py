@@ -64,3 +64,20 @@ def test_a_deactivated_user_is_logged_out(client, employee):
     response = client.get("/gesprekken/")
     assert response.status_code == 302
     assert response["Location"].startswith("/inloggen/")
+
+
+def test_the_request_user_brings_the_same_permissions_as_djangos_backend(
+    team_lead, django_assert_num_queries
+):
+    from django.contrib.auth.backends import ModelBackend
+    from django.contrib.auth.models import Permission
+
+    team_lead.user_permissions.add(
+        Permission.objects.get(codename="view_all_auditevents")
+    )
+    expected = ModelBackend().get_all_permissions(User.objects.get(pk=team_lead.pk))
+    with django_assert_num_queries(1):
+        user = StaffBackend().get_user(team_lead.pk)
+        assert user.get_all_permissions() == expected
+        assert user.has_perm("audit.view_all_auditevents")
+    assert "audit.view_all_auditevents" in expected

@@ -57,7 +57,9 @@ def moved_office(demo_users):
 
 def test_a_team_lead_filters_the_trail_and_opens_an_event(page: Page, moved_office):
     log_in(page, "teamleider")
-    page.get_by_role("link", name="Audittrail").click()
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role(
+        "link", name="Audittrail"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Audittrail")
     expect(page.get_by_text("Pieter Bakker")).to_have_count(0)  # another team
     check_page(page, "audit-trail")

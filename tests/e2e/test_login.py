@@ -59,6 +59,8 @@ def test_language_switch_turns_the_page_english_and_back(page: Page, demo_users)
 
 def test_admin_reaches_the_admin_site(page: Page, demo_users):
     log_in(page, "beheerder")
-    page.get_by_role("link", name="Beheer").click()
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role(
+        "link", name="Beheer"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Functioneel beheer")
     check_page(page, "admin-index")

@@ -39,7 +39,9 @@ def test_an_employee_reports_and_the_team_lead_confirms(page, demo_users):
     log_out(page)
 
     log_in(page, "teamleider")
-    expect(page.get_by_test_id("notification-link")).to_have_text("Meldingen (3)")
+    expect(page.get_by_test_id("notification-link")).to_have_accessible_name(
+        "Berichten (3 nieuw)"
+    )
     page.get_by_test_id("notification-link").click()
     check_page(page, "notifications")
     page.goto("/overtredingen/")

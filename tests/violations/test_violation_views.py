@@ -104,9 +104,9 @@ def test_the_notifications_page_marks_read(client, reporter, lead, conversation)
     report(reporter, conversation)
     client.force_login(lead)
     count = reverse("violations:notification_count")
-    assert "Meldingen (1)" in client.get(count).content.decode()
+    assert "(1 nieuw)" in client.get(count).content.decode()
     assert "Nieuw" in client.get(reverse("violations:notifications")).content.decode()
-    assert "Meldingen (0)" in client.get(count).content.decode()
+    assert "nieuw" not in client.get(count).content.decode()
 
 
 def test_an_auditor_reads_but_does_not_decide(client, reporter, conversation):

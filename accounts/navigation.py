@@ -1,0 +1,176 @@
+"""The app's sections, and who sees which: the header's menu and the home page.
+
+Each section asks the access predicate its pages ask (``conversations.access``,
+``violations.access``, ``audit.selectors``, ``accounts.access``), so the menu and
+the home page show a section exactly when its pages let the user in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import ResolverMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from accounts.access import may_enter_admin
+from accounts.models import User
+from accounts.roles import Role
+from audit.selectors import may_review_trail
+from conversations.access import may_run, may_view
+from violations.access import may_read, may_receive_notifications
+
+
+def _always(user: User) -> bool:
+    return user.is_authenticated
+
+
+def _conversations(user: User) -> Promise:
+    if may_run(user):
+        return _(
+            "De afspraken van vandaag en later, een telefoongesprek starten en de "
+            "checklist doen."
+        )
+    return _("De gesprekken en besluiten van uw team bekijken.")
+
+
+def _rules(user: User) -> Promise:
+    return _(
+        "De spelregels voor een geluidsopname lezen, afdrukken of aan de "
+        "telefoon voorlezen."
+    )
+
+
+def _violations(user: User) -> Promise:
+    if user.team_id is not None and user.has_role(Role.TEAM_LEAD):
+        return _(
+            "Meldingen van overtredingen beoordelen en gesignaleerde klanten bekijken."
+        )
+    return _("Meldingen van overtredingen en gesignaleerde klanten lezen.")
+
+
+def _audit(user: User) -> Promise:
+    return _("Nagaan wie wat deed en wanneer, en dat exporteren voor controle.")
+
+
+def _messages(user: User) -> Promise:
+    return _("Berichten over meldingen van overtredingen.")
+
+
+def _admin(user: User) -> Promise:
+    return _("Gebruikers en teams beheren.")
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the app: its menu word, its home-page link, and who may open it."""
+
+    key: str
+    url_name: str
+    label: Promise  # the word in the menu
+    title: Promise  # the link on the home page
+    allowed: Callable[[User], bool]
+    describe: Callable[[User], Promise]
+    # The URL namespaces whose pages belong to the section, and single views.
+    namespaces: tuple[str, ...] = ()
+    views: tuple[str, ...] = ()
+    not_views: tuple[str, ...] = ()
+
+    def contains(self, match: ResolverMatch | None) -> bool:
+        """Tell whether the page ``match`` resolved to is part of this section."""
+        if match is None or match.view_name in self.not_views:
+            return False
+        return match.view_name in self.views or match.namespace in self.namespaces
+
+
+SECTIONS = (
+    Section(
+        key="conversations",
+        url_name="conversations:list",
+        label=_("Gesprekken"),
+        title=_("Gesprekken van vandaag"),
+        allowed=may_view,
+        describe=_conversations,
+        namespaces=("conversations",),
+        views=("violations:report",),
+    ),
+    Section(
+        key="rules",
+        url_name="rules:handout",
+        label=_("Spelregels"),
+        title=_("Spelregels voor de klant"),
+        allowed=_always,
+        describe=_rules,
+        namespaces=("rules",),
+    ),
+    Section(
+        key="violations",
+        url_name="violations:queue",
+        label=_("Overtredingen"),
+        title=_("Overtredingen"),
+        allowed=may_read,
+        describe=_violations,
+        namespaces=("violations",),
+        not_views=(
+            "violations:report",
+            "violations:notifications",
+            "violations:notification_count",
+        ),
+    ),
+    Section(
+        key="audit",
+        url_name="audit:trail",
+        label=_("Audittrail"),
+        title=_("Audittrail"),
+        allowed=may_review_trail,
+        describe=_audit,
+        namespaces=("audit",),
+    ),
+    Section(
+        key="messages",
+        url_name="violations:notifications",
+        label=_("Berichten"),
+        title=_("Berichten"),
+        allowed=may_receive_notifications,
+        describe=_messages,
+        views=("violations:notifications",),
+    ),
+    Section(
+        key="admin",
+        url_name="admin:index",
+        label=_("Beheer"),
+        title=_("Beheer"),
+        allowed=may_enter_admin,
+        describe=_admin,
+        namespaces=("admin",),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Link:
+    """One section as this user sees it."""
+
+    key: str
+    url: str
+    label: Promise
+    title: Promise
+    description: Promise
+    current: bool
+
+
+def sections_for(*, user: User, match: ResolverMatch | None = None) -> list[Link]:
+    """Return the sections ``user`` may open, in menu order; ``match`` is marked."""
+    return [
+        Link(
+            key=section.key,
+            url=reverse(section.url_name),
+            label=section.label,
+            title=section.title,
+            description=section.describe(user),
+            current=section.contains(match),
+        )
+        for section in SECTIONS
+        if section.allowed(user)
+    ]
