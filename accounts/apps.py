@@ -1,3 +1,4 @@
+from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,3 +9,9 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import lockouts  # noqa: F401 - records lockouts
+
+
+class AxesConfig(AxesAppConfig):
+    """django-axes, named in Dutch where the admin lists its failed logins."""
+
+    verbose_name = _("Inlogbeveiliging")

@@ -6,81 +6,124 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conversations', '0005_conversation_scheduled_in_range'),
-        ('rules', '0005_guard_function_search_path'),
+        ("conversations", "0005_conversation_scheduled_in_range"),
+        ("rules", "0005_guard_function_search_path"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='conversation',
-            name='answers_version',
-            field=models.PositiveIntegerField(default=0, verbose_name='versie van de antwoorden'),
+            model_name="conversation",
+            name="answers_version",
+            field=models.PositiveIntegerField(
+                default=0, verbose_name="versie van de antwoorden"
+            ),
         ),
         migrations.AlterField(
-            model_name='conversation',
-            name='client_accepts_rules',
-            field=models.BooleanField(null=True, verbose_name='klant is het eens met de spelregels'),
+            model_name="conversation",
+            name="client_accepts_rules",
+            field=models.BooleanField(
+                null=True, verbose_name="klant is het eens met de spelregels"
+            ),
         ),
         migrations.AlterField(
-            model_name='conversation',
-            name='client_informed',
-            field=models.BooleanField(null=True, verbose_name='spelregels verteld'),
+            model_name="conversation",
+            name="client_informed",
+            field=models.BooleanField(null=True, verbose_name="spelregels verteld"),
         ),
         migrations.AlterField(
-            model_name='conversation',
-            name='created_at',
-            field=models.DateTimeField(db_default=django.db.models.functions.datetime.Now(), verbose_name='geregistreerd op'),
+            model_name="conversation",
+            name="created_at",
+            field=models.DateTimeField(
+                db_default=django.db.models.functions.datetime.Now(),
+                verbose_name="geregistreerd op",
+            ),
         ),
         migrations.AlterField(
-            model_name='conversation',
-            name='informed_text',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='rules.ruletext', verbose_name='verteld met spelregeltekst'),
+            model_name="conversation",
+            name="informed_text",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="rules.ruletext",
+                verbose_name="verteld met spelregeltekst",
+            ),
         ),
         migrations.AlterField(
-            model_name='conversation',
-            name='kind_confirmed',
-            field=models.BooleanField(default=False, verbose_name='soort gesprek bevestigd'),
+            model_name="conversation",
+            name="kind_confirmed",
+            field=models.BooleanField(
+                default=False, verbose_name="soort gesprek bevestigd"
+            ),
         ),
         migrations.AlterField(
-            model_name='conversation',
-            name='participants_confirmed',
-            field=models.BooleanField(default=False, verbose_name='deelnemers bevestigd'),
+            model_name="conversation",
+            name="participants_confirmed",
+            field=models.BooleanField(
+                default=False, verbose_name="deelnemers bevestigd"
+            ),
         ),
         migrations.AlterField(
-            model_name='conversation',
-            name='participants_told_uwv_records',
-            field=models.BooleanField(null=True, verbose_name='iedereen weet dat UWV opneemt'),
+            model_name="conversation",
+            name="participants_told_uwv_records",
+            field=models.BooleanField(
+                null=True, verbose_name="iedereen weet dat UWV opneemt"
+            ),
         ),
         migrations.AlterField(
-            model_name='conversation',
-            name='uwv_reason',
-            field=models.TextField(blank=True, verbose_name='reden van de opname door UWV'),
+            model_name="conversation",
+            name="uwv_reason",
+            field=models.TextField(
+                blank=True, verbose_name="reden van de opname door UWV"
+            ),
         ),
         migrations.AlterField(
-            model_name='conversation',
-            name='uwv_records',
-            field=models.BooleanField(null=True, verbose_name='UWV neemt op'),
+            model_name="conversation",
+            name="uwv_records",
+            field=models.BooleanField(null=True, verbose_name="UWV neemt op"),
         ),
         migrations.AlterField(
-            model_name='conversation',
-            name='wish',
-            field=models.CharField(blank=True, choices=[('no', 'Nee, de klant wil niet opnemen'), ('audio', 'Ja, alleen geluid'), ('video', "Ja, met beeld (video of foto's)")], max_length=8, verbose_name='wens van de klant'),
+            model_name="conversation",
+            name="wish",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("no", "Nee, de klant wil niet opnemen"),
+                    ("audio", "Ja, alleen geluid"),
+                    ("video", "Ja, met beeld (video of foto's)"),
+                ],
+                max_length=8,
+                verbose_name="wens van de klant",
+            ),
         ),
         migrations.AlterField(
-            model_name='decision',
-            name='conversation',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='conversations.conversation', verbose_name='gesprek'),
+            model_name="decision",
+            name="conversation",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="decisions",
+                to="conversations.conversation",
+                verbose_name="gesprek",
+            ),
         ),
         migrations.AlterField(
-            model_name='decision',
-            name='uwv_missing',
-            field=models.JSONField(default=list, verbose_name='ontbreekt voor de opname door UWV'),
+            model_name="decision",
+            name="uwv_missing",
+            field=models.JSONField(
+                default=list, verbose_name="ontbreekt voor de opname door UWV"
+            ),
         ),
         migrations.AlterField(
-            model_name='participant',
-            name='conversation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='conversations.conversation', verbose_name='gesprek'),
+            model_name="participant",
+            name="conversation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="participants",
+                to="conversations.conversation",
+                verbose_name="gesprek",
+            ),
         ),
     ]

@@ -44,7 +44,7 @@ INSTALLED_APPS = [
     "conversations",
     "violations",
     # After accounts: its commands of the same name (audited) replace axes' own.
-    "axes",
+    "accounts.apps.AxesConfig",
 ]
 
 MIDDLEWARE = [

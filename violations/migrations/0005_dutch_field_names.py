@@ -6,26 +6,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('violations', '0004_notification_retry_at'),
+        ("violations", "0004_notification_retry_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='recipient',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='ontvanger'),
+            model_name="notification",
+            name="recipient",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="ontvanger",
+            ),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='report',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='notifications', to='violations.violationreport', verbose_name='melding'),
+            model_name="notification",
+            name="report",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="notifications",
+                to="violations.violationreport",
+                verbose_name="melding",
+            ),
         ),
         migrations.AlterField(
-            model_name='violationevent',
-            name='report',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='violations.violationreport', verbose_name='melding'),
+            model_name="violationevent",
+            name="report",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="events",
+                to="violations.violationreport",
+                verbose_name="melding",
+            ),
         ),
     ]
