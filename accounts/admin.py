@@ -82,9 +82,10 @@ class GroupAdmin(AuditedModelAdmin, DjangoGroupAdmin):
         return role_label(group)
 
     @admin.display(description=_("wat deze rol mag"))
-    def permission_list(self, group: Group) -> SafeString:
+    def permission_list(self, group: Group) -> SafeString | str:
         permissions = group.permissions.select_related("content_type")
-        return _lines(sorted(permission_label(p) for p in permissions))
+        labels = sorted(permission_label(p) for p in permissions)
+        return _lines(labels) if labels else "-"
 
     def formfield_for_manytomany(
         self, db_field: Any, request: HttpRequest, **kwargs: Any

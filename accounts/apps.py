@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
+    default = True  # this module also holds the AppConfig of axes
     name = "accounts"
     verbose_name = _("Gebruikers en teams")
 

@@ -14,6 +14,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -67,6 +68,8 @@ def _fact(name: str, value: Any) -> str:
         "kind": dict(KINDS),
         "media": MEDIA,
     }
+    if name == "uwv_reason":
+        return str(value or "-")
     if name == "date" and isinstance(value, str):
         return day(dt.date.fromisoformat(value))
     if name in words:
@@ -189,12 +192,12 @@ class DecisionAdmin(ReadOnlyModelAdmin):
     def facts_in_words(self, decision: Decision) -> SafeString:
         facts = decision.facts if isinstance(decision.facts, dict) else {}
         return format_html(
-            '<dl class="facts">{}</dl>',
+            '<dl class="decision-facts">{}</dl>',
             format_html_join(
                 "",
                 "<dt>{}</dt><dd>{}</dd>",
                 (
-                    (FACT_LABELS.get(name, name), _fact(name, facts[name]))
+                    (capfirst(FACT_LABELS[name]), _fact(name, facts[name]))
                     for name in FACT_LABELS
                     if name in facts
                 ),
