@@ -46,7 +46,8 @@ def audit_record(
     _refuse_personal_data(changes, data, {"client_ref": client_ref})
     if obj is not None:
         # A proxy the admin shows (a role's group) is its model in the trail.
-        object_type = object_type or obj._meta.concrete_model._meta.label_lower
+        model = obj._meta.concrete_model or type(obj)
+        object_type = object_type or model._meta.label_lower
         object_id = object_id or str(obj.pk)
     origin = context.current()
     return AuditEvent.objects.create(

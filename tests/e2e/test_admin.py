@@ -20,7 +20,7 @@ pytestmark = [
 def _changelists(page: Page) -> list[str]:
     """Return the address of each model's list, as the admin's index links them."""
     links = page.locator("#content-main tr[class^='model-'] th a")
-    return [href for href in links.evaluate_all("els => els.map(e => e.pathname)")]
+    return list(links.evaluate_all("els => els.map(e => e.pathname)"))
 
 
 def test_every_admin_page_type_passes_axe_in_dutch(page: Page, demo_users):
