@@ -17,15 +17,18 @@ from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import StaffUserAddForm, StaffUserChangeForm
-from accounts.models import Team, User
+from accounts.labels import permission_label, role_label
+from accounts.models import FailedLogin, RoleGroup, Team, User
 from accounts.roles import Role
 from accounts.services import lockout_lift
 from audit.admin import AuditedModelAdmin
@@ -43,9 +46,54 @@ def _is_superuser(request: HttpRequest) -> bool:
     return bool(getattr(request.user, "is_superuser", False))
 
 
+def _lines(labels: list[str]) -> SafeString:
+    return format_html_join("", "<div>{}</div>", ((label,) for label in labels))
+
+
+def _label_choices(field: Any, label: Any) -> Any:
+    """Give a form field's choices ``label`` instead of their stored names."""
+    if field is not None:
+        field.label_from_instance = label
+    return field
+
+
 @admin.register(Group)
 class GroupAdmin(AuditedModelAdmin, DjangoGroupAdmin):
-    """Roles: what a group may do is fixed by migrations; only a superuser edits it."""
+    """Roles: what a group may do is fixed by migrations; only a superuser edits it.
+
+    Shown by their Dutch names, their permissions as what they allow.
+    """
+
+    list_display = ("role_name",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return RoleGroup.objects.order_by("name")
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if _is_superuser(request):
+            return ("name", "permissions")
+        return ("role_name", "permission_list")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return () if _is_superuser(request) else ("role_name", "permission_list")
+
+    @admin.display(description=_("rol"), ordering="name")
+    def role_name(self, group: Group) -> str:
+        return role_label(group)
+
+    @admin.display(description=_("wat deze rol mag"))
+    def permission_list(self, group: Group) -> SafeString | str:
+        permissions = group.permissions.select_related("content_type")
+        labels = sorted(permission_label(p) for p in permissions)
+        return _lines(labels) if labels else "-"
+
+    def formfield_for_manytomany(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        if db_field.name == "permissions":
+            kwargs["queryset"] = Permission.objects.select_related("content_type")
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return _label_choices(field, permission_label)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return _is_superuser(request)
@@ -79,9 +127,36 @@ _SUPERUSER: Fieldset = (
 )
 
 
+def _with_roles_shown(fieldset: Fieldset) -> Fieldset:
+    title, options = fieldset
+    fields = tuple(
+        "role_names" if name == "groups" else name for name in options["fields"]
+    )
+    return (title, {**options, "fields": fields})
+
+
 def _is_privileged(user: User) -> bool:
     """Tell whether ``user`` is a superuser or holds the admin role."""
     return user.is_superuser or user.groups.filter(name=Role.ADMIN).exists()
+
+
+class RoleFilter(admin.SimpleListFilter):
+    """Users by role, named in Dutch."""
+
+    title = _("rol")
+    parameter_name = "rol"
+
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, Any]]:
+        return [(role.value, role.label) for role in Role]
+
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[User]
+    ) -> QuerySet[User]:
+        if self.value() in Role.values:
+            return queryset.filter(groups__name=self.value())
+        return queryset
 
 
 @admin.register(User)
@@ -89,7 +164,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     """Users: details, team and role; no password, superuser flag or permission."""
 
     list_display = ("username", "first_name", "last_name", "employee_number", "team")
-    list_filter = ("team", "groups", "is_active")
+    list_filter = ("team", RoleFilter, "is_active")
     search_fields = ("username", "first_name", "last_name", "employee_number")
     list_select_related = ("team",)
     add_form_template = "admin/accounts/user/add_form.html"
@@ -103,7 +178,17 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
             return self.add_fieldsets
         if _is_superuser(request):
             return (*self.fieldsets, _SUPERUSER)
+        if not self.has_change_permission(request, obj):
+            # Read only: the roles by name, as the form's choices show them.
+            return tuple(_with_roles_shown(fieldset) for fieldset in self.fieldsets)
         return self.fieldsets
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return (*super().get_readonly_fields(request, obj), "role_names")
+
+    @admin.display(description=_("rollen"))
+    def role_names(self, user: User) -> str:
+        return ", ".join(sorted(role_label(group) for group in user.groups.all()))
 
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
@@ -121,7 +206,11 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         if db_field.name == "groups" and not _is_superuser(request):
             grantable = [role for role in Role.values if role != Role.ADMIN]
             kwargs["queryset"] = Group.objects.filter(name__in=grantable)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "user_permissions":
+            kwargs["queryset"] = Permission.objects.select_related("content_type")
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        label = role_label if db_field.name == "groups" else permission_label
+        return _label_choices(field, label)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # The accounts of superusers and admins (the admin's own included) are only
@@ -163,10 +252,14 @@ class AccessAttemptAdmin(AuditedModelAdmin, AxesAccessAttemptAdmin):
     """Failed logins that count towards a lock; deleting them lifts it (audited)."""
 
     actions = ()
+    list_display = ("attempt_time", "ip_address", "username", "failures_since_start")
     fieldsets = (
         (None, {"fields": ("username", "path_info", "failures_since_start")}),
         (_("Herkomst"), {"fields": ("ip_address", "user_agent", "attempt_time")}),
     )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return FailedLogin.objects.all()
 
     def delete_model(self, request: HttpRequest, obj: AccessAttempt) -> None:
         lockout_lift(

@@ -1,11 +1,13 @@
 from functools import cached_property
 
-from django.contrib.auth.models import AbstractUser
+from axes.models import AccessAttempt
+from django.contrib.auth.models import AbstractUser, Group
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
+from uwvrec.moments import moment
 
 
 class Team(models.Model):
@@ -72,3 +74,33 @@ class User(AbstractUser):
     def has_role(self, role: Role) -> bool:
         """Return whether this user holds ``role``."""
         return role in self.roles
+
+
+class RoleGroup(Group):
+    """A role's group as the admin names it: "teamleider", not "team_lead"."""
+
+    class Meta:
+        proxy = True
+        default_permissions = ()
+        verbose_name = _("rol")
+        verbose_name_plural = _("rollen")
+
+    def __str__(self) -> str:
+        if self.name in Role.values:
+            return str(Role(self.name).label)
+        return self.name
+
+
+class FailedLogin(AccessAttempt):
+    """A failed login as django-axes counts it, named in Dutch in the admin."""
+
+    class Meta:
+        proxy = True
+        default_permissions = ()
+        verbose_name = _("mislukte inlogpoging")
+        verbose_name_plural = _("mislukte inlogpogingen")
+
+    def __str__(self) -> str:
+        return _("mislukte inlogpoging op %(when)s") % {
+            "when": moment(self.attempt_time)
+        }

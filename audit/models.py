@@ -53,7 +53,10 @@ class AuditEvent(AppendOnlyModel):
         permissions = (("view_all_auditevents", _("Kan de hele audittrail zien")),)
 
     def __str__(self) -> str:
-        return f"{self.id} {self.action}"
+        return _("gebeurtenis %(number)s: %(action)s") % {
+            "number": self.id,
+            "action": self.get_action_display(),
+        }
 
 
 class AuditLink(AppendOnlyModel):
@@ -71,6 +74,8 @@ class AuditLink(AppendOnlyModel):
         managed = False
         db_table = "audit_auditlink"
         default_permissions = ()
+        verbose_name = _("schakel in de auditketen")
+        verbose_name_plural = _("schakels in de auditketen")
 
 
 class AuditPending(models.Model):
@@ -85,6 +90,8 @@ class AuditPending(models.Model):
         managed = False
         db_table = "audit_auditpending"
         default_permissions = ()
+        verbose_name = _("auditgebeurtenis die op de keten wacht")
+        verbose_name_plural = _("auditgebeurtenissen die op de keten wachten")
 
     def __str__(self) -> str:
         return str(self.event_id)
@@ -102,6 +109,8 @@ class AuditAnchor(AppendOnlyModel):
         managed = False
         db_table = "audit_auditanchor"
         default_permissions = ()
+        verbose_name = _("verankering van de auditketen")
+        verbose_name_plural = _("verankeringen van de auditketen")
 
 
 class ExportJob(models.Model):
@@ -114,24 +123,32 @@ class ExportJob(models.Model):
         FAILED = "failed", _("mislukt")
 
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gevraagd door"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    filters = models.JSONField(default=dict)
-    file_format = models.CharField(max_length=8)
-    status = models.CharField(max_length=16, choices=Status.choices)
-    rows_written = models.BigIntegerField(default=0)
-    rows_expected = models.BigIntegerField(null=True)
-    file_name = models.CharField(max_length=200, blank=True)
-    error = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True)
+    filters = models.JSONField(_("filters"), default=dict)
+    file_format = models.CharField(_("bestandsformaat"), max_length=8)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    rows_written = models.BigIntegerField(_("regels geschreven"), default=0)
+    rows_expected = models.BigIntegerField(_("regels verwacht"), null=True)
+    file_name = models.CharField(_("bestandsnaam"), max_length=200, blank=True)
+    error = models.CharField(_("fout"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("gevraagd op"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("klaar op"), null=True)
 
     class Meta:
         ordering = ("-created_at",)
         default_permissions = ()
+        verbose_name = _("export van de audittrail")
+        verbose_name_plural = _("exports van de audittrail")
 
     def __str__(self) -> str:
-        return f"export {self.pk} ({self.status})"
+        return _("export %(number)s (%(status)s)") % {
+            "number": self.pk,
+            "status": self.get_status_display(),
+        }
 
 
 class VerificationJob(models.Model):
@@ -148,21 +165,29 @@ class VerificationJob(models.Model):
         FAILED = "failed", _("mislukt")
 
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("gevraagd door"),
     )
-    status = models.CharField(max_length=16, choices=Status.choices)
-    links_checked = models.BigIntegerField(default=0)
-    links_expected = models.BigIntegerField(null=True)
-    intact = models.BooleanField(null=True)
-    head_seq = models.BigIntegerField(null=True)
-    problem = models.CharField(max_length=300, blank=True)
-    error = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    links_checked = models.BigIntegerField(_("schakels gecontroleerd"), default=0)
+    links_expected = models.BigIntegerField(_("schakels te controleren"), null=True)
+    intact = models.BooleanField(_("ongeschonden"), null=True)
+    head_seq = models.BigIntegerField(_("tot en met gebeurtenis"), null=True)
+    problem = models.CharField(_("gevonden probleem"), max_length=300, blank=True)
+    error = models.CharField(_("foutmelding"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("gevraagd op"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("klaar op"), null=True)
 
     class Meta:
         ordering = ("-created_at",)
         default_permissions = ()
+        verbose_name = _("controle van de audittrail")
+        verbose_name_plural = _("controles van de audittrail")
 
     def __str__(self) -> str:
-        return f"verification {self.pk} ({self.status})"
+        return _("controle %(number)s (%(status)s)") % {
+            "number": self.pk,
+            "status": self.get_status_display(),
+        }

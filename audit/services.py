@@ -45,7 +45,9 @@ def audit_record(
     # ``changes`` carry field values, free text (a place, a name) among them.
     _refuse_personal_data(changes, data, {"client_ref": client_ref})
     if obj is not None:
-        object_type = object_type or obj._meta.label_lower
+        # A proxy the admin shows (a role's group) is its model in the trail.
+        model = obj._meta.concrete_model or type(obj)
+        object_type = object_type or model._meta.label_lower
         object_id = object_id or str(obj.pk)
     origin = context.current()
     return AuditEvent.objects.create(

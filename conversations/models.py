@@ -17,6 +17,7 @@ from conversations.bsn import bsn_decrypt, bsn_masked, client_ref_from_hash
 from rules.engine import Channel, Kind, Outcome, Role, UwvRecording
 from rules.models import RuleText
 from uwvrec.db.models import AppendOnlyModel
+from uwvrec.moments import moment
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -150,23 +151,38 @@ class Conversation(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.PLANNED
     )
     # The checklist's answers, each saved as it is given (None: not answered).
-    kind_confirmed = models.BooleanField(default=False)
-    wish = models.CharField(max_length=8, choices=Wish.choices, blank=True)
-    participants_confirmed = models.BooleanField(default=False)
-    client_informed = models.BooleanField(null=True)
-    informed_text = models.ForeignKey(
-        RuleText, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    kind_confirmed = models.BooleanField(_("soort gesprek bevestigd"), default=False)
+    wish = models.CharField(
+        _("wens van de klant"), max_length=8, choices=Wish.choices, blank=True
     )
-    client_accepts_rules = models.BooleanField(null=True)
-    uwv_records = models.BooleanField(null=True)
-    uwv_reason = models.TextField(blank=True)
-    participants_told_uwv_records = models.BooleanField(null=True)
+    participants_confirmed = models.BooleanField(
+        _("deelnemers bevestigd"), default=False
+    )
+    client_informed = models.BooleanField(_("spelregels verteld"), null=True)
+    informed_text = models.ForeignKey(
+        RuleText,
+        verbose_name=_("verteld met spelregeltekst"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    client_accepts_rules = models.BooleanField(
+        _("klant is het eens met de spelregels"), null=True
+    )
+    uwv_records = models.BooleanField(_("UWV neemt op"), null=True)
+    uwv_reason = models.TextField(_("reden van de opname door UWV"), blank=True)
+    participants_told_uwv_records = models.BooleanField(
+        _("iedereen weet dat UWV opneemt"), null=True
+    )
     # Bumped by every answer: a finalisation made on an older page is refused.
-    answers_version = models.PositiveIntegerField(default=0)
+    answers_version = models.PositiveIntegerField(
+        _("versie van de antwoorden"), default=0
+    )
     # After the conversation: what happened.
     client_recorded = models.BooleanField(_("klant heeft opgenomen"), null=True)
     uwv_recorded = models.BooleanField(_("UWV heeft opgenomen"), null=True)
-    created_at = models.DateTimeField(db_default=Now())
+    created_at = models.DateTimeField(_("geregistreerd op"), db_default=Now())
 
     class Meta:
         ordering = ("scheduled_at", "id")
@@ -188,14 +204,20 @@ class Conversation(models.Model):
         )
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.scheduled_at:%Y-%m-%d %H:%M}"
+        return _("%(kind)s op %(when)s") % {
+            "kind": self.get_kind_display(),
+            "when": moment(self.scheduled_at),
+        }
 
 
 class Participant(models.Model):
     """Someone taking part besides the client and the employee."""
 
     conversation = models.ForeignKey(
-        Conversation, on_delete=models.CASCADE, related_name="participants"
+        Conversation,
+        verbose_name=_("gesprek"),
+        on_delete=models.CASCADE,
+        related_name="participants",
     )
     name = models.CharField(_("naam"), max_length=200)
     role = models.CharField(_("rol"), max_length=16, choices=ROLES)
@@ -229,6 +251,7 @@ class Decision(AppendOnlyModel):
     # in the tests' flush (docs/adr/0001). PROTECT keeps the ORM from deleting.
     conversation = models.ForeignKey(
         Conversation,
+        verbose_name=_("gesprek"),
         on_delete=models.PROTECT,
         db_constraint=False,
         related_name="decisions",
@@ -243,7 +266,7 @@ class Decision(AppendOnlyModel):
     uwv_recording = models.CharField(
         _("opname door UWV"), max_length=16, choices=UWV_RECORDINGS
     )
-    uwv_missing = models.JSONField(default=list)
+    uwv_missing = models.JSONField(_("ontbreekt voor de opname door UWV"), default=list)
     rule_text = models.ForeignKey(
         RuleText,
         verbose_name=_("spelregeltekst"),
@@ -284,4 +307,7 @@ class Decision(AppendOnlyModel):
         )
 
     def __str__(self) -> str:
-        return f"{self.get_outcome_display()} ({self.policy_version}, #{self.sequence})"
+        return _("besluit %(number)s: %(outcome)s") % {
+            "number": self.sequence,
+            "outcome": self.get_outcome_display(),
+        }

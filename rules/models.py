@@ -100,10 +100,12 @@ class RuleText(models.Model):
         )
 
     def __str__(self) -> str:
-        return (
-            f"{self.title} ({self.policy_version}, {self.language}, "
-            f"versie {self.text_version})"
-        )
+        return _("%(title)s (beleid %(policy)s, %(language)s, versie %(version)s)") % {
+            "title": self.title,
+            "policy": self.policy_version,
+            "language": self.get_language_display(),
+            "version": self.text_version,
+        }
 
     @cached_property
     def blocks(self) -> tuple[Block, ...]:

@@ -397,7 +397,9 @@ def _watched_tables() -> list[str]:
     return sorted(
         model._meta.db_table
         for model in apps.get_models(include_auto_created=True)
-        if model._meta.app_label in _WATCHED_APPS
+        # A proxy (the admin's names for roles and failed logins) has the table
+        # of its model in another app, which is watched there or not at all.
+        if model._meta.app_label in _WATCHED_APPS and not model._meta.proxy
     )
 
 

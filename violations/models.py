@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Team
 from conversations.models import Client, Conversation
 from uwvrec.db.models import AppendOnlyModel
+from uwvrec.moments import moment
 
 
 class Rule(models.TextChoices):
@@ -118,7 +119,11 @@ class ViolationReport(models.Model):
         )
 
     def __str__(self) -> str:
-        return f"{self.get_rule_display()} ({self.get_status_display()})"
+        return _("melding %(number)s: %(rule)s (%(status)s)") % {
+            "number": self.pk,
+            "rule": self.get_rule_display(),
+            "status": self.get_status_display(),
+        }
 
     @property
     def flags(self) -> bool:
@@ -139,6 +144,7 @@ class ViolationEvent(AppendOnlyModel):
     # do not (docs/adr/0001). PROTECT keeps the ORM from deleting.
     report = models.ForeignKey(
         ViolationReport,
+        verbose_name=_("melding"),
         on_delete=models.PROTECT,
         db_constraint=False,
         related_name="events",
@@ -161,7 +167,10 @@ class ViolationEvent(AppendOnlyModel):
         default_permissions = ("view",)
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+        return _("%(kind)s op %(when)s") % {
+            "kind": self.get_kind_display(),
+            "when": moment(self.at),
+        }
 
 
 class Notification(models.Model):
@@ -179,11 +188,17 @@ class Notification(models.Model):
         WITHDRAWN = "withdrawn", _("bevestigde overtreding ingetrokken")
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ontvanger"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     kind = models.CharField(_("soort"), max_length=16, choices=Kind.choices)
     report = models.ForeignKey(
-        ViolationReport, on_delete=models.PROTECT, related_name="notifications"
+        ViolationReport,
+        verbose_name=_("melding"),
+        on_delete=models.PROTECT,
+        related_name="notifications",
     )
     created_at = models.DateTimeField(_("gemaakt op"), db_default=Now())
     sent_at = models.DateTimeField(_("verstuurd op"), null=True, blank=True)
@@ -221,4 +236,7 @@ class Notification(models.Model):
         )
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} #{self.report_id}"
+        return _("%(kind)s (melding %(number)s)") % {
+            "kind": self.get_kind_display(),
+            "number": self.report_id,
+        }

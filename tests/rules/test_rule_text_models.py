@@ -141,4 +141,4 @@ def test_passage_gives_the_words_that_explain_a_rule():
     assert text.passage(Rule.R7) == (
         "Als er sprake is van een verhoor door een opsporingsambtenaar."
     )
-    assert str(text) == f"{DUTCH_TITLE} (2017-01, nl, versie 1)"
+    assert str(text) == f"{DUTCH_TITLE} (beleid 2017-01, Nederlands, versie 1)"

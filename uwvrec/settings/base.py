@@ -44,7 +44,7 @@ INSTALLED_APPS = [
     "conversations",
     "violations",
     # After accounts: its commands of the same name (audited) replace axes' own.
-    "axes",
+    "accounts.apps.AxesConfig",
 ]
 
 MIDDLEWARE = [
@@ -211,6 +211,8 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("Engels"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# "1 december 2026, 09:00" (uwvrec/moments.py); the rest is Django's per language.
+FORMAT_MODULE_PATH = ["uwvrec.formats"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
