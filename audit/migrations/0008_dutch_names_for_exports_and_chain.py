@@ -6,131 +6,195 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0007_verificationjob'),
+        ("audit", "0007_verificationjob"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='auditanchor',
-            options={'default_permissions': (), 'managed': False, 'verbose_name': 'verankering van de auditketen', 'verbose_name_plural': 'verankeringen van de auditketen'},
+            name="auditanchor",
+            options={
+                "default_permissions": (),
+                "managed": False,
+                "verbose_name": "verankering van de auditketen",
+                "verbose_name_plural": "verankeringen van de auditketen",
+            },
         ),
         migrations.AlterModelOptions(
-            name='auditlink',
-            options={'default_permissions': (), 'managed': False, 'verbose_name': 'schakel in de auditketen', 'verbose_name_plural': 'schakels in de auditketen'},
+            name="auditlink",
+            options={
+                "default_permissions": (),
+                "managed": False,
+                "verbose_name": "schakel in de auditketen",
+                "verbose_name_plural": "schakels in de auditketen",
+            },
         ),
         migrations.AlterModelOptions(
-            name='auditpending',
-            options={'default_permissions': (), 'managed': False, 'verbose_name': 'auditgebeurtenis die op de keten wacht', 'verbose_name_plural': 'auditgebeurtenissen die op de keten wachten'},
+            name="auditpending",
+            options={
+                "default_permissions": (),
+                "managed": False,
+                "verbose_name": "auditgebeurtenis die op de keten wacht",
+                "verbose_name_plural": "auditgebeurtenissen die op de keten wachten",
+            },
         ),
         migrations.AlterModelOptions(
-            name='exportjob',
-            options={'default_permissions': (), 'ordering': ('-created_at',), 'verbose_name': 'export van de audittrail', 'verbose_name_plural': 'exports van de audittrail'},
+            name="exportjob",
+            options={
+                "default_permissions": (),
+                "ordering": ("-created_at",),
+                "verbose_name": "export van de audittrail",
+                "verbose_name_plural": "exports van de audittrail",
+            },
         ),
         migrations.AlterModelOptions(
-            name='verificationjob',
-            options={'default_permissions': (), 'ordering': ('-created_at',), 'verbose_name': 'controle van de audittrail', 'verbose_name_plural': 'controles van de audittrail'},
+            name="verificationjob",
+            options={
+                "default_permissions": (),
+                "ordering": ("-created_at",),
+                "verbose_name": "controle van de audittrail",
+                "verbose_name_plural": "controles van de audittrail",
+            },
         ),
         migrations.AlterField(
-            model_name='exportjob',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='gevraagd op'),
+            model_name="exportjob",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="gevraagd op"),
         ),
         migrations.AlterField(
-            model_name='exportjob',
-            name='error',
-            field=models.CharField(blank=True, max_length=300, verbose_name='fout'),
+            model_name="exportjob",
+            name="error",
+            field=models.CharField(blank=True, max_length=300, verbose_name="fout"),
         ),
         migrations.AlterField(
-            model_name='exportjob',
-            name='file_format',
-            field=models.CharField(max_length=8, verbose_name='bestandsformaat'),
+            model_name="exportjob",
+            name="file_format",
+            field=models.CharField(max_length=8, verbose_name="bestandsformaat"),
         ),
         migrations.AlterField(
-            model_name='exportjob',
-            name='file_name',
-            field=models.CharField(blank=True, max_length=200, verbose_name='bestandsnaam'),
+            model_name="exportjob",
+            name="file_name",
+            field=models.CharField(
+                blank=True, max_length=200, verbose_name="bestandsnaam"
+            ),
         ),
         migrations.AlterField(
-            model_name='exportjob',
-            name='filters',
-            field=models.JSONField(default=dict, verbose_name='filters'),
+            model_name="exportjob",
+            name="filters",
+            field=models.JSONField(default=dict, verbose_name="filters"),
         ),
         migrations.AlterField(
-            model_name='exportjob',
-            name='finished_at',
-            field=models.DateTimeField(null=True, verbose_name='klaar op'),
+            model_name="exportjob",
+            name="finished_at",
+            field=models.DateTimeField(null=True, verbose_name="klaar op"),
         ),
         migrations.AlterField(
-            model_name='exportjob',
-            name='requested_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='gevraagd door'),
+            model_name="exportjob",
+            name="requested_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="gevraagd door",
+            ),
         ),
         migrations.AlterField(
-            model_name='exportjob',
-            name='rows_expected',
-            field=models.BigIntegerField(null=True, verbose_name='regels verwacht'),
+            model_name="exportjob",
+            name="rows_expected",
+            field=models.BigIntegerField(null=True, verbose_name="regels verwacht"),
         ),
         migrations.AlterField(
-            model_name='exportjob',
-            name='rows_written',
-            field=models.BigIntegerField(default=0, verbose_name='regels geschreven'),
+            model_name="exportjob",
+            name="rows_written",
+            field=models.BigIntegerField(default=0, verbose_name="regels geschreven"),
         ),
         migrations.AlterField(
-            model_name='exportjob',
-            name='status',
-            field=models.CharField(choices=[('queued', 'in de wachtrij'), ('running', 'bezig'), ('done', 'klaar'), ('failed', 'mislukt')], max_length=16, verbose_name='status'),
+            model_name="exportjob",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("queued", "in de wachtrij"),
+                    ("running", "bezig"),
+                    ("done", "klaar"),
+                    ("failed", "mislukt"),
+                ],
+                max_length=16,
+                verbose_name="status",
+            ),
         ),
         migrations.AlterField(
-            model_name='verificationjob',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='gevraagd op'),
+            model_name="verificationjob",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="gevraagd op"),
         ),
         migrations.AlterField(
-            model_name='verificationjob',
-            name='error',
-            field=models.CharField(blank=True, max_length=300, verbose_name='foutmelding'),
+            model_name="verificationjob",
+            name="error",
+            field=models.CharField(
+                blank=True, max_length=300, verbose_name="foutmelding"
+            ),
         ),
         migrations.AlterField(
-            model_name='verificationjob',
-            name='finished_at',
-            field=models.DateTimeField(null=True, verbose_name='klaar op'),
+            model_name="verificationjob",
+            name="finished_at",
+            field=models.DateTimeField(null=True, verbose_name="klaar op"),
         ),
         migrations.AlterField(
-            model_name='verificationjob',
-            name='head_seq',
-            field=models.BigIntegerField(null=True, verbose_name='tot en met gebeurtenis'),
+            model_name="verificationjob",
+            name="head_seq",
+            field=models.BigIntegerField(
+                null=True, verbose_name="tot en met gebeurtenis"
+            ),
         ),
         migrations.AlterField(
-            model_name='verificationjob',
-            name='intact',
-            field=models.BooleanField(null=True, verbose_name='ongeschonden'),
+            model_name="verificationjob",
+            name="intact",
+            field=models.BooleanField(null=True, verbose_name="ongeschonden"),
         ),
         migrations.AlterField(
-            model_name='verificationjob',
-            name='links_checked',
-            field=models.BigIntegerField(default=0, verbose_name='schakels gecontroleerd'),
+            model_name="verificationjob",
+            name="links_checked",
+            field=models.BigIntegerField(
+                default=0, verbose_name="schakels gecontroleerd"
+            ),
         ),
         migrations.AlterField(
-            model_name='verificationjob',
-            name='links_expected',
-            field=models.BigIntegerField(null=True, verbose_name='schakels te controleren'),
+            model_name="verificationjob",
+            name="links_expected",
+            field=models.BigIntegerField(
+                null=True, verbose_name="schakels te controleren"
+            ),
         ),
         migrations.AlterField(
-            model_name='verificationjob',
-            name='problem',
-            field=models.CharField(blank=True, max_length=300, verbose_name='gevonden probleem'),
+            model_name="verificationjob",
+            name="problem",
+            field=models.CharField(
+                blank=True, max_length=300, verbose_name="gevonden probleem"
+            ),
         ),
         migrations.AlterField(
-            model_name='verificationjob',
-            name='requested_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='gevraagd door'),
+            model_name="verificationjob",
+            name="requested_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="gevraagd door",
+            ),
         ),
         migrations.AlterField(
-            model_name='verificationjob',
-            name='status',
-            field=models.CharField(choices=[('queued', 'in de wachtrij'), ('running', 'bezig'), ('done', 'klaar'), ('failed', 'mislukt')], max_length=16, verbose_name='status'),
+            model_name="verificationjob",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("queued", "in de wachtrij"),
+                    ("running", "bezig"),
+                    ("done", "klaar"),
+                    ("failed", "mislukt"),
+                ],
+                max_length=16,
+                verbose_name="status",
+            ),
         ),
     ]
