@@ -75,7 +75,6 @@ def _date_field(label: Any) -> forms.DateField:
         label=label,
         required=False,
         input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 

@@ -126,7 +126,6 @@ class WhenForm(AppForm):
 
     date = forms.DateField(
         label=_("Datum"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
             "required": _("Vul de datum in."),
             "invalid": _("Vul een geldige datum in."),
@@ -134,7 +133,6 @@ class WhenForm(AppForm):
     )
     time = forms.TimeField(
         label=_("Tijd"),
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         error_messages={
             "required": _("Vul de tijd in."),
             "invalid": _("Vul een geldige tijd in, bijvoorbeeld 14:30."),

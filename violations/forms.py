@@ -44,7 +44,6 @@ class ReportForm(AppForm):
     )
     happened_on = forms.DateField(
         label=_("Wanneer gebeurde het?"),
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
         error_messages={
             "required": _("Vul de datum in."),
             "invalid": _("Vul een geldige datum in."),

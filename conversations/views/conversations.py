@@ -165,7 +165,8 @@ class ConversationDetailView(StaffMixin, TemplateView):
             context["rule_broken"] = rule_broken(self.conversation, decisions)
         context["has_policy"] = conversation_has_policy(self.conversation)
         context["earliest"] = EARLIEST_DATE
-        context["today"] = timezone.localdate()
+        context["today"] = today = timezone.localdate()
+        context["is_past"] = timezone.localdate(self.conversation.scheduled_at) < today
         return context
 
 

@@ -87,6 +87,16 @@ def test_a_recorded_decision_keeps_its_status_after_its_day(client, employee):
     assert held.status == "held"
 
 
+def test_a_past_conversation_leads_back_to_the_earlier_ones(client, employee):
+    past = ConversationFactory(employee=employee, scheduled_at=days_ago(3))
+    today = ConversationFactory(employee=employee, scheduled_at=timezone.now())
+    client.force_login(employee)
+    page = client.get(reverse("conversations:detail", args=[past.pk])).text
+    assert f'href="{PAST}">← Terug naar de eerdere gesprekken' in page
+    page = client.get(reverse("conversations:detail", args=[today.pk])).text
+    assert f'href="{LIST}">← Terug naar de gesprekken<' in page
+
+
 def test_today_a_conversation_not_yet_decided_is_still_planned(client, employee):
     ConversationFactory(
         employee=employee, scheduled_at=timezone.now().replace(microsecond=0)

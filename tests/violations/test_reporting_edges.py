@@ -50,6 +50,7 @@ def test_recording_against_a_refusal_offers_the_report(client, reporter, convers
     url = reverse("violations:report", args=[conversation.pk])
     assert "De klant nam op, maar dat mocht niet" in page
     assert f'href="{url}?regel=recorded_not_allowed"' in page
+    assert page.count("Overtreding melden") == 1  # the offer, not a second link too
     form = client.get(f"{url}?regel=recorded_not_allowed")
     assert form.context["form"].initial == {"rule": "recorded_not_allowed"}
 
