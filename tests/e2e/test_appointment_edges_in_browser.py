@@ -65,8 +65,7 @@ def test_a_past_appointment_is_confirmed_and_found_among_earlier_ones(
     expect(page.get_by_role("link", name="Checklist starten")).to_be_visible()
     check_page(page, "conversation-detail-recorded-afterwards")
 
-    page.get_by_role("link", name="Terug naar de gesprekken").click()
-    page.get_by_role("link", name="Eerdere gesprekken bekijken").click()
+    page.get_by_role("link", name="Terug naar de eerdere gesprekken").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Eerdere gesprekken")
     rows = page.locator("tbody tr")
     expect(rows).to_have_count(2)

@@ -177,14 +177,15 @@ def test_the_report_page_shows_the_reference_and_links_the_pdf(client, lead, mad
 def test_no_letter_for_a_report_that_does_not_flag(
     client, reporter, lead, other_lead, conversation, name, state
 ):
-    made = report(reporter, conversation)
-    if state == "dismissed":
-        violation_dismiss(actor=lead, report=made, reason="Nee.", at=timezone.now())
     if state == "withdrawn":
         made = confirmed(reporter, lead, conversation)
         violation_withdraw(
             actor=other_lead, report=made, reason="Vergissing.", at=timezone.now()
         )
+    else:
+        made = report(reporter, conversation)
+    if state == "dismissed":
+        violation_dismiss(actor=lead, report=made, reason="Nee.", at=timezone.now())
     client.force_login(lead)
     assert client.get(reverse(f"violations:{name}", args=[made.pk])).status_code == 404
     refused = AuditEvent.objects.get(action="violation.letter_printed")
