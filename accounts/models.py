@@ -59,6 +59,11 @@ class User(AbstractUser):
         verbose_name = _("gebruiker")
         verbose_name_plural = _("gebruikers")
 
+    def __str__(self) -> str:
+        """The name people know, with the login name that tells two apart."""
+        name = self.get_full_name()
+        return f"{name} ({self.username})" if name else self.username
+
     @cached_property
     def roles(self) -> frozenset[Role]:
         """Return the roles of this user, from the names of their groups.

@@ -8,6 +8,7 @@ from django.urls import reverse
 from accounts.models import User
 from accounts.roles import Role
 from audit.models import AuditEvent
+from tests.conversations.helpers import ConversationFactory
 from tests.factories import UserFactory
 
 PASSWORD = "correct-horse-battery"
@@ -310,3 +311,11 @@ def test_a_superuser_grants_the_admin_role(client, superuser, employee):
     response = client.post(_change_url(employee), _form(employee, groups=[admin_group]))
     assert response.status_code == 302
     assert employee.groups.filter(name=Role.ADMIN).exists()
+
+
+def test_the_admin_names_a_user_by_name_and_login(client, admin_user):
+    employee = UserFactory(first_name="Sanne", last_name="de Vries", username="svries")
+    conversation = ConversationFactory(employee=employee)
+    client.force_login(admin_user)
+    url = reverse("admin:conversations_conversation_change", args=[conversation.pk])
+    assert "Sanne de Vries (svries)" in client.get(url).text
