@@ -39,6 +39,13 @@ def width(locator: Locator) -> float:
     return box["width"]
 
 
+def font(locator: Locator) -> tuple[str, str]:
+    """Return the size and weight the text is drawn in."""
+    return locator.evaluate(
+        "(el) => [getComputedStyle(el).fontSize, getComputedStyle(el).fontWeight]"
+    )
+
+
 def off_centre(button: Locator) -> float:
     """Return how far the button's text is from its vertical middle."""
     return button.evaluate(
@@ -69,6 +76,10 @@ def test_the_appointment_form_has_one_style_and_dutch_dates(page: Page, demo_day
     expect(page.get_by_label("Datum")).to_have_attribute("type", "text")
     expect(page.get_by_text("Dag-maand-jaar, bijvoorbeeld 15-01-2027.")).to_be_visible()
     assert width(page.get_by_label("Op kantoor")) >= LARGE_RADIO
+    # A question over radios looks like a label over a text box.
+    question = page.locator("legend", has_text="Hoe vindt het gesprek plaats?")
+    label = page.locator("label", has_text="Naam van de klant")
+    assert font(question) == font(label)
     check_page(page, "form-appointment")
 
     day = timezone.localdate() + datetime.timedelta(days=3)
