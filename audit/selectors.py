@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Team, User
 from accounts.roles import Role
 from audit import chain
 from audit.catalogue import Action, Result
@@ -264,6 +264,7 @@ def export_jobs_for(*, user: User) -> QuerySet[ExportJob]:
 
 ObjectKey = tuple[str, str]
 _CONVERSATION, _CLIENT = "conversations.conversation", "conversations.client"
+_TEAM, _USER = "accounts.team", "accounts.user"
 
 
 def _conversations_named_for(user: User) -> QuerySet[Conversation]:
@@ -282,6 +283,14 @@ def _clients_named_for(user: User) -> QuerySet[Client]:
     return Client.objects.filter(pk__in=team_conversations.values("client_id"))
 
 
+def _users_named_for(user: User) -> QuerySet[User]:
+    if sees_whole_trail(user):
+        return User.objects.all()
+    if user.team_id is None or not user.has_role(Role.TEAM_LEAD):
+        return User.objects.none()
+    return User.objects.filter(team_id=user.team_id)
+
+
 def _ids_of(events: list[AuditEvent], object_type: str) -> set[int]:
     return {
         int(event.object_id)
@@ -291,9 +300,11 @@ def _ids_of(events: list[AuditEvent], object_type: str) -> set[int]:
 
 
 def object_names_for(*, user: User, events: list[AuditEvent]) -> dict[ObjectKey, str]:
-    """Return the names of the conversations and clients ``events`` are about.
+    """Return the names of the conversations, clients, teams and staff ``events``
+    are about.
 
-    Only those ``user`` may see: a team lead their own team's, an auditor all.
+    Only those ``user`` may see: a team lead their own team's, an auditor all;
+    every team by name.
     One query per kind of object on the page, however many events it shows.
     """
     names: dict[ObjectKey, str] = {}
@@ -311,6 +322,13 @@ def object_names_for(*, user: User, events: list[AuditEvent]) -> dict[ObjectKey,
         clients = _clients_named_for(user).filter(pk__in=ids)
         for pk, client_name in clients.values_list("pk", "display_name"):
             names[(_CLIENT, str(pk))] = client_name
+    if ids := _ids_of(events, _TEAM):
+        # Team names are no secret: every reader may see them.
+        for pk, team_name in Team.objects.filter(pk__in=ids).values_list("pk", "name"):
+            names[(_TEAM, str(pk))] = team_name
+    if ids := _ids_of(events, _USER):
+        for staff in _users_named_for(user).filter(pk__in=ids):
+            names[(_USER, str(staff.pk))] = str(staff)
     return names
 
 

@@ -362,7 +362,7 @@ def test_the_list_costs_the_same_queries_however_many_events(
 ):
     client.force_login(auditor)
     employee = UserFactory()
-    add_event(employee)
+    add_event(employee, object_type="accounts.team", object_id="1")
     url = filtered_url(client, {"employee": employee.pk})
     client.get(url)  # warm up: the content types
     with django_assert_num_queries(LIST_QUERIES):
@@ -381,8 +381,9 @@ def test_the_list_costs_the_same_queries_however_many_events(
 
 # The session; the user with their team and roles; the employee filtered on; one
 # page of events; the record of viewing them (in a savepoint here); the employee
-# choices. The session itself is saved at most once a minute, not on these requests.
-LIST_QUERIES = 6
+# choices; the names of the teams on the page. The session itself is saved at most
+# once a minute, not on these requests.
+LIST_QUERIES = 7
 
 
 # --- One event --------------------------------------------------------------------
@@ -405,7 +406,7 @@ def test_an_event_shows_its_changes_in_words(client, auditor, employee):
     assert "<li>Vestiging: Utrecht → Zwolle</li>" in page
     assert "<li>Divisie: Klant &amp; Service → WERKbedrijf</li>" in page
     assert "<li>Wachtwoord: gewijzigd (niet vastgelegd)</li>" in page
-    assert f"Team {employee.team_id}" in page
+    assert employee.team.name in page  # the team by name, not "Team 12"
     assert "nog niet in de keten opgenomen" in page
 
 

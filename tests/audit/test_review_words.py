@@ -142,8 +142,8 @@ def test_naming_objects_costs_the_same_queries_however_many(
     assert len(listed(response)) == 50
 
 
-# The list's six (test_review.LIST_QUERIES), and one each for the conversations
-# and the clients named on the page.
+# The list's six (test_review.LIST_QUERIES without its team names), and one each
+# for the conversations and the clients named on the page.
 NAMED_LIST_QUERIES = 8
 
 
@@ -242,3 +242,29 @@ def test_an_events_payload_is_shown_in_words(client, auditor, employee):
     page = client.get(reverse("audit:event", args=[flag.pk])).text
     assert "het gesprek" in page
     assert "conversations:detail" not in page
+
+
+def test_teams_and_staff_are_named_within_the_readers_scope(client, team_lead):
+    colleague = UserFactory(
+        team=team_lead.team, first_name="Sanne", last_name="de Vries", username="sv"
+    )
+    stranger = UserFactory(first_name="Piet", last_name="Elders", username="pe")
+    for target in (colleague, stranger):
+        add_event(
+            team_lead,
+            action=Action.ADMIN_VIEWED,
+            object_type="accounts.user",
+            object_id=str(target.pk),
+        )
+    add_event(
+        team_lead,
+        action=Action.ADMIN_VIEWED,
+        object_type="accounts.team",
+        object_id=str(team_lead.team_id),
+    )
+    client.force_login(team_lead)
+    page = filtered(client, {"employee": team_lead.pk}).text
+    assert "<td>Sanne de Vries (sv)</td>" in page
+    assert f"<td>{team_lead.team.name}</td>" in page
+    assert "Piet Elders" not in page  # another team's: by number only
+    assert f"Gebruiker {stranger.pk}<" in page
