@@ -8,7 +8,7 @@ import pytest
 
 from rules.engine.contract import evaluate_document
 
-EXAMPLES_FILE = Path(__file__).parent / "data" / "policy-examples.json"
+EXAMPLES_FILE = Path(__file__).parents[2] / "docs" / "policy-examples.json"
 EXAMPLES = json.loads(EXAMPLES_FILE.read_text(encoding="utf-8"))
 # Every example names its date; a default "today" must not be what decides them.
 TODAY = datetime.date(2099, 1, 1)

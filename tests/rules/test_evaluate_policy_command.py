@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES_FILE = Path(__file__).parent / "data" / "policy-examples.json"
+EXAMPLES_FILE = Path(__file__).parents[2] / "docs" / "policy-examples.json"
 EXAMPLES = json.loads(EXAMPLES_FILE.read_text(encoding="utf-8"))
 # Unreachable on purpose: the command must not need PostgreSQL or Redis.
 ENV = os.environ | {
