@@ -46,9 +46,9 @@ class TrailFilters:
     """What a reviewer narrowed the trail down to; every field is optional.
 
     Each field has a small function in ``_FILTERS`` that applies it along an index
-    of ``audit_auditevent``. A conversation filter, and a client filter (the BSN
-    posted in a form and turned into the pseudonymous ``client_ref``, which has an
-    index already, never a BSN in a URL), are added the same way once those exist.
+    of ``audit_auditevent``. A conversation is picked as an object (``object_type``
+    and ``object_id``); a client by the pseudonymous ``client_ref``, which the BSN
+    posted in a form is turned into, never a BSN in a URL.
     """
 
     date_from: dt.date | None = None

@@ -24,7 +24,6 @@ from rules.engine import (
     Outcome,
     Participant,
     Role,
-    UwvRecording,
     evaluate,
     participant_missing,
 )
@@ -223,7 +222,3 @@ def needs_consent(role: Role) -> bool:
     engine's ``missing`` list.
     """
     return role is not Role.UWV_COLLEAGUE
-
-
-def uwv_records_planned(decision: Decision | None) -> bool:
-    return decision is not None and decision.uwv_recording is UwvRecording.PLANNED

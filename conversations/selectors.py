@@ -168,12 +168,6 @@ def decisions_of(*, conversation: Conversation) -> list[Decision]:
     )
 
 
-def latest_decision_of(*, conversation: Conversation) -> Decision | None:
-    return (
-        Decision.objects.filter(conversation=conversation).order_by("-sequence").first()
-    )
-
-
 def client_has_prior_violation(client: Client) -> bool:
     """Tell whether the client broke the recording rules before (R8).
 

@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import Role
 from audit.catalogue import Action, Result
-from audit.services import audit_record, audit_record_refusal
-from conversations.models import Conversation
+from audit.services import audit_record, audit_record_many, audit_record_refusal
+from conversations.models import Client, Conversation
 from violations.access import is_team_lead_of, may_report
 from violations.models import Notification, Rule, Status, ViolationEvent
 from violations.models import ViolationReport as Report
 from violations.notifications import notification_create
-from violations.selectors import flagging
+from violations.selectors import Flag, client_flag, flagging
 
 
 class ViolationError(ValidationError):
@@ -281,7 +281,19 @@ def _refuse(
     audit_record_refusal(actor=actor, action=action, result=result, data=data, **target)
 
 
-def flag_view_record(*, actor: User, client: Any, flag: Any, page: str) -> None:
+def client_flag_shown(*, actor: User, client: Client, page: str) -> Flag | None:
+    """Return the client's flag for the banner of a page, or None: not flagged.
+
+    The page's view calls this before it renders and hands the flag to the
+    template; showing a flag is audited (``page``: the view's name).
+    """
+    flag = client_flag(client)
+    if flag is not None:
+        flag_view_record(actor=actor, client=client, flag=flag, page=page)
+    return flag
+
+
+def flag_view_record(*, actor: User, client: Client, flag: Flag, page: str) -> None:
     """Record that a client's flag was shown to ``actor``."""
     audit_record(
         actor=actor,
@@ -322,15 +334,26 @@ def letter_print_record(
 
 
 def flags_view_record(*, actor: User, reports: list[Report]) -> None:
-    """Record that the flags of these reports' clients were shown to ``actor``."""
-    for report in reports:
-        audit_record(
-            actor=actor,
-            action=Action.FLAG_VIEWED,
-            obj=report.client,
-            client_ref=report.client.client_ref,
-            data={"report": report.pk, "rule": report.rule, "page": "flagged_list"},
-        )
+    """Record that the flags of these reports' clients were shown to ``actor``.
+
+    One event per report, all in one statement, however many the list shows.
+    """
+    audit_record_many(
+        actor=actor,
+        action=Action.FLAG_VIEWED,
+        events=[
+            {
+                "obj": report.client,
+                "client_ref": report.client.client_ref,
+                "data": {
+                    "report": report.pk,
+                    "rule": report.rule,
+                    "page": "flagged_list",
+                },
+            }
+            for report in reports
+        ],
+    )
 
 
 def notifications_read(*, user: User, at: datetime.datetime) -> int:

@@ -85,6 +85,11 @@ class ReportCreateView(UserMixin, FormView):
         return super().get_context_data(
             conversation=self.conversation,
             earlier_reports=self.earlier_reports,
+            flag=services.client_flag_shown(
+                actor=self.user,
+                client=self.conversation.client,
+                page=self.request.resolver_match.view_name,  # type: ignore[union-attr]
+            ),
             **kwargs,
         )
 

@@ -55,6 +55,7 @@ class StaffMixin:
             "conversation": self.conversation,
             "earliest": EARLIEST_DATE,
             "may_run": self.may_run(),
+            "flag": self.flag_shown(),
         }
         return render(
             request, "conversations/conversation_no_policy.html", context, status=409
@@ -66,3 +67,17 @@ class StaffMixin:
 
     def may_run(self) -> bool:
         return may_run(self.user)
+
+    def flag_shown(self) -> Any:
+        """Return the client's flag for the banner at the top of the page.
+
+        Called by the view before it renders (showing a flag is audited, and a
+        template writes nothing); None when the client is not flagged.
+        """
+        from violations.services import client_flag_shown  # violations builds on us
+
+        return client_flag_shown(
+            actor=self.user,
+            client=self.conversation.client,
+            page=self.request.resolver_match.view_name,  # type: ignore[union-attr]
+        )

@@ -136,6 +136,7 @@ class ChecklistStepView(StaffMixin, View):
         context = step_context(
             self.conversation, self.plan, self.ref, form, self.request
         )
+        context["flag"] = self.flag_shown()
         return render(self.request, context["template"], context, status=status)
 
 
@@ -189,6 +190,7 @@ def add_participant_posted(
         context = step_context(
             conversation, plan_of(conversation), ref, None, view.request, add_form=form
         )
+        context["flag"] = view.flag_shown()
         return render(view.request, context["template"], context)
     try:
         participant_add(

@@ -167,6 +167,7 @@ class ConversationDetailView(StaffMixin, TemplateView):
         context["earliest"] = EARLIEST_DATE
         context["today"] = today = timezone.localdate()
         context["is_past"] = timezone.localdate(self.conversation.scheduled_at) < today
+        context["flag"] = self.flag_shown()
         return context
 
 
@@ -200,6 +201,7 @@ class ConversationFormView(StaffMixin, FormView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["conversation"] = self.conversation
+        context["flag"] = self.flag_shown()
         return context
 
     def form_valid(self, form: Any) -> HttpResponse:

@@ -1,15 +1,17 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit import context
 from audit.catalogue import Action, Origin
-from audit.models import AuditEvent
+from audit.models import AuditEvent, AuditPending
 from audit.services import (
     PersonalDataInPayloadError,
     audit_record,
+    audit_record_many,
     audit_record_refusal,
 )
 from tests.factories import TeamFactory
@@ -90,6 +92,48 @@ def test_counts_and_ids_are_not_mistaken_for_a_bsn(employee):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_many_events_are_one_insert_of_what_one_by_one_would_make(employee):
+    teams = TeamFactory.create_batch(3)
+    one = audit_record(
+        actor=employee, action=Action.ADMIN_VIEWED, obj=teams[0], data={"n": 0}
+    )
+    with CaptureQueriesContext(connection) as queries:
+        many = audit_record_many(
+            actor=employee,
+            action=Action.ADMIN_VIEWED,
+            events=[{"obj": team, "data": {"n": n}} for n, team in enumerate(teams)],
+        )
+    statements = [q["sql"] for q in queries if q["sql"] not in ("BEGIN", "COMMIT")]
+    assert len(statements) == 1
+    assert statements[0].startswith('INSERT INTO "audit_auditevent"')
+    assert [event.pk for event in many] == sorted(event.pk for event in many)
+    stored = list(AuditEvent.objects.filter(pk__in=[e.pk for e in many]).order_by("id"))
+    assert [(e.object_id, e.data) for e in stored] == [
+        (str(team.pk), {"n": n}) for n, team in enumerate(teams)
+    ]
+    columns = ("actor_id", "actor_role", "team_name", "action", "object_type", "result")
+    assert {tuple(getattr(e, c) for c in columns) for e in stored} == {
+        tuple(getattr(one, c) for c in columns)
+    }
+    assert all(event.occurred_at is not None for event in many)
+    # Each row is queued for the sealer, as one recorded alone is.
+    assert AuditPending.objects.filter(event_id__in=[e.pk for e in many]).count() == 3
+
+
+def test_many_events_refuse_a_bsn_in_any_of_them_and_write_none(employee):
+    before = AuditEvent.objects.count()
+    with pytest.raises(PersonalDataInPayloadError):
+        audit_record_many(
+            actor=employee,
+            action=Action.ADMIN_VIEWED,
+            events=[{"data": {"note": "ok"}}, {"data": {"note": "bsn 111222333"}}],
+        )
+    assert AuditEvent.objects.count() == before
+    assert (
+        audit_record_many(actor=employee, action=Action.ADMIN_VIEWED, events=[]) == []
+    )
+
+
 def test_a_refusal_survives_the_rollback_of_the_attempt(employee):
     def attempt():
         with transaction.atomic():

@@ -3,13 +3,16 @@
 import datetime
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from tests.conversations.helpers import ConversationFactory
 from tests.factories import UserFactory
 from tests.violations.helpers import confirmed, next_conversation, report
 from violations.models import ViolationReport
+from violations.selectors import client_flag
 
 
 def test_an_employee_reports_from_the_conversation(
@@ -159,3 +162,123 @@ def test_another_team_cannot_report_on_a_conversation(client, conversation):
         client.get(reverse("violations:report", args=[conversation.pk])).status_code
         == 404
     )
+
+
+# --- No writes while a page renders -----------------------------------------------
+
+
+def test_rendering_the_banner_writes_nothing(rf, reporter, lead, conversation):
+    confirmed(reporter, lead, conversation)
+    later = next_conversation(reporter, conversation)
+    request = rf.get("/")
+    request.user = reporter
+    before = AuditEvent.objects.count()
+    shown = render_to_string(
+        "conversations/_context.html",
+        {"conversation": later, "flag": client_flag(later.client)},
+        request=request,
+    )
+    assert 'data-testid="flag-banner"' in shown
+    assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [
+        ("conversations:detail", "get"),
+        ("conversations:reschedule", "get"),
+        ("conversations:reschedule", "post"),  # the form again, with its mistakes
+        ("conversations:cancel", "get"),
+        ("conversations:conclude", "get"),
+        ("violations:report", "get"),
+        ("violations:report", "post"),
+    ],
+)
+def test_every_page_with_the_banner_audits_it_once(
+    client, reporter, lead, conversation, name, method
+):
+    made = confirmed(reporter, lead, conversation)
+    later = next_conversation(reporter, conversation)
+    client.force_login(reporter)
+    response = getattr(client, method)(reverse(name, args=[later.pk]), {})
+    assert response.status_code == 200
+    assert 'data-testid="flag-banner"' in response.content.decode()
+    shown = AuditEvent.objects.filter(
+        action="violation.flag_viewed", client_ref=conversation.client.client_ref
+    )
+    assert [event.data for event in shown] == [
+        {"report": made.pk, "rule": made.rule, "page": name}
+    ]
+
+
+def test_a_checklist_step_audits_its_banner_once(client, reporter, lead, conversation):
+    made = confirmed(reporter, lead, conversation)
+    later = next_conversation(reporter, conversation)
+    client.force_login(reporter)
+    url = reverse("conversations:step", args=[later.pk, "soort"])
+    assert 'data-testid="flag-banner"' in client.get(url).content.decode()
+    assert 'data-testid="flag-banner"' in client.post(url, {}).content.decode()
+    shown = AuditEvent.objects.filter(
+        action="violation.flag_viewed", client_ref=conversation.client.client_ref
+    )
+    page = {"report": made.pk, "rule": made.rule, "page": "conversations:step"}
+    assert [event.data for event in shown.order_by("id")] == [page, page]
+
+
+def flagged_clients(reporter, lead, count):
+    return [
+        confirmed(reporter, lead, ConversationFactory(employee=reporter))
+        for _ in range(count)
+    ]
+
+
+@pytest.mark.parametrize("volume", [1, 12])
+def test_the_flagged_list_costs_the_same_queries_however_many_clients(
+    client, reporter, lead, django_assert_num_queries, volume
+):
+    made = flagged_clients(reporter, lead, volume)
+    client.force_login(lead)
+    client.get(reverse("violations:flagged"))  # renews the session once
+    since = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    with django_assert_num_queries(FLAGGED_LIST_QUERIES):
+        response = client.get(reverse("violations:flagged"))
+    page = response.content.decode()
+    assert all(report.client.display_name in page for report in made)
+    shown = AuditEvent.objects.filter(action="violation.flag_viewed", id__gt=since)
+    assert sorted(
+        (event.object_id, event.client_ref, event.data) for event in shown
+    ) == sorted(
+        (
+            str(report.client_id),
+            report.client.client_ref,
+            {"report": report.pk, "rule": report.rule, "page": "flagged_list"},
+        )
+        for report in made
+    )
+
+
+# The session; the user with their team and roles; the flagging reports with their
+# clients; the record of showing them, one INSERT for all. (The menu's unread count
+# comes later, fetched by htmx.)
+FLAGGED_LIST_QUERIES = 4
+
+
+def test_the_queue_costs_the_same_queries_however_many_reports(
+    client, reporter, lead, django_assert_num_queries
+):
+    made = [report(reporter, ConversationFactory(employee=reporter))]
+    client.force_login(lead)
+    client.get(reverse("violations:queue"))  # renews the session once
+    with django_assert_num_queries(QUEUE_QUERIES):
+        client.get(reverse("violations:queue"))
+    made += [
+        report(reporter, ConversationFactory(employee=reporter)) for _ in range(12)
+    ]
+    with django_assert_num_queries(QUEUE_QUERIES):
+        page = client.get(reverse("violations:queue")).content.decode()
+    assert all(reverse("violations:detail", args=[r.pk]) in page for r in made)
+
+
+# The session; the user with their team and roles; the open reports with their
+# clients, teams and reporters.
+QUEUE_QUERIES = 3
