@@ -89,7 +89,7 @@ bench: install wrk
 
 messages: install
 	$(PY) manage.py makemessages --locale en --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*'
-	$(PY) manage.py compilemessages --locale en --ignore '.venv/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 clean:
 	rm -rf $(VENV) var/static
