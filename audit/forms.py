@@ -16,7 +16,6 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -30,6 +29,7 @@ from audit.services import personal_data_in
 from conversations.bsn import bsn_hash, client_ref_from_hash
 from conversations.forms import BsnField
 from uwvrec.forms import FIELD_TEMPLATE, AppForm
+from uwvrec.moments import day as shown_day
 
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
 # The trail starts long after the first and ends long before the last of these,
@@ -84,8 +84,8 @@ def _within_bounds(day: dt.date | None) -> dt.date | None:
             _("Kies een datum van %(first)s tot en met %(last)s."),
             code="out_of_range",
             params={
-                "first": date_format(FIRST_DAY, "j F Y"),
-                "last": date_format(LAST_DAY, "j F Y"),
+                "first": shown_day(FIRST_DAY),
+                "last": shown_day(LAST_DAY),
             },
         )
     return day

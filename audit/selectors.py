@@ -18,7 +18,6 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Team, User
@@ -34,6 +33,7 @@ from audit.models import (
 )
 from conversations.models import Client, Conversation
 from conversations.selectors import conversation_list_for
+from uwvrec.moments import moment as shown_moment
 
 PAGE_SIZE = 50
 NEWEST_FIRST = ("-occurred_at", "-id")
@@ -334,10 +334,9 @@ def object_names_for(*, user: User, events: list[AuditEvent]) -> dict[ObjectKey,
 
 def conversation_name(client_name: str, scheduled_at: dt.datetime) -> str:
     """Return a conversation as a reader knows it: the client and the time."""
-    moment = date_format(timezone.localtime(scheduled_at), "j F Y, H:i")
     return _("gesprek met %(client)s, %(moment)s") % {
         "client": client_name,
-        "moment": moment,
+        "moment": shown_moment(scheduled_at),
     }
 
 

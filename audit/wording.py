@@ -13,7 +13,6 @@ from typing import Any
 
 from django.apps import apps
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -25,6 +24,8 @@ from conversations.models import CHANNELS, KINDS, OUTCOMES, ROLES, UWV_RECORDING
 from conversations.models import Conversation as ConversationModel
 from conversations.presentation import CONDITION_TITLES, NAMES, REASON_TITLES
 from rules.models import RuleText
+from uwvrec.moments import day as shown_day
+from uwvrec.moments import moment as shown_moment
 from violations.models import Notification, Rule, Status
 
 Words = Mapping[str, Any]
@@ -193,12 +194,12 @@ def _moment(value: str) -> str:
         return value
     if timezone.is_naive(moment):
         return value
-    return date_format(timezone.localtime(moment), "j F Y, H:i")
+    return shown_moment(moment)
 
 
 def _day(value: str) -> str:
     try:
-        return date_format(dt.date.fromisoformat(value), "j F Y")
+        return shown_day(dt.date.fromisoformat(value))
     except ValueError:
         return value
 

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -15,6 +14,7 @@ if TYPE_CHECKING:
 
 from conversations.schedule import EARLIEST_DATE
 from uwvrec.forms import AppForm
+from uwvrec.moments import day as shown_day
 from violations.models import Rule
 
 
@@ -75,7 +75,7 @@ class ReportForm(AppForm):
                     "Kies een datum vanaf %(earliest)s: daarvoor golden er geen "
                     "spelregels voor opnemen."
                 ),
-                params={"earliest": date_format(EARLIEST_DATE, "j F Y")},
+                params={"earliest": shown_day(EARLIEST_DATE)},
                 code="before_rules",
             )
         return day

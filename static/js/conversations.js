@@ -12,9 +12,3 @@ if (summary) {
   question.setAttribute("tabindex", "-1");
   question.focus();
 }
-
-// Print buttons on the outcome page are shown only when they can work.
-document.querySelectorAll("[data-print]").forEach((button) => {
-  button.hidden = false;
-  button.addEventListener("click", () => window.print());
-});
