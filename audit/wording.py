@@ -26,7 +26,7 @@ from conversations.presentation import CONDITION_TITLES, NAMES, REASON_TITLES
 from rules.models import RuleText
 from uwvrec.moments import day as shown_day
 from uwvrec.moments import moment as shown_moment
-from violations.models import Notification, Rule, Status
+from violations.models import BrokenRule, Notification, Status
 
 Words = Mapping[str, Any]
 
@@ -177,7 +177,7 @@ def _vocabulary(action: str, key: str) -> Mapping[str, Any] | None:
         "result": _choices(Result.choices),
         "action": _choices(Action.choices),
         "role": _choices(ROLES, Role.choices),
-        "rule": _choices(Rule.choices),
+        "rule": _choices(BrokenRule.choices),
         "rule_text_language": _choices(RuleText.Language.choices),
         "scope": _SCOPES,
         "step": {str(step): name for step, name in NAMES.items()},

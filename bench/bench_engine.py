@@ -27,8 +27,8 @@ from rules.engine import (  # noqa: E402 - needs the project root on sys.path
     Facts,
     Kind,
     Media,
-    Participant,
-    Role,
+    ParticipantFacts,
+    ParticipantRole,
     evaluate,
 )
 from rules.engine.contract import (  # noqa: E402
@@ -56,9 +56,13 @@ def _answer(rng: random.Random) -> bool | None:
     return rng.choice((True, True, True, True, False, None))
 
 
-def _participants(rng: random.Random) -> tuple[Participant, ...]:
+def _participants(rng: random.Random) -> tuple[ParticipantFacts, ...]:
     return tuple(
-        Participant(id=f"p{index}", role=rng.choice(list(Role)), consents=_answer(rng))
+        ParticipantFacts(
+            id=f"p{index}",
+            role=rng.choice(list(ParticipantRole)),
+            consents=_answer(rng),
+        )
         for index in range(rng.choice((0, 0, 1, 1, 2, 3, 4)))
     )
 

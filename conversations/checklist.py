@@ -16,14 +16,14 @@ from typing import Final
 
 from rules.engine import (
     Channel,
-    Decision,
     Facts,
     Kind,
     Media,
     Missing,
     Outcome,
-    Participant,
-    Role,
+    ParticipantFacts,
+    ParticipantRole,
+    Ruling,
     evaluate,
     participant_missing,
 )
@@ -71,7 +71,7 @@ class Answers:
     kind: Kind
     kind_confirmed: bool = False
     wish: Wish | None = None
-    participants: tuple[Participant, ...] = ()
+    participants: tuple[ParticipantFacts, ...] = ()
     participants_confirmed: bool = False
     client_informed: bool | None = None
     client_accepts_rules: bool | None = None
@@ -95,7 +95,7 @@ class Plan:
 
     steps: tuple[PlannedStep, ...]
     facts: Facts | None
-    decision: Decision | None
+    decision: Ruling | None
 
     @property
     def next(self) -> StepRef:
@@ -176,7 +176,7 @@ def _predicted(answers: Answers) -> tuple[PlannedStep, ...]:
     )
 
 
-def _client_steps(answers: Answers, decision: Decision) -> tuple[PlannedStep, ...]:
+def _client_steps(answers: Answers, decision: Ruling) -> tuple[PlannedStep, ...]:
     """The questions about the client's recording that this decision needs.
 
     Not requested: none. Not allowed: only those already answered, so the page
@@ -215,10 +215,10 @@ def _uwv_steps(answers: Answers) -> tuple[PlannedStep, ...]:
     return tuple(steps)
 
 
-def needs_consent(role: Role) -> bool:
+def needs_consent(role: ParticipantRole) -> bool:
     """Tell whether a participant in this role is asked for consent.
 
     Only used to label participants on the page; which consents are asked is the
     engine's ``missing`` list.
     """
-    return role is not Role.UWV_COLLEAGUE
+    return role is not ParticipantRole.UWV_COLLEAGUE

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team
 from conversations.bsn import bsn_decrypt, bsn_masked, client_ref_from_hash
-from rules.engine import Channel, Kind, Outcome, Role, UwvRecording
+from rules.engine import Channel, Kind, Outcome, ParticipantRole, UwvRecording
 from rules.models import RuleText
 from uwvrec.db.models import AppendOnlyModel
 from uwvrec.moments import moment
@@ -41,7 +41,7 @@ KINDS = _choices(
     },
 )
 ROLES = _choices(
-    Role,
+    ParticipantRole,
     {
         "third_person": _("derde (partner, familie, vriend, werkgever)"),
         "representative": _("gemachtigde of advocaat"),
@@ -52,7 +52,7 @@ ROLES = _choices(
     },
 )
 # Beside a name, "Jan (derde (partner, ...))" would nest brackets: the short word.
-ROLE_LABELS_SHORT = {Role.THIRD_PERSON.value: _("derde")}
+ROLE_LABELS_SHORT = {ParticipantRole.THIRD_PERSON.value: _("derde")}
 OUTCOMES = _choices(
     Outcome,
     {

@@ -14,8 +14,7 @@ from django.utils.translation import gettext_lazy
 from conversations.checklist import Plan, Step, StepRef
 from conversations.models import Conversation, Decision
 from conversations.schedule import day_is_over
-from rules.engine import PARTICIPANT_PREFIX, Condition, Missing, Outcome, Reason
-from rules.engine import Decision as EngineDecision
+from rules.engine import PARTICIPANT_PREFIX, Condition, Missing, Outcome, Reason, Ruling
 from rules.models import RuleText
 from rules.selectors import rule_text_current
 
@@ -161,7 +160,7 @@ def client_language(conversation: Conversation) -> str:
 
 def outcome_panel(
     conversation: Conversation,
-    decision: EngineDecision,
+    decision: Ruling,
     policy_version: str,
     *,
     recording_may_run: bool = False,
@@ -251,9 +250,7 @@ def _explained(codes, titles, text: RuleText | None) -> list[tuple[str, str | No
     ]
 
 
-def _missing(
-    conversation: Conversation, decision: EngineDecision
-) -> list[tuple[str, str]]:
+def _missing(conversation: Conversation, decision: Ruling) -> list[tuple[str, str]]:
     names = {str(p.pk): p.name for p in conversation.participants.all()}
     items = []
     for code in (*decision.missing, *decision.uwv_missing):
@@ -275,7 +272,7 @@ def stored_decision_panel(
     conversation: Conversation, decision: Decision, *, recording_may_run: bool = False
 ) -> Panel:
     """Return the panel of a recorded decision, as it was recorded."""
-    engine = EngineDecision(
+    engine = Ruling(
         policy_version=decision.policy_version,
         outcome=Outcome(decision.outcome),
         reasons=tuple(Reason(code) for code in decision.reasons),

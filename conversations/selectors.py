@@ -12,10 +12,9 @@ from django.utils import timezone
 from accounts.models import User
 from conversations.access import may_view
 from conversations.checklist import Answers, Plan, Wish, plan
-from conversations.models import Client, Conversation, Decision
-from conversations.models import Participant as Person
+from conversations.models import Client, Conversation, Decision, Participant
 from conversations.schedule import policy_in_force
-from rules.engine import Channel, Kind, Participant, Role, policy_for
+from rules.engine import Channel, Kind, ParticipantFacts, ParticipantRole, policy_for
 from rules.models import RuleText
 from rules.selectors import rule_text_current
 
@@ -73,19 +72,19 @@ def checklist_facts_kept(conversation: Conversation) -> Conversation:
 
 
 # The people taking part, as one column: a prefetch would be a query of its own.
-_PERSON_FIELDS = [field.attname for field in Person._meta.concrete_fields]
+_PERSON_FIELDS = [field.attname for field in Participant._meta.concrete_fields]
 _PEOPLE = RawSQL(  # noqa: S611 - built from the model's own column names
     "SELECT coalesce(jsonb_agg(jsonb_build_array("  # noqa: S608
     + ", ".join(f"p.{column}" for column in _PERSON_FIELDS)
-    + f") ORDER BY p.id), '[]') FROM {Person._meta.db_table} p "
+    + f") ORDER BY p.id), '[]') FROM {Participant._meta.db_table} p "
     f"WHERE p.conversation_id = {Conversation._meta.db_table}.id",
     (),
     output_field=JSONField(),
 )
-_PERSON_CONVERSATION = Person._meta.get_field("conversation")
+_PERSON_CONVERSATION = Participant._meta.get_field("conversation")
 _PERSON_DATETIMES = {
     index
-    for index, field in enumerate(Person._meta.concrete_fields)
+    for index, field in enumerate(Participant._meta.concrete_fields)
     if field.get_internal_type() == "DateTimeField"
 }
 
@@ -97,7 +96,7 @@ def _remember_people(conversation: Conversation, rows: list[list[object]]) -> No
     (the planner, the pages, the templates) reads them from here.
     """
     people = [
-        Person.from_db(
+        Participant.from_db(
             conversation._state.db,
             _PERSON_FIELDS,
             [
@@ -209,7 +208,9 @@ def answers_of(conversation: Conversation) -> Answers:
         kind_confirmed=conversation.kind_confirmed,
         wish=Wish(conversation.wish) if conversation.wish else None,
         participants=tuple(
-            Participant(id=str(p.pk), role=Role(p.role), consents=p.consents)
+            ParticipantFacts(
+                id=str(p.pk), role=ParticipantRole(p.role), consents=p.consents
+            )
             for p in conversation.participants.all()
         ),
         participants_confirmed=conversation.participants_confirmed,

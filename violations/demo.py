@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from conversations.bsn import bsn_hash
 from conversations.models import Conversation
-from violations.models import Rule
+from violations.models import BrokenRule
 from violations.models import ViolationReport as Report
 from violations.services import violation_confirm, violation_report
 
@@ -24,19 +24,19 @@ def violations_demo_load() -> int:
         return 0
     lead = User.objects.get(username="teamleider")
     now = timezone.now()
-    flagged = _report(employee, FLAGGED_BSN, Rule.SHARED, now, days_ago=30)
+    flagged = _report(employee, FLAGGED_BSN, BrokenRule.SHARED, now, days_ago=30)
     violation_confirm(
         actor=lead,
         report=flagged,
         reason="De opname staat openbaar online; de klant bevestigde dat.",
         at=now,
     )
-    _report(employee, OPEN_REPORT_BSN, Rule.SECRETLY, now, days_ago=0)
+    _report(employee, OPEN_REPORT_BSN, BrokenRule.SECRETLY, now, days_ago=0)
     return 2
 
 
 def _report(
-    employee: User, bsn: str, rule: Rule, now: datetime.datetime, *, days_ago: int
+    employee: User, bsn: str, rule: BrokenRule, now: datetime.datetime, *, days_ago: int
 ) -> Report:
     conversation = (
         Conversation.objects.filter(

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 from conversations.schedule import EARLIEST_DATE
 from uwvrec.forms import AppForm
 from uwvrec.moments import day as shown_day
-from violations.models import Rule
+from violations.models import BrokenRule
 
 
 def _text(
@@ -33,7 +33,7 @@ def _text(
 class ReportForm(AppForm):
     rule = forms.ChoiceField(
         label=_("Welke regel heeft de klant overtreden?"),
-        choices=Rule.choices,
+        choices=BrokenRule.choices,
         widget=forms.RadioSelect,
         error_messages={"required": _("Kies welke regel de klant overtrad.")},
     )

@@ -14,7 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
-from violations.models import Rule
+from violations.models import BrokenRule
 from violations.models import ViolationReport as Report
 
 # The print stylesheet the browser uses too, and the letter's own (window, head).
@@ -25,24 +25,24 @@ LANGUAGES = ("nl", "en")
 
 # What the client did, in words the client reads, and the rule it goes against.
 WHAT_YOU_DID: dict[str, Promise] = {
-    Rule.NOT_ALLOWED: _(
+    BrokenRule.NOT_ALLOWED: _(
         "U hebt een gesprek opgenomen terwijl dat niet mocht. Wij hadden u van "
         "tevoren gezegd dat u dat gesprek niet mocht opnemen."
     ),
-    Rule.SHARED: _(
+    BrokenRule.SHARED: _(
         "U hebt een opname van een gesprek met anderen gedeeld of openbaar "
         "gemaakt. Volgens de spelregels is een opname alleen voor uzelf en de "
         "mensen met wie u samenwoont of die dicht bij u staan (uw huiselijke kring)."
     ),
-    Rule.VIDEO: _(
+    BrokenRule.VIDEO: _(
         "U hebt beelden van een gesprek opgenomen. Volgens de spelregels mag u "
         "alleen het geluid opnemen, geen beeld."
     ),
-    Rule.SECRETLY: _(
+    BrokenRule.SECRETLY: _(
         "U hebt een gesprek opgenomen zonder dat van tevoren te zeggen. Volgens de "
         "spelregels zegt u vooraf dat u het gesprek wilt opnemen."
     ),
-    Rule.THIRD_PERSON_REFUSED: _(
+    BrokenRule.THIRD_PERSON_REFUSED: _(
         "U hebt een gesprek opgenomen terwijl iemand die meedeed daar geen "
         "toestemming voor gaf. Volgens de spelregels mag u dan niet opnemen."
     ),

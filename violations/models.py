@@ -13,7 +13,7 @@ from uwvrec.db.models import AppendOnlyModel
 from uwvrec.moments import moment
 
 
-class Rule(models.TextChoices):
+class BrokenRule(models.TextChoices):
     """Which recording rule the client broke (docs/policy.md)."""
 
     NOT_ALLOWED = "recorded_not_allowed", _("opgenomen terwijl dat niet mocht")
@@ -57,7 +57,7 @@ class ViolationReport(models.Model):
     team = models.ForeignKey(
         Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="+"
     )
-    rule = models.CharField(_("regel"), max_length=32, choices=Rule.choices)
+    rule = models.CharField(_("regel"), max_length=32, choices=BrokenRule.choices)
     what_happened = models.TextField(_("wat er gebeurde"))
     happened_on = models.DateField(_("wanneer"))
     how_established = models.TextField(_("hoe het is vastgesteld"))

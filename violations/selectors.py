@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from accounts.models import User
 from conversations.models import Client, Conversation
 from violations.access import may_read, may_read_all
-from violations.models import Notification, Rule, Status, ViolationEvent
+from violations.models import BrokenRule, Notification, Status, ViolationEvent
 from violations.models import ViolationReport as Report
 
 _FLAG_CACHE = "_violations_flag"
@@ -29,7 +29,7 @@ class Flag:
 
     @property
     def rule_label(self) -> str:
-        return str(Rule(self.rule).label)
+        return str(BrokenRule(self.rule).label)
 
 
 def flagging(queryset: QuerySet[Report]) -> QuerySet[Report]:

@@ -15,7 +15,7 @@ from audit.catalogue import Action, Result
 from audit.services import audit_record, audit_record_many, audit_record_refusal
 from conversations.models import Client, Conversation
 from violations.access import is_team_lead_of, may_report
-from violations.models import Notification, Rule, Status, ViolationEvent
+from violations.models import BrokenRule, Notification, Status, ViolationEvent
 from violations.models import ViolationReport as Report
 from violations.notifications import notification_create
 from violations.selectors import Flag, client_flag, flagging
@@ -29,7 +29,7 @@ def violation_report(
     *,
     actor: User,
     conversation: Conversation,
-    rule: Rule,
+    rule: BrokenRule,
     what_happened: str,
     happened_on: datetime.date,
     how_established: str,
@@ -49,7 +49,7 @@ def violation_report(
             _("Alleen een medewerker van het team kan een overtreding melden.")
         )
     facts = {
-        "rule": Rule(rule),
+        "rule": BrokenRule(rule),
         "what_happened": what_happened,
         "happened_on": happened_on,
         "how_established": how_established,

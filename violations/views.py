@@ -34,7 +34,7 @@ from violations.letter import (
     letter_pdf_filename,
     report_reference,
 )
-from violations.models import Rule, Status
+from violations.models import BrokenRule, Status
 from violations.models import ViolationReport as Report
 
 
@@ -79,7 +79,7 @@ class ReportCreateView(UserMixin, FormView):
     def get_initial(self) -> dict[str, Any]:
         # "Klant nam op" under a refusal links here with the rule it broke.
         rule = self.request.GET.get("regel")
-        return {"rule": rule} if rule in Rule.values else {}
+        return {"rule": rule} if rule in BrokenRule.values else {}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(

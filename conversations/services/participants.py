@@ -19,7 +19,7 @@ from conversations.services.common import (
     failures_recorded,
     locked,
 )
-from rules.engine import Role
+from rules.engine import ParticipantRole
 
 
 def participant_add(
@@ -47,7 +47,7 @@ def participant_add(
         participant = Participant.objects.create(
             conversation=conversation,
             name=name.strip(),
-            role=Role(role).value,
+            role=ParticipantRole(role).value,
             joined_at=at if joins else None,
         )
         _reopen(conversation, joins)

@@ -177,7 +177,7 @@ def rule_broken(conversation: Conversation, decisions: list[Decision]) -> str:
     Empty when the client did not record, the decision allowed it, or the
     conversation was reported on already.
     """
-    from violations.models import Rule  # violations builds on this app
+    from violations.models import BrokenRule  # violations builds on this app
     from violations.selectors import reports_of_conversation
 
     if not (conversation.status == Conversation.Status.HELD and decisions):
@@ -185,8 +185,8 @@ def rule_broken(conversation: Conversation, decisions: list[Decision]) -> str:
     if not conversation.client_recorded:
         return ""
     rule = {
-        Outcome.NOT_ALLOWED: Rule.NOT_ALLOWED,
-        Outcome.NOT_REQUESTED: Rule.SECRETLY,
+        Outcome.NOT_ALLOWED: BrokenRule.NOT_ALLOWED,
+        Outcome.NOT_REQUESTED: BrokenRule.SECRETLY,
     }.get(Outcome(decisions[0].outcome))
     if rule is None or reports_of_conversation(conversation=conversation):
         return ""

@@ -22,7 +22,7 @@ from conversations.presentation import (
     stored_decision_panel,
 )
 from conversations.selectors import decisions_of, rule_text_for
-from rules.engine import Outcome, Role
+from rules.engine import Outcome, ParticipantRole
 from rules.models import RuleText
 
 TEMPLATES = {
@@ -83,7 +83,7 @@ def _nothing(*args: Any) -> dict[str, Any]:
 
 def _participants(conversation: Conversation) -> list[dict[str, Any]]:
     return [
-        {"person": p, "asked": needs_consent(Role(p.role))}
+        {"person": p, "asked": needs_consent(ParticipantRole(p.role))}
         for p in conversation.participants.all()
     ]
 

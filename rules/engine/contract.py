@@ -18,12 +18,12 @@ from typing import Any, Final, NoReturn, TypeVar
 
 from rules.engine.model import (
     Channel,
-    Decision,
     Facts,
     Kind,
     Media,
-    Participant,
-    Role,
+    ParticipantFacts,
+    ParticipantRole,
+    Ruling,
 )
 from rules.engine.registry import PolicyNotInForce, evaluate, policy_for
 
@@ -234,7 +234,7 @@ def _enum(enum: type[_E]) -> Callable[[object, str], _E]:
 _channel: Final = _enum(Channel)
 _kind: Final = _enum(Kind)
 _media: Final = _enum(Media)
-_role: Final = _enum(Role)
+_role: Final = _enum(ParticipantRole)
 
 
 def _date(value: object, path: str) -> datetime.date:
@@ -260,7 +260,7 @@ def _date_in_force(value: datetime.date, path: str) -> datetime.date:
     return value
 
 
-def _participants(value: object, path: str) -> tuple[Participant, ...]:
+def _participants(value: object, path: str) -> tuple[ParticipantFacts, ...]:
     if not isinstance(value, list):
         raise ContractError("expected an array", path)
     participants = tuple(
@@ -275,10 +275,10 @@ def _participants(value: object, path: str) -> tuple[Participant, ...]:
     return participants
 
 
-def _participant(value: object, path: str) -> Participant:
+def _participant(value: object, path: str) -> ParticipantFacts:
     fields = _object(value, path, _PARTICIPANT_FIELDS)
     read = _FieldReader(fields, path)
-    return Participant(
+    return ParticipantFacts(
         id=read.required("id", _str),
         role=read.required("role", _role),
         consents=read.required("consents", _optional_bool),
@@ -371,7 +371,7 @@ def request_to_json(request: Request) -> dict[str, object]:
 
 
 def decision_to_json(
-    decision: Decision, *, request_id: str | None = None
+    decision: Ruling, *, request_id: str | None = None
 ) -> dict[str, object]:
     """Write a decision as the JSON object of the contract, ``id`` first if given."""
     head: dict[str, object] = {} if request_id is None else {"id": request_id}

@@ -37,7 +37,7 @@ class Media(StrEnum):
     VIDEO = "video"
 
 
-class Role(StrEnum):
+class ParticipantRole(StrEnum):
     """The part a participant other than the client and the employee plays."""
 
     THIRD_PERSON = "third_person"
@@ -142,11 +142,11 @@ def participant_missing(participant_id: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Participant:
+class ParticipantFacts:
     """Someone taking part besides the client and the employee."""
 
     id: str
-    role: Role
+    role: ParticipantRole
     consents: bool | None
 
 
@@ -168,7 +168,7 @@ class Facts:
     client_informed: bool | None = None
     client_accepts_rules: bool | None = None
     client_has_prior_violation: bool = False
-    participants: tuple[Participant, ...] = ()
+    participants: tuple[ParticipantFacts, ...] = ()
     uwv_records: bool = False
     uwv_reason: str | None = None
     participants_told_uwv_records: bool | None = None
@@ -183,7 +183,7 @@ class Facts:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Decision:
+class Ruling:
     """Hold the outcome for the client's recording and for UWV's own (R9)."""
 
     policy_version: str
@@ -211,4 +211,4 @@ class Policy:
 
     version: str
     in_force_from: datetime.date
-    decide: Callable[[Facts], Decision] = field(repr=False)
+    decide: Callable[[Facts], Ruling] = field(repr=False)

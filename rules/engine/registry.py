@@ -8,7 +8,7 @@ from types import MappingProxyType
 from typing import Final
 
 from rules.engine import v2017_01
-from rules.engine.model import Decision, Facts, Policy
+from rules.engine.model import Facts, Policy, Ruling
 
 
 class PolicyNotInForce(ValueError):  # noqa: N818 - the name the callers use
@@ -38,7 +38,7 @@ def policy_for(date: datetime.date) -> Policy:
     return max(in_force, key=lambda policy: policy.in_force_from)
 
 
-def evaluate(facts: Facts) -> Decision:
+def evaluate(facts: Facts) -> Ruling:
     """Decide under the policy version in force on the conversation's date.
 
     *(interpretation)* When a third person joins during the conversation, the

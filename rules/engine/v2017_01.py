@@ -13,16 +13,16 @@ from typing import Final
 
 from rules.engine.model import (
     Condition,
-    Decision,
     Facts,
     Kind,
     Media,
     Missing,
     Outcome,
-    Participant,
+    ParticipantFacts,
+    ParticipantRole,
     Policy,
     Reason,
-    Role,
+    Ruling,
     UwvRecording,
     participant_missing,
 )
@@ -30,15 +30,17 @@ from rules.engine.model import (
 VERSION: Final = "2017-01"
 IN_FORCE_FROM: Final = datetime.date(2017, 1, 1)
 
-_MEDIATION_ROLES: Final = frozenset({Role.MEDIATOR, Role.OTHER_PARTY})
+_MEDIATION_ROLES: Final = frozenset(
+    {ParticipantRole.MEDIATOR, ParticipantRole.OTHER_PARTY}
+)
 _CONDITIONS: Final = (Condition.AUDIO_ONLY, Condition.HOME_CIRCLE_ONLY)  # R1, R4
 
 
-def decide(facts: Facts) -> Decision:
+def decide(facts: Facts) -> Ruling:
     """Decide on the client's recording and on UWV's own, in policy.md's order."""
     uwv_recording, uwv_missing = _uwv_recording(facts)
     outcome, reasons, missing, conditions = _client_recording(facts)
-    return Decision(
+    return Ruling(
         policy_version=VERSION,
         outcome=outcome,
         reasons=reasons,
@@ -70,17 +72,17 @@ def _client_recording(facts: Facts) -> _ClientAnswer:
 # --- who must consent ---
 
 
-def needs_consent(participant: Participant) -> bool:
+def needs_consent(participant: ParticipantFacts) -> bool:
     """Tell whether a participant's consent is asked (a third person, R5/R6).
 
     *(interpretation)* A UWV colleague is not a third person and needs no
     consent: the policy gives employees no veto. Representatives and interpreters
     are third persons.
     """
-    return participant.role is not Role.UWV_COLLEAGUE
+    return participant.role is not ParticipantRole.UWV_COLLEAGUE
 
 
-def is_mediation_party(facts: Facts, participant: Participant) -> bool:
+def is_mediation_party(facts: Facts, participant: ParticipantFacts) -> bool:
     """Tell whether R6 rather than R5 governs this participant's consent.
 
     Outside a mediation, a mediator or other party is an ordinary third person.
@@ -88,7 +90,7 @@ def is_mediation_party(facts: Facts, participant: Participant) -> bool:
     return facts.kind is Kind.MEDIATION and participant.role in _MEDIATION_ROLES
 
 
-def _refuses(participant: Participant) -> bool:
+def _refuses(participant: ParticipantFacts) -> bool:
     return needs_consent(participant) and participant.consents is False
 
 
@@ -170,9 +172,9 @@ def _missing_mediation_roles(facts: Facts) -> tuple[Missing, ...]:
         return ()
     roles = {participant.role for participant in facts.participants}
     missing: list[Missing] = []
-    if Role.MEDIATOR not in roles:
+    if ParticipantRole.MEDIATOR not in roles:
         missing.append(Missing.MEDIATOR)
-    if Role.OTHER_PARTY not in roles:
+    if ParticipantRole.OTHER_PARTY not in roles:
         missing.append(Missing.OTHER_PARTY)
     return tuple(missing)
 

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from conversations.checklist import Answers, Step, StepRef, Wish, plan
-from rules.engine import Channel, Kind, Outcome, Participant, Role
+from rules.engine import Channel, Kind, Outcome, ParticipantFacts, ParticipantRole
 
 DAY = datetime.date(2026, 11, 28)
 
@@ -64,7 +64,9 @@ def test_a_decisive_no_skips_every_client_question(overrides):
 
 
 def test_rules_not_accepted_ends_the_client_questions_but_keeps_what_was_asked():
-    people = (Participant(id="7", role=Role.THIRD_PERSON, consents=None),)
+    people = (
+        ParticipantFacts(id="7", role=ParticipantRole.THIRD_PERSON, consents=None),
+    )
     result = plan(
         answers(
             wish=Wish.AUDIO,
@@ -88,8 +90,8 @@ def test_rules_not_accepted_ends_the_client_questions_but_keeps_what_was_asked()
 
 def test_each_third_person_is_asked_but_a_uwv_colleague_is_not():
     people = (
-        Participant(id="1", role=Role.INTERPRETER, consents=None),
-        Participant(id="2", role=Role.UWV_COLLEAGUE, consents=None),
+        ParticipantFacts(id="1", role=ParticipantRole.INTERPRETER, consents=None),
+        ParticipantFacts(id="2", role=ParticipantRole.UWV_COLLEAGUE, consents=None),
     )
     result = plan(
         answers(
@@ -105,7 +107,9 @@ def test_each_third_person_is_asked_but_a_uwv_colleague_is_not():
 
 
 def test_a_mediation_without_mediator_keeps_the_participants_step_open():
-    people = (Participant(id="1", role=Role.OTHER_PARTY, consents=None),)
+    people = (
+        ParticipantFacts(id="1", role=ParticipantRole.OTHER_PARTY, consents=None),
+    )
     result = plan(
         answers(
             wish=Wish.AUDIO,

@@ -5,7 +5,15 @@ import json
 
 import pytest
 
-from rules.engine import Channel, Facts, Kind, Media, Participant, Role, evaluate
+from rules.engine import (
+    Channel,
+    Facts,
+    Kind,
+    Media,
+    ParticipantFacts,
+    ParticipantRole,
+    evaluate,
+)
 from rules.engine.contract import (
     ContractError,
     Request,
@@ -464,8 +472,10 @@ def test_reads_every_field_of_a_full_request():
             client_accepts_rules=True,
             client_has_prior_violation=True,
             participants=(
-                Participant(id="m", role=Role.MEDIATOR, consents=None),
-                Participant(id="e", role=Role.OTHER_PARTY, consents=False),
+                ParticipantFacts(id="m", role=ParticipantRole.MEDIATOR, consents=None),
+                ParticipantFacts(
+                    id="e", role=ParticipantRole.OTHER_PARTY, consents=False
+                ),
             ),
             uwv_records=True,
             uwv_reason="Kopie",

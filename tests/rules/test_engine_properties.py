@@ -14,8 +14,8 @@ from rules.engine import (
     Kind,
     Media,
     Outcome,
-    Participant,
-    Role,
+    ParticipantFacts,
+    ParticipantRole,
     evaluate,
 )
 from rules.engine.contract import (
@@ -37,7 +37,10 @@ answers = st.sampled_from([True, True, True, True, False, None])
 participant_ids = st.text(alphabet="abcdefgh:é ", min_size=1, max_size=4)
 participants = st.lists(
     st.builds(
-        Participant, id=participant_ids, role=st.sampled_from(Role), consents=answers
+        ParticipantFacts,
+        id=participant_ids,
+        role=st.sampled_from(ParticipantRole),
+        consents=answers,
     ),
     unique_by=lambda participant: participant.id,
     max_size=4,

@@ -11,10 +11,10 @@ from rules.engine import (
     Facts,
     Kind,
     Media,
-    Participant,
+    ParticipantFacts,
+    ParticipantRole,
     PolicyNotInForce,
     Reason,
-    Role,
     evaluate,
     policy_for,
 )
@@ -46,7 +46,9 @@ def facts(**changes):
 
 
 def person(participant_id, role, consents):
-    return Participant(id=participant_id, role=Role(role), consents=consents)
+    return ParticipantFacts(
+        id=participant_id, role=ParticipantRole(role), consents=consents
+    )
 
 
 MEDIATOR_AGREES = person("m", "mediator", True)

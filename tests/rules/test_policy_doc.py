@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 from rules.engine.contract import _REQUEST_FIELDS
-from rules.engine.model import Reason, Role
+from rules.engine.model import ParticipantRole, Reason
 
 POLICY = (Path(__file__).parents[2] / "docs" / "policy.md").read_text(encoding="utf-8")
 
@@ -26,7 +26,7 @@ def test_the_roles_documented_are_the_engines():
     line = next(ln for ln in POLICY.splitlines() if ln.startswith("ROLE is one of"))
     nxt = POLICY.splitlines()[POLICY.splitlines().index(line) + 1]
     documented = set(re.findall(r"`([a-z_]+)`", line + nxt))
-    assert documented == {role.value for role in Role}
+    assert documented == {role.value for role in ParticipantRole}
 
 
 def test_every_blocking_reason_is_documented_in_order():
