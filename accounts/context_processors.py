@@ -17,6 +17,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return []
-        return sections_for(user=user, match=request.resolver_match)  # type: ignore[arg-type]
+        return sections_for(user=user, match=request.resolver_match)
 
     return {"navigation": SimpleLazyObject(menu)}

@@ -25,12 +25,12 @@ class LoginForm(AppFormMixin, AuthenticationForm):
     }
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs["autocomplete"] = "username"
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
 
 
-class StaffUserChangeForm(forms.ModelForm):  # type: ignore[type-arg]
+class StaffUserChangeForm(forms.ModelForm):
     """A user as the admin role edits them: no password, no superuser flag.
 
     The admin site builds the form from its fieldsets; fields not listed there

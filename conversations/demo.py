@@ -152,13 +152,21 @@ def _appointment_make(
     return conversation
 
 
-def _answer(employee: User, conversation: Conversation, ref: StepRef, at, **answer):  # type: ignore[no-untyped-def]
+def _answer(
+    employee: User,
+    conversation: Conversation,
+    ref: StepRef,
+    at: datetime.datetime,
+    **answer: object,
+) -> Conversation:
     return checklist_answer(
         actor=employee, conversation=conversation, ref=ref, answer=answer, at=at
     )
 
 
-def _walk(employee: User, conversation: Conversation, walk: str, at) -> None:  # type: ignore[no-untyped-def]
+def _walk(
+    employee: User, conversation: Conversation, walk: str, at: datetime.datetime
+) -> None:
     """Answer as far as ``walk`` says: everyone consents; UWV does not record."""
     conversation = _answer(
         employee, conversation, StepRef(Step.KIND), at, kind=conversation.kind

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.urls import reverse
 from django.utils import translation
@@ -244,7 +246,14 @@ def _passages(policy_version: str, language: str) -> RuleText | None:
         return None
 
 
-def _explained(codes, titles, text: RuleText | None) -> list[tuple[str, str | None]]:  # type: ignore[no-untyped-def]
+_Code = TypeVar("_Code", Reason, Condition)
+
+
+def _explained(
+    codes: Iterable[_Code],
+    titles: Mapping[_Code, Promise],
+    text: RuleText | None,
+) -> list[tuple[str, str | None]]:
     return [
         (str(titles[code]), text.passage(code.rule) if text else None) for code in codes
     ]

@@ -111,7 +111,7 @@ def _remember_people(conversation: Conversation, rows: list[list[object]]) -> No
     for person in people:  # each knows its conversation, as after a prefetch
         _PERSON_CONVERSATION.set_cached_value(person, conversation)
     participants = conversation.participants.all()
-    participants._result_cache = people  # type: ignore[attr-defined]
+    participants._result_cache = people
     participants._prefetch_done = True  # type: ignore[attr-defined]
     conversation._prefetched_objects_cache = {  # type: ignore[attr-defined]
         "participants": participants

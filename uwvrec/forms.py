@@ -62,7 +62,7 @@ class AppFormMixin:
     fields: dict[str, forms.Field]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, forms.DateField) and not field.widget.is_hidden:
                 _dutch_date(field)
@@ -71,7 +71,7 @@ class AppFormMixin:
 
     @cached_property
     def helper(self) -> FormHelper:
-        return AppFormHelper(self)  # type: ignore[arg-type]
+        return AppFormHelper(self)
 
 
 def _dutch_date(field: forms.DateField) -> None:

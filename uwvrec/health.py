@@ -62,7 +62,7 @@ class Database(HealthCheck):
             raise ServiceUnavailable(f"SELECT 1 returned {row!r}")
 
 
-class _BoundedConnection(Connection):  # type: ignore[misc]
+class _BoundedConnection(Connection):
     """A broker connection that tries once more after an error, then gives up.
 
     Celery's remote control publishes with ``retry=True`` and no limit: against a

@@ -53,7 +53,8 @@ def client_flag(client: Client) -> Flag | None:
         client.__dict__[_FLAG_CACHE] = (
             Flag(report.pk, report.happened_on, report.rule) if report else None
         )
-    return client.__dict__[_FLAG_CACHE]
+    flag: Flag | None = client.__dict__[_FLAG_CACHE]
+    return flag
 
 
 def client_flag_column(client_id_column: str) -> RawSQL:

@@ -188,7 +188,14 @@ def _decide(
         raise
 
 
-def _decided(actor, report, status, reason, at, action) -> Report:  # type: ignore[no-untyped-def]
+def _decided(
+    actor: User,
+    report: Report,
+    status: Status,
+    reason: str,
+    at: datetime.datetime,
+    action: Action,
+) -> Report:
     _check_reason(reason)
     if report.status != Status.REPORTED:
         raise ViolationError(

@@ -17,6 +17,7 @@ from conversations.services.common import (
     failures_recorded,
     locked,
 )
+from rules.engine import Facts, Ruling
 from rules.engine.contract import Request, request_to_json
 
 
@@ -77,20 +78,25 @@ def _record(actor: User, conversation: Conversation, answers_version: int) -> De
             _("Nog niet alle vragen zijn beantwoord."), code="incomplete"
         )
     previous = conversation.decisions.order_by("-sequence").first()
-    decision = _create(actor, conversation, plan, previous)
+    decision = _create(actor, conversation, plan.facts, plan.decision, previous)
     conversation.status = Conversation.Status.DECIDED
     conversation.save(update_fields=["status"])
     _audit(actor, conversation, decision)
     return decision
 
 
-def _create(actor, conversation, plan, previous) -> Decision:  # type: ignore[no-untyped-def]
-    engine = plan.decision
+def _create(
+    actor: User,
+    conversation: Conversation,
+    facts: Facts,
+    engine: Ruling,
+    previous: Decision | None,
+) -> Decision:
     text = conversation.informed_text
     return Decision.objects.create(
         conversation=conversation,
         sequence=(previous.sequence + 1) if previous else 1,
-        facts=request_to_json(Request(facts=plan.facts)),
+        facts=request_to_json(Request(facts=facts)),
         policy_version=engine.policy_version,
         outcome=engine.outcome.value,
         reasons=[str(code) for code in engine.reasons],
