@@ -19,7 +19,6 @@ from conversations.bsn import BSN_IN_TEXT_MESSAGE, bsn_in_text
 from conversations.models import Conversation
 from conversations.schedule import date_problem, place_problem
 from conversations.selectors import (
-    checklist_facts_kept,
     conversation_date,
     conversation_has_policy,
     with_checklist_facts,
@@ -102,12 +101,12 @@ def locked(conversation: Conversation) -> Conversation:
     """Return the conversation again, locked until the transaction ends.
 
     Locked first, then read: a statement that waited for the lock sees only the
-    locked row as it is now, but its subqueries (the participants, the flag) as
+    locked row as it is now, but the rows it joins (the client and its flag) as
     they were when it started, before the other transaction committed.
     """
     rows = Conversation.objects.filter(pk=conversation.pk)
     rows.select_for_update().values_list("pk").get()
-    return checklist_facts_kept(with_checklist_facts(rows).get())
+    return with_checklist_facts(rows).get()
 
 
 def check_open(conversation: Conversation) -> None:
