@@ -42,14 +42,17 @@ class Migration(migrations.Migration):
             model_name="client",
             constraint=models.CheckConstraint(
                 condition=models.Q(
-                    ("flag_report_id__isnull", True),
-                    ("flagged_on__isnull", True),
-                    ("flag_rule", ""),
-                )
-                | models.Q(
-                    ("flag_report_id__isnull", False),
-                    ("flagged_on__isnull", False),
-                    models.Q(("flag_rule", ""), _negated=True),
+                    models.Q(
+                        ("flag_report_id__isnull", True),
+                        ("flag_rule", ""),
+                        ("flagged_on__isnull", True),
+                    ),
+                    models.Q(
+                        ("flag_report_id__isnull", False),
+                        ("flagged_on__isnull", False),
+                        models.Q(("flag_rule", ""), _negated=True),
+                    ),
+                    _connector="OR",
                 ),
                 name="conversations_client_flag_whole_or_none",
             ),
