@@ -3,12 +3,13 @@
 import datetime
 import importlib
 import io
+import threading
 import time
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from conversations.models import Client, ClientFlag
@@ -206,3 +207,46 @@ def test_the_task_runs_in_a_real_worker_and_mails_a_mismatch(
     [mail] = [path.read_text() for path in tmp_path.iterdir()]
     assert "beheer@uwv.example" in mail
     assert conversation.client.client_ref not in mail
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_leads_deciding_on_one_client_at_once_take_turns(
+    reporter, lead, other_lead, conversation
+):
+    later = report(reporter, conversation)
+    earlier = report(
+        reporter, next_conversation(reporter, conversation), "video_recorded"
+    )
+    now = timezone.now()
+    holding, release, done = threading.Event(), threading.Event(), threading.Event()
+
+    def confirm_later_and_hold():
+        try:
+            with transaction.atomic():
+                violation_confirm(actor=lead, report=later, reason="Ja", at=now)
+                holding.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    def confirm_earlier():
+        try:
+            at = now - datetime.timedelta(hours=1)
+            violation_confirm(actor=other_lead, report=earlier, reason="Ja", at=at)
+            done.set()
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=confirm_later_and_hold)
+    first.start()
+    assert holding.wait(10)
+    second = threading.Thread(target=confirm_earlier)
+    second.start()
+    assert not done.wait(1)  # waits for the client's row
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert done.is_set()
+    # The one decided last flags the client, though it committed first.
+    assert stored(conversation.client).report_id == later.pk
+    assert client_flag_mismatches() == []
