@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -79,8 +80,22 @@ STORABLE_FROM = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 STORABLE_UNTIL = datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC)
 
 
+@dataclass(frozen=True)
+class ClientFlag:
+    """Why a client is flagged (R8): the violation that flags it, as stored."""
+
+    report_id: int
+    happened_on: datetime.date
+    rule: str
+
+
 class Client(models.Model):
-    """A person UWV serves: a display name and an encrypted BSN, nothing else."""
+    """A person UWV serves: a display name and an encrypted BSN, and its flag.
+
+    The flag (``flag_report_id``, ``flagged_on``, ``flag_rule``) is the most
+    recent confirmed, not withdrawn violation of the client; the violation
+    services write it when they confirm or withdraw one, and nothing else does.
+    """
 
     display_name = models.CharField(_("naam"), max_length=200)
     # Fernet token; see conversations.bsn. Never shown, logged or audited.
@@ -89,11 +104,39 @@ class Client(models.Model):
         _("BSN-sleutelhash"), max_length=64, unique=True, editable=False
     )
     created_at = models.DateTimeField(_("geregistreerd op"), db_default=Now())
+    # A plain number, not a foreign key: the reports live in the violations app,
+    # which builds on this one; this app knows nothing of it.
+    flag_report_id = models.BigIntegerField(
+        _("gesignaleerd door melding"), null=True, blank=True, editable=False
+    )
+    flagged_on = models.DateField(
+        _("overtreding op"), null=True, blank=True, editable=False
+    )
+    flag_rule = models.CharField(
+        _("overtreden regel"),
+        max_length=32,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+    )
 
     class Meta:
         ordering = ("display_name", "id")
         verbose_name = _("klant")
         verbose_name_plural = _("klanten")
+        constraints = (
+            models.CheckConstraint(
+                condition=models.Q(
+                    flag_report_id__isnull=True, flagged_on__isnull=True, flag_rule=""
+                )
+                | (
+                    models.Q(flag_report_id__isnull=False, flagged_on__isnull=False)
+                    & ~models.Q(flag_rule="")
+                ),
+                name="conversations_client_flag_whole_or_none",
+            ),
+        )
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.bsn_masked})"
@@ -111,6 +154,13 @@ class Client(models.Model):
     def client_ref(self) -> str:
         """Return the pseudonym the audit trail names this client by."""
         return client_ref_from_hash(self.bsn_hash)
+
+    @property
+    def flag(self) -> ClientFlag | None:
+        """Return why the client is flagged (R8), or None: it is not."""
+        if self.flag_report_id is None or self.flagged_on is None:
+            return None
+        return ClientFlag(self.flag_report_id, self.flagged_on, self.flag_rule)
 
 
 class Conversation(models.Model):

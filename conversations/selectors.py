@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Case, IntegerField, JSONField, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
 from conversations.access import may_view
 from conversations.checklist import Answers, Plan, Wish, plan
-from conversations.models import Client, Conversation, Decision, Participant
+from conversations.models import Client, Conversation, Decision
 from conversations.schedule import policy_in_force
 from rules.engine import Channel, Kind, ParticipantFacts, ParticipantRole, policy_for
 from rules.models import RuleText
@@ -32,90 +31,27 @@ def conversation_list_for(*, user: User) -> QuerySet[Conversation]:
 def conversation_for(*, user: User, pk: int) -> Conversation:
     """Return one conversation of the user's team, or raise Http404.
 
-    In one query, with what every checklist page shows: the client, the rule text
-    told, the people taking part and the client's flag (``with_checklist_facts``).
+    With what every checklist page shows: the client (its flag is a column of
+    its own), the rule text told, and the people taking part
+    (``with_checklist_facts``): two queries.
     """
-    return checklist_facts_kept(
-        get_object_or_404(
-            with_checklist_facts(
-                conversation_list_for(user=user).select_related("informed_text")
-            ),
-            pk=pk,
-        )
+    return get_object_or_404(
+        with_checklist_facts(
+            conversation_list_for(user=user).select_related("informed_text")
+        ),
+        pk=pk,
     )
 
 
 def with_checklist_facts(
     conversations: QuerySet[Conversation],
 ) -> QuerySet[Conversation]:
-    """Fetch with each conversation its participants and its client's flag (R8).
+    """Fetch with each conversation its client and the people taking part.
 
-    Pass each conversation through ``checklist_facts_kept``: then neither
-    ``conversation.participants.all()`` nor ``client_has_prior_violation`` asks the
-    database again.
+    Then neither ``conversation.participants.all()`` nor
+    ``client_has_prior_violation`` asks the database again.
     """
-    from violations.selectors import client_flag_column
-
-    return conversations.select_related("client").annotate(
-        people=_PEOPLE,
-        flag=client_flag_column(f"{Conversation._meta.db_table}.client_id"),
-    )
-
-
-def checklist_facts_kept(conversation: Conversation) -> Conversation:
-    """Keep what ``with_checklist_facts`` fetched where the code reads it."""
-    from violations.selectors import client_flag_remember
-
-    _remember_people(conversation, conversation.__dict__.pop("people"))
-    client_flag_remember(conversation.client, conversation.__dict__.pop("flag"))
-    return conversation
-
-
-# The people taking part, as one column: a prefetch would be a query of its own.
-_PERSON_FIELDS = [field.attname for field in Participant._meta.concrete_fields]
-_PEOPLE = RawSQL(  # noqa: S611 - built from the model's own column names
-    "SELECT coalesce(jsonb_agg(jsonb_build_array("  # noqa: S608
-    + ", ".join(f"p.{column}" for column in _PERSON_FIELDS)
-    + f") ORDER BY p.id), '[]') FROM {Participant._meta.db_table} p "
-    f"WHERE p.conversation_id = {Conversation._meta.db_table}.id",
-    (),
-    output_field=JSONField(),
-)
-_PERSON_CONVERSATION = Participant._meta.get_field("conversation")
-_PERSON_DATETIMES = {
-    index
-    for index, field in enumerate(Participant._meta.concrete_fields)
-    if field.get_internal_type() == "DateTimeField"
-}
-
-
-def _remember_people(conversation: Conversation, rows: list[list[object]]) -> None:
-    """Keep the people fetched with the conversation as its prefetched participants.
-
-    As ``prefetch_related`` stores them, so that every ``participants.all()``
-    (the planner, the pages, the templates) reads them from here.
-    """
-    people = [
-        Participant.from_db(
-            conversation._state.db,
-            _PERSON_FIELDS,
-            [
-                datetime.datetime.fromisoformat(value)  # type: ignore[arg-type]
-                if index in _PERSON_DATETIMES and value is not None
-                else value
-                for index, value in enumerate(row)
-            ],
-        )
-        for row in rows
-    ]
-    for person in people:  # each knows its conversation, as after a prefetch
-        _PERSON_CONVERSATION.set_cached_value(person, conversation)
-    participants = conversation.participants.all()
-    participants._result_cache = people
-    participants._prefetch_done = True  # type: ignore[attr-defined]
-    conversation._prefetched_objects_cache = {  # type: ignore[attr-defined]
-        "participants": participants
-    }
+    return conversations.select_related("client").prefetch_related("participants")
 
 
 def _start_of_day(at: datetime.datetime) -> datetime.datetime:
@@ -170,12 +106,10 @@ def decisions_of(*, conversation: Conversation) -> list[Decision]:
 def client_has_prior_violation(client: Client) -> bool:
     """Tell whether the client broke the recording rules before (R8).
 
-    The one place this fact is gathered: a violation confirmed by a team lead and
-    not withdrawn (``violations.selectors.client_flag``).
+    The one place the checklist gathers this fact: the flag stored on the client
+    (``Client.flag``), which the violation services keep.
     """
-    from violations.selectors import client_flag  # violations builds on this app
-
-    return client_flag(client) is not None
+    return client.flag is not None
 
 
 def conversation_date(moment: datetime.datetime) -> datetime.date:

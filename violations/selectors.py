@@ -2,34 +2,15 @@
 
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass
-from typing import Any
-
-from django.db.models import JSONField, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from conversations.models import Client, Conversation
-from violations.access import may_read, may_read_all
+from conversations.models import ClientFlag, Conversation, Decision
+from rules.engine import Outcome
+from violations.access import may_read, may_read_all, may_report
 from violations.models import BrokenRule, Notification, Status, ViolationEvent
 from violations.models import ViolationReport as Report
-
-_FLAG_CACHE = "_violations_flag"
-
-
-@dataclass(frozen=True)
-class Flag:
-    """Why a client is flagged: the most recent confirmed, not withdrawn violation."""
-
-    report_id: int
-    happened_on: datetime.date
-    rule: str
-
-    @property
-    def rule_label(self) -> str:
-        return str(BrokenRule(self.rule).label)
 
 
 def flagging(queryset: QuerySet[Report]) -> QuerySet[Report]:
@@ -37,52 +18,20 @@ def flagging(queryset: QuerySet[Report]) -> QuerySet[Report]:
     return queryset.filter(status=Status.CONFIRMED, withdrawn_at__isnull=True)
 
 
-def client_flag(client: Client) -> Flag | None:
-    """Return why ``client`` is flagged, or None; remembered on the instance.
+def flag_from_reports(*, client_id: int) -> ClientFlag | None:
+    """Return the flag the client's reports call for, or None: none flags it.
 
-    The R8 fact of the checklist and the banner at its top both come from here,
-    so a page asks the database once.
+    Of its confirmed, not withdrawn reports, the one decided last (then the
+    highest id). What the services store on the client, and what the
+    consistency check compares the stored flag with.
     """
-    if _FLAG_CACHE not in client.__dict__:
-        report = (
-            flagging(Report.objects.filter(client=client))
-            .order_by("-decided_at", "-id")
-            .only("pk", "happened_on", "rule")
-            .first()
-        )
-        client.__dict__[_FLAG_CACHE] = (
-            Flag(report.pk, report.happened_on, report.rule) if report else None
-        )
-    flag: Flag | None = client.__dict__[_FLAG_CACHE]
-    return flag
-
-
-def client_flag_column(client_id_column: str) -> RawSQL:
-    """Return ``client_flag``'s question as a column of another query.
-
-    ``client_id_column`` names the client's id in that query. The value is None
-    or ``[report id, day it happened, rule]``; hand it to ``client_flag_remember``.
-    Written out in SQL: the ORM's subquery expressions take longer to compile than
-    a query of their own takes to run (bench/bench_checklist.py).
-    """
-    return RawSQL(  # noqa: S611 - the column name comes from code, never from input
-        "SELECT jsonb_build_array(r.id, r.happened_on, r.rule) "  # noqa: S608
-        "FROM violations_violationreport r "
-        f"WHERE r.client_id = {client_id_column} "
-        "AND r.status = %s AND r.withdrawn_at IS NULL "
-        "ORDER BY r.decided_at DESC, r.id DESC LIMIT 1",
-        (Status.CONFIRMED.value,),
-        output_field=JSONField(),
+    report = (
+        flagging(Report.objects.filter(client_id=client_id))
+        .order_by("-decided_at", "-id")
+        .only("pk", "happened_on", "rule")
+        .first()
     )
-
-
-def client_flag_remember(client: Client, column: list[Any] | None) -> None:
-    """Keep the flag ``client_flag_column`` fetched, for ``client_flag`` to return."""
-    client.__dict__[_FLAG_CACHE] = (
-        Flag(column[0], datetime.date.fromisoformat(column[1]), column[2])
-        if column
-        else None
-    )
+    return ClientFlag(report.pk, report.happened_on, report.rule) if report else None
 
 
 def report_list_for(*, user: User) -> QuerySet[Report]:
@@ -108,6 +57,30 @@ def reports_of_conversation(*, conversation: Conversation) -> list[Report]:
         .select_related("reported_by")
         .order_by("reported_at", "id")
     )
+
+
+def rule_to_report_for(
+    *, user: User, conversation: Conversation, decisions: list[Decision]
+) -> str:
+    """Return the violation to report when the client recorded against the decision.
+
+    Empty when the user may not report on this conversation, the client did
+    not record, the decision allowed it, or the conversation was reported on
+    already. ``decisions``: the conversation's, newest first.
+    """
+    if not may_report(user, conversation.team_id):
+        return ""
+    if not (conversation.status == Conversation.Status.HELD and decisions):
+        return ""
+    if not conversation.client_recorded:
+        return ""
+    rule = {
+        Outcome.NOT_ALLOWED: BrokenRule.NOT_ALLOWED,
+        Outcome.NOT_REQUESTED: BrokenRule.SECRETLY,
+    }.get(Outcome(decisions[0].outcome))
+    if rule is None or reports_of_conversation(conversation=conversation):
+        return ""
+    return rule.value
 
 
 def report_for(*, user: User, pk: int) -> Report:

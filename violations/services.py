@@ -13,12 +13,15 @@ from accounts.models import User
 from accounts.roles import Role
 from audit.catalogue import Action, Result
 from audit.services import audit_record, audit_record_many, audit_record_refusal
-from conversations.models import Client, Conversation
+from conversations.models import Client, ClientFlag, Conversation
 from violations.access import is_team_lead_of, may_report
 from violations.models import BrokenRule, Notification, Status, ViolationEvent
 from violations.models import ViolationReport as Report
 from violations.notifications import notification_create
-from violations.selectors import Flag, client_flag, flagging
+from violations.selectors import flag_from_reports
+
+# What the violation services keep on the client; no other code writes them.
+FLAG_FIELDS = ["flag_report_id", "flagged_on", "flag_rule"]
 
 
 class ViolationError(ValidationError):
@@ -150,8 +153,8 @@ def violation_withdraw(
                 update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"]
             )
             _event(report, ViolationEvent.Kind.WITHDRAWN, actor, reason, at)
-            still = flagging(Report.objects.filter(client_id=report.client_id)).exists()
-            _audit(actor, action, report, client_flagged=still)
+            flag = _client_flag_kept(report.client)
+            _audit(actor, action, report, client_flagged=flag is not None)
             for recipient in _told_of_withdrawal(report, actor):
                 notification_create(
                     recipient=recipient, kind=Notification.Kind.WITHDRAWN, report=report
@@ -204,6 +207,8 @@ def _decided(
     report.status, report.decided_by, report.decided_at = status, actor, at
     report.decision_reason = reason
     report.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    if status == Status.CONFIRMED:
+        _client_flag_kept(report.client)
     _event(report, ViolationEvent.Kind(status.value), actor, reason, at)
     _audit(actor, action, report)
     notification_create(
@@ -231,6 +236,22 @@ def _locked(report: Report) -> Report:
         .select_related("client")
         .get(pk=report.pk)
     )
+
+
+def _client_flag_kept(client: Client) -> ClientFlag | None:
+    """Store on ``client`` the flag its reports call for now; return it.
+
+    The client's row is locked first and the reports read after: two leads
+    deciding on the same client's reports at once take turns, and the second
+    sees the first's decision.
+    """
+    Client.objects.select_for_update().filter(pk=client.pk).values_list("pk").get()
+    flag = flag_from_reports(client_id=client.pk)
+    client.flag_report_id = flag.report_id if flag else None
+    client.flagged_on = flag.happened_on if flag else None
+    client.flag_rule = flag.rule if flag else ""
+    client.save(update_fields=FLAG_FIELDS)
+    return flag
 
 
 def _team_leads(team_id: int, *, but: User) -> list[User]:
@@ -286,29 +307,6 @@ def _refuse(
         target["client_ref"] = conversation.client.client_ref
     data = {"code": code} if code else {}
     audit_record_refusal(actor=actor, action=action, result=result, data=data, **target)
-
-
-def client_flag_shown(*, actor: User, client: Client, page: str) -> Flag | None:
-    """Return the client's flag for the banner of a page, or None: not flagged.
-
-    The page's view calls this before it renders and hands the flag to the
-    template; showing a flag is audited (``page``: the view's name).
-    """
-    flag = client_flag(client)
-    if flag is not None:
-        flag_view_record(actor=actor, client=client, flag=flag, page=page)
-    return flag
-
-
-def flag_view_record(*, actor: User, client: Client, flag: Flag, page: str) -> None:
-    """Record that a client's flag was shown to ``actor``."""
-    audit_record(
-        actor=actor,
-        action=Action.FLAG_VIEWED,
-        obj=client,
-        client_ref=client.client_ref,
-        data={"report": flag.report_id, "rule": flag.rule, "page": page},
-    )
 
 
 def report_view_record(*, actor: User, report: Report) -> None:

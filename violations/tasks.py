@@ -1,8 +1,9 @@
-"""Sending notifications in the background."""
+"""Sending notifications, and checking the clients' flags, in the background."""
 
 from celery import shared_task
 from django.utils import timezone
 
+from violations.consistency import client_flags_verify
 from violations.notifications import (
     NotificationSentUnrecordedError,
     notification_deliver,
@@ -31,3 +32,12 @@ def deliver_notification(*, notification_id: int) -> bool:
 def requeue_notifications() -> int:
     """Hand notifications to Celery again that were not sent in time (nor given up)."""
     return notifications_requeue(at=timezone.now())
+
+
+@shared_task
+def check_client_flags() -> int:
+    """Check every client's stored flag against its reports; alert on a mismatch.
+
+    Return how many clients' flags differ.
+    """
+    return len(client_flags_verify())

@@ -19,6 +19,7 @@ from django.views.generic import FormView, TemplateView, View
 from accounts.models import User
 from conversations.models import Conversation
 from conversations.selectors import conversation_for
+from conversations.services import client_flag_shown
 from violations import selectors, services
 from violations.access import (
     is_team_lead_of,
@@ -85,7 +86,7 @@ class ReportCreateView(UserMixin, FormView):
         return super().get_context_data(
             conversation=self.conversation,
             earlier_reports=self.earlier_reports,
-            flag=services.client_flag_shown(
+            flag=client_flag_shown(
                 actor=self.user,
                 client=self.conversation.client,
                 page=self.request.resolver_match.view_name,  # type: ignore[union-attr]

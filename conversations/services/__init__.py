@@ -17,6 +17,7 @@ from conversations.services.conversations import (
     conversation_view_record,
 )
 from conversations.services.decisions import DecisionConflictError, decision_record
+from conversations.services.flags import client_flag_shown, flag_view_record
 from conversations.services.participants import participant_add, participant_remove
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "checklist_answer",
     "client_find",
     "client_find_or_register",
+    "client_flag_shown",
     "client_keys_rotate",
     "conversation_cancel",
     "conversation_conclude",
@@ -34,6 +36,7 @@ __all__ = [
     "conversation_start_call",
     "conversation_view_record",
     "decision_record",
+    "flag_view_record",
     "participant_add",
     "participant_remove",
 ]

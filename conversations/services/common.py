@@ -19,7 +19,6 @@ from conversations.bsn import BSN_IN_TEXT_MESSAGE, bsn_in_text
 from conversations.models import Conversation
 from conversations.schedule import date_problem, place_problem
 from conversations.selectors import (
-    checklist_facts_kept,
     conversation_date,
     conversation_has_policy,
     with_checklist_facts,
@@ -101,13 +100,14 @@ def check_may_run(
 def locked(conversation: Conversation) -> Conversation:
     """Return the conversation again, locked until the transaction ends.
 
-    Locked first, then read: a statement that waited for the lock sees only the
-    locked row as it is now, but its subqueries (the participants, the flag) as
-    they were when it started, before the other transaction committed.
+    A statement that waited for the lock sees the locked row as it is now, but
+    the rows it joins as they were when it started. So the participants, which
+    others change under this lock, come in the next statement (the prefetch),
+    after the lock was granted; the client joined in the first is never changed
+    under this lock (its flag is the violation services', which do not take it).
     """
     rows = Conversation.objects.filter(pk=conversation.pk)
-    rows.select_for_update().values_list("pk").get()
-    return checklist_facts_kept(with_checklist_facts(rows).get())
+    return with_checklist_facts(rows.select_for_update(of=("self",))).get()
 
 
 def check_open(conversation: Conversation) -> None:

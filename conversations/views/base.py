@@ -11,10 +11,10 @@ from django.shortcuts import render
 
 from accounts.models import User
 from conversations.access import may_run, may_view
-from conversations.models import Conversation
+from conversations.models import ClientFlag, Conversation
 from conversations.schedule import EARLIEST_DATE
 from conversations.selectors import conversation_for, conversation_has_policy
-from conversations.services import conversation_view_record
+from conversations.services import client_flag_shown, conversation_view_record
 
 
 class StaffMixin:
@@ -68,14 +68,12 @@ class StaffMixin:
     def may_run(self) -> bool:
         return may_run(self.user)
 
-    def flag_shown(self) -> Any:
+    def flag_shown(self) -> ClientFlag | None:
         """Return the client's flag for the banner at the top of the page.
 
         Called by the view before it renders (showing a flag is audited, and a
         template writes nothing); None when the client is not flagged.
         """
-        from violations.services import client_flag_shown  # violations builds on us
-
         return client_flag_shown(
             actor=self.user,
             client=self.conversation.client,

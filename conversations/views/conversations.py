@@ -20,7 +20,7 @@ from conversations.forms import (
     PhoneCallForm,
     RescheduleForm,
 )
-from conversations.models import Conversation, Decision
+from conversations.models import Conversation
 from conversations.schedule import EARLIEST_DATE
 from conversations.selectors import (
     conversation_has_policy,
@@ -40,7 +40,6 @@ from conversations.services import (
 )
 from conversations.views.base import StaffMixin
 from conversations.views.kept_bsn import KeptBsnMixin
-from rules.engine import Outcome
 
 
 def detail_url(pk: int) -> str:
@@ -159,38 +158,14 @@ class ConversationDetailView(StaffMixin, TemplateView):
         conversation_view_record(actor=self.user, conversation=self.conversation)
         context = super().get_context_data(**kwargs)
         context["conversation"] = self.conversation
-        context["decisions"] = decisions = decisions_of(conversation=self.conversation)
+        context["decisions"] = decisions_of(conversation=self.conversation)
         context["may_run"] = self.may_run()
-        if context["may_run"]:
-            context["rule_broken"] = rule_broken(self.conversation, decisions)
         context["has_policy"] = conversation_has_policy(self.conversation)
         context["earliest"] = EARLIEST_DATE
         context["today"] = today = timezone.localdate()
         context["is_past"] = timezone.localdate(self.conversation.scheduled_at) < today
         context["flag"] = self.flag_shown()
         return context
-
-
-def rule_broken(conversation: Conversation, decisions: list[Decision]) -> str:
-    """Return the violation to report when the client recorded against the decision.
-
-    Empty when the client did not record, the decision allowed it, or the
-    conversation was reported on already.
-    """
-    from violations.models import BrokenRule  # violations builds on this app
-    from violations.selectors import reports_of_conversation
-
-    if not (conversation.status == Conversation.Status.HELD and decisions):
-        return ""
-    if not conversation.client_recorded:
-        return ""
-    rule = {
-        Outcome.NOT_ALLOWED: BrokenRule.NOT_ALLOWED,
-        Outcome.NOT_REQUESTED: BrokenRule.SECRETLY,
-    }.get(Outcome(decisions[0].outcome))
-    if rule is None or reports_of_conversation(conversation=conversation):
-        return ""
-    return rule.value
 
 
 class ConversationFormView(StaffMixin, FormView):

@@ -15,7 +15,7 @@ from tests.conversations.helpers import answer
 from tests.factories import UserFactory
 from tests.violations.helpers import confirmed, next_conversation, report
 from violations.models import Notification, ViolationEvent
-from violations.selectors import client_flag
+from violations.selectors import flag_from_reports
 from violations.services import (
     ViolationError,
     violation_confirm,
@@ -32,16 +32,17 @@ def events(obj, action):
 
 
 def fresh(client):
-    """The client again, without the flag remembered on the instance."""
+    """The client again, with its flag as stored now."""
     return type(client).objects.get(pk=client.pk)
 
 
 def flag_of(client, user):
-    """The client's flag, asked on its own and as a checklist page asks it."""
-    alone = client_flag(fresh(client))
+    """The client's flag as its reports say, stored so, and as a page reads it."""
+    alone = flag_from_reports(client_id=client.pk)
+    assert fresh(client).flag == alone
     for conversation in Conversation.objects.filter(client=client, team=user.team):
         page = conversation_for(user=user, pk=conversation.pk)
-        assert client_flag(page.client) == alone
+        assert page.client.flag == alone
     return alone
 
 

@@ -329,6 +329,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "audit.tasks.prepare_audit_partitions",
         "schedule": crontab(hour=1, minute=0),
     },
+    "check-client-flags": {
+        "task": "violations.tasks.check_client_flags",
+        "schedule": crontab(hour=2, minute=45),
+    },
     "requeue-notifications": {
         "task": "violations.tasks.requeue_notifications",
         "schedule": timedelta(minutes=1),
