@@ -24,7 +24,7 @@ from django.utils.crypto import salted_hmac
 
 from accounts.models import User
 from audit.catalogue import Action, Result
-from audit.services import audit_record
+from audit.services.record import audit_record
 
 # Letters only: a reference must never look like a number (a BSN) in the trail.
 _LETTERS = "abcdefghijklmnop"

@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 
 from audit.catalogue import Action
 from audit.models import AuditEvent
-from audit.services import audit_record, personal_data_in
+from audit.services.record import audit_record, personal_data_in
 
 
 def _plain(value: Any) -> Any:

@@ -34,15 +34,7 @@ from django.views.generic import DetailView, TemplateView, View
 
 from accounts.models import User
 from audit.catalogue import Action, Result
-from audit.exports import (
-    CONTENT_TYPES,
-    ExportFileMissingError,
-    audit_export_download,
-    audit_export_queue,
-    audit_export_stream,
-    download_name,
-    export_is_large,
-)
+from audit.export_formats import CONTENT_TYPES, download_name
 from audit.forms import (
     FILTER_FIELDS,
     ClientSearchForm,
@@ -64,8 +56,15 @@ from audit.selectors import (
     sees_whole_trail,
     verification_jobs_for,
 )
-from audit.services import audit_record, audit_record_refusal
-from audit.verification_service import (
+from audit.services.export import (
+    ExportFileMissingError,
+    audit_export_download,
+    audit_export_queue,
+    audit_export_stream,
+    export_is_large,
+)
+from audit.services.record import audit_record, audit_record_refusal
+from audit.services.verify import (
     audit_checker_download,
     audit_verification_queue,
 )

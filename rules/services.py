@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from audit.catalogue import Action, Result
-from audit.services import audit_record, audit_record_refusal
+from audit.services.record import audit_record, audit_record_refusal
 from rules.models import RuleText
 
 PUBLISH_PERMISSION = "rules.add_ruletext"

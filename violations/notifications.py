@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from audit.catalogue import Action, Result
-from audit.services import audit_record
+from audit.services.record import audit_record
 from violations.access import is_team_lead_of
 from violations.models import Notification
 from violations.models import ViolationReport as Report

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import Role
 from audit.catalogue import Action, Result
-from audit.services import audit_record, audit_record_many, audit_record_refusal
+from audit.services.record import audit_record, audit_record_many, audit_record_refusal
 from conversations.models import Client, Conversation
 from violations.access import is_team_lead_of, may_report
 from violations.models import BrokenRule, Notification, Status, ViolationEvent

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from audit.catalogue import Action
-from audit.services import audit_record
+from audit.services.record import audit_record
 from conversations.checklist import Step, StepRef, Wish
 from conversations.models import Conversation
 from conversations.selectors import plan_of, rule_text_for

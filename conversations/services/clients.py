@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from audit.catalogue import Action
-from audit.services import audit_record
+from audit.services.record import audit_record
 from conversations.bsn import bsn_encrypt, bsn_hash, bsn_reencrypt
 from conversations.models import Client
 from conversations.services.common import ChecklistError, check_may_run, check_no_bsn

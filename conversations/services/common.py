@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from audit.catalogue import Action, Result
-from audit.services import audit_record_refusal
+from audit.services.record import audit_record_refusal
 from conversations.access import may_run
 from conversations.bsn import BSN_IN_TEXT_MESSAGE, bsn_in_text
 from conversations.models import Conversation

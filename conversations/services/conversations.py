@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from audit.catalogue import Action
-from audit.services import audit_record
+from audit.services.record import audit_record
 from conversations.models import Client, Conversation
 from conversations.services.clients import client_find_or_register
 from conversations.services.common import (

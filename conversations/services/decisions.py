@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.catalogue import Action
-from audit.services import audit_record
+from audit.services.record import audit_record
 from conversations.models import Conversation, Decision
 from conversations.selectors import plan_of
 from conversations.services.common import (

@@ -9,7 +9,8 @@ import pytest
 from django.db import connection
 
 from audit.catalogue import Action
-from audit.services import audit_record, audit_seal
+from audit.services.record import audit_record
+from audit.services.seal import audit_seal
 from uwvrec.localservices import libpq_url
 
 AUDIT_TABLES = ("audit_auditevent", "audit_auditlink", "audit_auditpending",

@@ -11,11 +11,12 @@ from django.conf import settings
 from django.core.management import call_command
 
 from audit import chain
-from audit.anchors import audit_anchor
 from audit.catalogue import Action
+from audit.event_columns import EVENT_COLUMNS, fields_from_row
 from audit.models import AuditEvent, AuditLink, AuditPending
-from audit.rows import EVENT_COLUMNS, fields_from_row
-from audit.services import audit_record, audit_seal
+from audit.services.anchor import audit_anchor
+from audit.services.record import audit_record
+from audit.services.seal import audit_seal
 from tests.audit.conftest import guards_disabled
 from tests.conftest import BASE_DIR, app_env
 
@@ -235,7 +236,8 @@ APPENDER = """
 import sys, django
 django.setup()
 from audit.catalogue import Action
-from audit.services import audit_record, audit_seal
+from audit.services.record import audit_record
+from audit.services.seal import audit_seal
 for _ in range(int(sys.argv[1])):
     audit_record(actor=None, action=Action.LOGIN_FAILED, result="failed",
                  data={"username": "proces"})

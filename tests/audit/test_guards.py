@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from audit.catalogue import Action
 from audit.models import AuditEvent, AuditLink, AuditPending
-from audit.services import audit_record, audit_seal
+from audit.services.record import audit_record
+from audit.services.seal import audit_seal
 from tests.audit.conftest import superuser
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -5,10 +5,10 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from audit import context
+from audit import request_context
 from audit.catalogue import Action, Origin
 from audit.models import AuditEvent, AuditPending
-from audit.services import (
+from audit.services.record import (
     PersonalDataInPayloadError,
     audit_record,
     audit_record_many,
@@ -21,10 +21,10 @@ PASSWORD = "correct-horse-battery"
 
 
 def test_records_who_what_result_and_where(employee):
-    origin = context.AuditContext(
+    origin = request_context.AuditContext(
         origin=Origin.WEB, ip="10.1.2.3", user_agent="Firefox", request_id="req-1"
     )
-    with context.bound(origin):
+    with request_context.bound(origin):
         event = audit_record(
             actor=employee,
             action=Action.ADMIN_CHANGED,

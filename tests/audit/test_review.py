@@ -16,7 +16,8 @@ from audit.selectors import (
     encode_cursor,
     page_after,
 )
-from audit.services import audit_record, audit_seal
+from audit.services.record import audit_record
+from audit.services.seal import audit_seal
 from conversations.bsn import bsn_hash, client_ref_from_hash
 from tests.audit.review import add_event, at, filtered, filtered_url
 from tests.factories import UserFactory

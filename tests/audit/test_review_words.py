@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from audit.catalogue import Action, Result
 from audit.forms import TrailFilterForm
-from audit.services import audit_record
+from audit.services.record import audit_record
 from conversations.services.clients import client_find
 from tests.audit.review import AMSTERDAM, add_event, filtered, filtered_url
 from tests.conversations.helpers import ClientFactory, ConversationFactory, valid_bsn

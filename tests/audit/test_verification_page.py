@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from audit.catalogue import Action, Result
 from audit.models import AuditEvent, VerificationJob
-from audit.services import audit_record
-from audit.verification_service import CHECKER
+from audit.services.record import audit_record
+from audit.services.verify import CHECKER
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from audit.catalogue import Action
 from audit.models import AuditEvent
-from audit.services import PersonalDataInPayloadError, audit_record
+from audit.services.record import PersonalDataInPayloadError, audit_record
 from conversations.bsn import bsn_in_text
 from conversations.models import Client, Conversation, Participant
 from conversations.services import ChecklistError, conversation_reschedule

@@ -7,9 +7,9 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import User
 from audit.catalogue import Action
-from audit.exports import export_path
 from audit.models import ExportJob
-from audit.services import audit_record
+from audit.services.export import export_path
+from audit.services.record import audit_record
 from tests.conftest import BASE_DIR
 from tests.e2e.conftest import check_page
 from tests.e2e.test_login import log_in

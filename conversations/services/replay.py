@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from audit.catalogue import Action, Result
-from audit.services import audit_record
+from audit.services.record import audit_record
 from conversations.models import Decision
 from rules.engine import POLICIES
 from rules.engine.contract import ContractError, decision_to_json, parse_request

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
 from django.core.exceptions import PermissionDenied
@@ -18,16 +18,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from accounts.roles import Role
 from audit.alerts import audit_alert
-from audit.anchors import read_anchors
+from audit.anchor_file import read_anchors
 from audit.catalogue import Action, Result
-from audit.exports import side_connection
 from audit.models import AuditLink, VerificationJob
 from audit.selectors import may_review_trail, sees_whole_trail
-from audit.services import audit_record, audit_seal
-from audit.verification import Report, verify_trail
+from audit.services.export import side_connection
+from audit.services.record import audit_record
+from audit.services.seal import audit_seal
+from audit.trail_check import Report, verify_trail
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 logger = structlog.get_logger(__name__)
 _VERIFY_LOCK = 0x75777663  # "uwvc": one run per verification job, across processes
@@ -155,7 +158,7 @@ def _run(job: VerificationJob, side: Any) -> None:
     job.save()
 
 
-CHECKER = Path(__file__).with_name("chain.py")
+CHECKER = Path(__file__).parents[1] / "chain.py"
 
 
 def audit_checker_download(*, actor: User) -> Path:
