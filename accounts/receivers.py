@@ -10,19 +10,20 @@ from django.contrib.auth.signals import (
 from django.dispatch import receiver
 
 from accounts.lockouts import account_named, login_ref
-from audit.catalogue import Action, Result
+from audit.catalogue import Result
+from audit.payloads import LOGGED_IN, LOGGED_OUT, LOGIN_FAILED
 from audit.services.record import audit_record
 
 
 @receiver(user_logged_in)
 def record_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    audit_record(actor=user, action=Action.LOGGED_IN, obj=user)
+    audit_record(actor=user, event=LOGGED_IN(), obj=user)
 
 
 @receiver(user_logged_out)
 def record_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None:
-        audit_record(actor=user, action=Action.LOGGED_OUT, obj=user)
+        audit_record(actor=user, event=LOGGED_OUT(), obj=user)
 
 
 @receiver(user_login_failed)
@@ -38,8 +39,9 @@ def record_failed_login(
     account = account_named(typed)
     audit_record(
         actor=None,
-        action=Action.LOGIN_FAILED,
+        event=LOGIN_FAILED(
+            {} if account is not None else {"login_ref": login_ref(typed)}
+        ),
         obj=account,
         result=Result.FAILED,
-        data={} if account is not None else {"login_ref": login_ref(typed)},
     )

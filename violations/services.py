@@ -12,6 +12,14 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import Role
 from audit.catalogue import Action, Result
+from audit.payloads import (
+    FLAG_VIEWED,
+    LETTER_PRINTED,
+    VIOLATION_VIEWED,
+    Event,
+    Refused,
+    ViolationDecided,
+)
 from audit.services.record import audit_record, audit_record_many, audit_record_refusal
 from conversations.models import Client, Conversation
 from violations.access import is_team_lead_of, may_report
@@ -260,12 +268,12 @@ def _event(
 
 
 def _audit(actor: User, action: Action, report: Report, **data: Any) -> None:
+    payload: ViolationDecided = {"rule": report.rule, "status": report.status}
     audit_record(
         actor=actor,
-        action=action,
+        event=Event(action, {**payload, **data}),
         obj=report,
         client_ref=report.client.client_ref,
-        data={"rule": report.rule, "status": report.status, **data},
     )
 
 
@@ -284,8 +292,9 @@ def _refuse(
         target = {"obj": report, "client_ref": report.client.client_ref}
     elif conversation is not None:
         target["client_ref"] = conversation.client.client_ref
-    data = {"code": code} if code else {}
-    audit_record_refusal(actor=actor, action=action, result=result, data=data, **target)
+    data: Refused = {"code": code} if code else {}
+    event = Event(action, data)
+    audit_record_refusal(actor=actor, event=event, result=result, **target)
 
 
 def client_flag_shown(*, actor: User, client: Client, page: str) -> Flag | None:
@@ -304,20 +313,18 @@ def flag_view_record(*, actor: User, client: Client, flag: Flag, page: str) -> N
     """Record that a client's flag was shown to ``actor``."""
     audit_record(
         actor=actor,
-        action=Action.FLAG_VIEWED,
+        event=FLAG_VIEWED({"report": flag.report_id, "rule": flag.rule, "page": page}),
         obj=client,
         client_ref=client.client_ref,
-        data={"report": flag.report_id, "rule": flag.rule, "page": page},
     )
 
 
 def report_view_record(*, actor: User, report: Report) -> None:
     audit_record(
         actor=actor,
-        action=Action.VIOLATION_VIEWED,
+        event=VIOLATION_VIEWED({"status": report.status}),
         obj=report,
         client_ref=report.client.client_ref,
-        data={"status": report.status},
     )
 
 
@@ -333,10 +340,11 @@ def letter_print_record(
         raise PermissionDenied
     audit_record(
         actor=actor,
-        action=Action.LETTER_PRINTED,
+        event=LETTER_PRINTED(
+            {"language": language, "format": "pdf" if pdf else "page"}
+        ),
         obj=report,
         client_ref=report.client.client_ref,
-        data={"language": language, "format": "pdf" if pdf else "page"},
     )
 
 
@@ -347,16 +355,13 @@ def flags_view_record(*, actor: User, reports: list[Report]) -> None:
     """
     audit_record_many(
         actor=actor,
-        action=Action.FLAG_VIEWED,
         events=[
             {
+                "event": FLAG_VIEWED(
+                    {"report": report.pk, "rule": report.rule, "page": "flagged_list"}
+                ),
                 "obj": report.client,
                 "client_ref": report.client.client_ref,
-                "data": {
-                    "report": report.pk,
-                    "rule": report.rule,
-                    "page": "flagged_list",
-                },
             }
             for report in reports
         ],

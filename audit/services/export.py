@@ -29,10 +29,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from audit import chain
-from audit.catalogue import Action
 from audit.event_columns import EVENT_COLUMNS, fields_from_row
 from audit.export_formats import ExportFormat, csv_lines, jsonl_lines
 from audit.models import AuditEvent, AuditPending, ExportJob
+from audit.payloads import TRAIL_EXPORTED, TrailExported
 from audit.selectors import (
     TrailFilters,
     audit_events_for,
@@ -127,13 +127,12 @@ def _reporting(
 
 
 def _record_export(
-    actor: User, file_format: str, filters: dict[str, Any], **extra: Any
+    actor: User, file_format: str, filters: dict[str, Any], job: int | None = None
 ) -> None:
-    audit_record(
-        actor=actor,
-        action=Action.TRAIL_EXPORTED,
-        data={"format": file_format, "filters": filters, **extra},
-    )
+    data: TrailExported = {"format": file_format, "filters": filters}
+    if job is not None:
+        data["job"] = job
+    audit_record(actor=actor, event=TRAIL_EXPORTED(data))
 
 
 def audit_export_stream(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Required, TypedDict
 
 from django.db import transaction
 from django.db.models import Model
@@ -13,6 +13,7 @@ from stdnum.nl import bsn
 from audit import request_context
 from audit.catalogue import Action, Result
 from audit.models import AuditEvent
+from audit.payloads import Event
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -24,43 +25,57 @@ class PersonalDataInPayloadError(ValueError):
     """An audit payload held something that may be personal data of a client."""
 
 
+class Listed(TypedDict, total=False):
+    """One event of ``audit_record_many``: what ``audit_record`` takes but the actor."""
+
+    event: Required[Event]
+    obj: Model | None
+    object_type: str
+    object_id: str
+    client_ref: str
+    result: Result
+    changes: Mapping[str, Any] | None
+
+
 def audit_record(
     *,
     actor: User | None,
-    action: Action,
+    event: Event,
     obj: Model | None = None,
     object_type: str = "",
     object_id: str = "",
     client_ref: str = "",
     result: Result = Result.SUCCESS,
     changes: Mapping[str, Any] | None = None,
-    data: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
-    """Record an event in the current transaction: it commits with the change."""
+    """Record an event in the current transaction: it commits with the change.
+
+    ``event`` is the action with its payload, made by the action's binding in
+    ``audit.payloads`` (``DECISION_RECORDED({...})``), which mypy checks.
+    """
     fields = _event_fields(
-        action=action,
+        event=event,
         obj=obj,
         object_type=object_type,
         object_id=object_id,
         client_ref=client_ref,
         result=result,
         changes=changes,
-        data=data,
     )
     return AuditEvent.objects.create(**_actor_snapshot(actor), **fields)
 
 
 def audit_record_many(
-    *, actor: User | None, action: Action, events: Iterable[Mapping[str, Any]]
+    *, actor: User | None, events: Iterable[Listed]
 ) -> list[AuditEvent]:
-    """Record several events by ``actor`` of one action in one INSERT statement.
+    """Record several events by ``actor`` in one INSERT statement.
 
-    Each of ``events`` holds what ``audit_record`` takes besides the actor and the
-    action (``obj``, ``client_ref``, ``data``, ...). The events are the ones
+    Each of ``events`` holds what ``audit_record`` takes besides the actor
+    (``event``, ``obj``, ``client_ref``, ...). The events are the ones
     ``audit_record`` would make one by one, in the same order: the queue's trigger
     takes each row, and the sealer chains them in the order of their ids.
     """
-    fields = [_event_fields(action=action, **event) for event in events]
+    fields = [_event_fields(**event) for event in events]
     if not fields:
         return []
     snapshot = _actor_snapshot(actor)
@@ -71,18 +86,17 @@ def audit_record_many(
 
 def _event_fields(
     *,
-    action: Action,
+    event: Event,
     obj: Model | None = None,
     object_type: str = "",
     object_id: str = "",
     client_ref: str = "",
     result: Result = Result.SUCCESS,
     changes: Mapping[str, Any] | None = None,
-    data: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Return an event's columns but the actor's, its payload screened."""
-    Action(action)  # only actions from the catalogue
-    changes, data = dict(changes or {}), dict(data or {})
+    action = Action(event.action)  # only actions from the catalogue
+    changes, data = dict(changes or {}), dict(event.data)
     # Both are screened for anything like a BSN: ``data`` is free-form, and
     # ``changes`` carry field values, free text (a place, a name) among them.
     _refuse_personal_data(changes, data, {"client_ref": client_ref})
@@ -107,15 +121,32 @@ def _event_fields(
     }
 
 
-def audit_record_refusal(**kwargs: Any) -> AuditEvent:
+def audit_record_refusal(
+    *,
+    actor: User | None,
+    event: Event,
+    obj: Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    client_ref: str = "",
+    result: Result = Result.DENIED,
+) -> AuditEvent:
     """Record a refused or failed attempt in a transaction of its own.
 
     Call it after the attempt's own transaction has rolled back, so that the record
-    of the attempt is not rolled back with it.
+    of the attempt is not rolled back with it. ``event`` is usually the binding's
+    ``denied()`` or ``refused({...})``.
     """
-    kwargs.setdefault("result", Result.DENIED)
     with transaction.atomic():
-        return audit_record(**kwargs)
+        return audit_record(
+            actor=actor,
+            event=event,
+            obj=obj,
+            object_type=object_type,
+            object_id=object_id,
+            client_ref=client_ref,
+            result=result,
+        )
 
 
 def _actor_snapshot(actor: User | None) -> dict[str, Any]:

@@ -21,8 +21,14 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role
 from audit.alerts import audit_alert
 from audit.anchor_file import read_anchors
-from audit.catalogue import Action, Result
+from audit.catalogue import Result
 from audit.models import AuditLink, VerificationJob
+from audit.payloads import (
+    CHECKER_DOWNLOADED,
+    TRAIL_VERIFIED,
+    VERIFICATION_REQUESTED,
+    TrailVerified,
+)
 from audit.selectors import may_review_trail, sees_whole_trail
 from audit.services.export import side_connection
 from audit.services.record import audit_record
@@ -53,7 +59,7 @@ def audit_verify(
         while audit_seal():
             pass
     report = verify_trail(read_anchors(anchors), progress)
-    data: dict[str, Any] = {
+    data: TrailVerified = {
         "checked": report.checked,
         "head_seq": report.head_seq,
         "pending": report.pending,
@@ -65,9 +71,8 @@ def audit_verify(
     with transaction.atomic():
         audit_record(
             actor=None,
-            action=Action.TRAIL_VERIFIED,
+            event=TRAIL_VERIFIED(data),
             result=Result.SUCCESS if report.intact else Result.FAILED,
-            data=data,
         )
     if not report.intact:
         _notify_auditors(report)
@@ -99,9 +104,7 @@ def audit_verification_queue(*, actor: User) -> VerificationJob:
         job = VerificationJob.objects.create(
             requested_by=actor, status=VerificationJob.Status.QUEUED
         )
-        audit_record(
-            actor=actor, action=Action.VERIFICATION_REQUESTED, data={"job": job.pk}
-        )
+        audit_record(actor=actor, event=VERIFICATION_REQUESTED({"job": job.pk}))
         transaction.on_commit(
             lambda: run_verification.delay(job_id=job.pk), robust=True
         )
@@ -169,5 +172,5 @@ def audit_checker_download(*, actor: User) -> Path:
     if not may_review_trail(actor):
         raise PermissionDenied
     with transaction.atomic():
-        audit_record(actor=actor, action=Action.CHECKER_DOWNLOADED)
+        audit_record(actor=actor, event=CHECKER_DOWNLOADED())
     return CHECKER

@@ -9,6 +9,7 @@ from django.urls import reverse
 from accounts.models import User
 from audit.catalogue import Action, Result
 from audit.models import AuditEvent, AuditLink
+from audit.payloads import Event
 from audit.selectors import (
     InvalidCursorError,
     TrailFilters,
@@ -460,9 +461,9 @@ CLIENT_BSN = "111222333"
 def test_a_client_is_found_by_a_posted_bsn_and_never_named_in_the_url(client, db):
     auditor = UserFactory(auditor=True)
     ref = client_ref_from_hash(bsn_hash(CLIENT_BSN))
-    mine = audit_record(actor=auditor, action=Action.LOGGED_IN, client_ref=ref)
+    mine = audit_record(actor=auditor, event=Event(Action.LOGGED_IN), client_ref=ref)
     other = audit_record(
-        actor=auditor, action=Action.LOGGED_IN, client_ref="klant-gggg"
+        actor=auditor, event=Event(Action.LOGGED_IN), client_ref="klant-gggg"
     )
     client.force_login(auditor)
 
