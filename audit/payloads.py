@@ -13,8 +13,6 @@ error::
 in step). Pure: no database, no settings.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Generic, NotRequired, Required, TypedDict, TypeVar
@@ -52,7 +50,7 @@ class Catalogued(Generic[R]):
         """Return the event of a refused or failed attempt, with its payload."""
         return Event(self.action, data)
 
-    def coded(self: Catalogued[Refused], code: str) -> Event:
+    def coded(self: "Catalogued[Refused]", code: str) -> Event:
         """Return the event of an attempt refused for ``code``."""
         return self.refused({"code": code})
 
