@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Gebruikers en teams")
 
     def ready(self) -> None:
-        from accounts import lockouts  # noqa: F401 - records lockouts
+        from accounts import lockouts, receivers  # noqa: F401 - record logins
 
 
 class AxesConfig(AxesAppConfig):

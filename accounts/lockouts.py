@@ -23,8 +23,9 @@ from django.shortcuts import render
 from django.utils.crypto import salted_hmac
 
 from accounts.models import User
-from audit.catalogue import Action, Result
-from audit.services import audit_record
+from audit.catalogue import Result
+from audit.payloads import LOCKED_OUT, LOCKOUT_LIFTED, LockedWhat
+from audit.services.record import audit_record
 
 # Letters only: a reference must never look like a number (a BSN) in the trail.
 _LETTERS = "abcdefghijklmnop"
@@ -128,9 +129,9 @@ def record_lockout(
     since = get_cool_off_threshold(request)
     limit = settings.AXES_FAILURE_LIMIT
     if username is not None and _failures(since, username=username) == limit:
-        _record(Action.LOCKED_OUT, None, "username", username, failures=limit)
+        _record(None, "username", username, failures=limit)
     if ip_address is not None and _failures(since, ip_address=ip_address) == limit:
-        _record(Action.LOCKED_OUT, None, "ip", ip_address, failures=limit)
+        _record(None, "ip", ip_address, failures=limit)
 
 
 def locks_in_force(since: Any) -> set[tuple[str, str]]:
@@ -151,26 +152,30 @@ def locks_in_force(since: Any) -> set[tuple[str, str]]:
 def record_lifted(actor: User | None, lifted: set[tuple[str, str]]) -> None:
     """Record each lock that was lifted."""
     for scope, value in sorted(lifted):
-        _record(Action.LOCKOUT_LIFTED, actor, scope, value)
+        _record(actor, scope, value)
 
 
 def _record(
-    action: Action, actor: User | None, scope: str, value: str, **data: Any
+    actor: User | None, scope: str, value: str, failures: int | None = None
 ) -> None:
+    """Record a lock (``failures``: the count that made it) or its lifting."""
     obj: Model | None = None
-    payload: dict[str, Any] = {"scope": scope, **data}
+    where: LockedWhat = {}
     if scope == "username":
         obj = account_named(value)
         if obj is None:
-            payload["login_ref"] = value
+            where["login_ref"] = value
     else:
-        payload["ip_address"] = value
+        where["ip_address"] = value
+    if failures is None:
+        event = LOCKOUT_LIFTED({"scope": scope, **where})
+    else:
+        event = LOCKED_OUT({"scope": scope, "failures": failures, **where})
     audit_record(
         actor=actor,
-        action=action,
+        event=event,
         obj=obj,
-        result=Result.DENIED if action == Action.LOCKED_OUT else Result.SUCCESS,
-        data=payload,
+        result=Result.SUCCESS if failures is None else Result.DENIED,
     )
 
 

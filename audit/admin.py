@@ -12,9 +12,16 @@ from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from audit.catalogue import Action
 from audit.models import AuditEvent
-from audit.services import audit_record, personal_data_in
+from audit.payloads import (
+    ADMIN_ADDED,
+    ADMIN_CHANGED,
+    ADMIN_DELETED,
+    ADMIN_VIEWED,
+    Bare,
+    Refused,
+)
+from audit.services.record import audit_record, personal_data_in
 
 
 def _plain(value: Any) -> Any:
@@ -76,13 +83,14 @@ class AuditedModelAdmin(admin.ModelAdmin):
             shown = len(changelist.result_list)
             audit_record(
                 actor=request.user,  # type: ignore[arg-type]
-                action=Action.ADMIN_VIEWED,
+                event=ADMIN_VIEWED(
+                    {
+                        "model": self.opts.label_lower,
+                        "count": shown,
+                        "page": changelist.page_num,
+                    }
+                ),
                 object_type=self.opts.label_lower,
-                data={
-                    "model": self.opts.label_lower,
-                    "count": shown,
-                    "page": changelist.page_num,
-                },
             )
         return response
 
@@ -113,10 +121,9 @@ class AuditedModelAdmin(admin.ModelAdmin):
             return
         audit_record(
             actor=request.user,  # type: ignore[arg-type]
-            action=Action.ADMIN_VIEWED,
+            event=ADMIN_VIEWED({"model": self.opts.label_lower}),
             obj=obj,
             client_ref=self.audit_client_ref(obj),
-            data={"model": self.opts.label_lower},
         )
 
     def save_model(
@@ -127,19 +134,19 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
     def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
         entry = super().log_addition(request, obj, message)
-        self._record(request, Action.ADMIN_ADDED, obj)
+        self._record(request, ADMIN_ADDED, obj)
         return entry
 
     def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
         entry = super().log_change(request, obj, message)
-        self._record(request, Action.ADMIN_CHANGED, obj, message)
+        self._record(request, ADMIN_CHANGED, obj, message)
         return entry
 
     def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:
         # Called just before the objects are deleted, in the same transaction.
         entries = super().log_deletions(request, queryset)
         for obj in queryset:
-            self._record(request, Action.ADMIN_DELETED, obj)
+            self._record(request, ADMIN_DELETED, obj)
         return entries
 
     def audit_changes(self, form: ModelForm) -> dict[str, Any]:
@@ -161,7 +168,11 @@ class AuditedModelAdmin(admin.ModelAdmin):
         return "password" in name or name in self.audit_hidden_fields
 
     def _record(
-        self, request: HttpRequest, action: Action, obj: Any, message: Any = None
+        self,
+        request: HttpRequest,
+        binding: Bare[Refused],
+        obj: Any,
+        message: Any = None,
     ) -> None:
         changes = getattr(request, "audit_changes", None)
         if changes is None and message:
@@ -169,7 +180,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
             changes = {name: {"hidden": True} for name in _changed_fields(message)}
         audit_record(
             actor=request.user,  # type: ignore[arg-type]
-            action=action,
+            event=binding(),
             obj=obj,
             changes=changes or {},
         )

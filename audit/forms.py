@@ -23,9 +23,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from audit.catalogue import Action, Result
-from audit.exports import ExportFormat
+from audit.export_formats import ExportFormat
 from audit.selectors import TrailFilters, decode_cursor, reviewable_employees_for
-from audit.services import personal_data_in
+from audit.services.record import personal_data_in
 from conversations.bsn import bsn_hash, client_ref_from_hash
 from conversations.forms import BsnField
 from uwvrec.forms import FIELD_TEMPLATE, AppForm

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
-from audit import context
+from audit import request_context
 from audit.alerts import audit_alert
 
 logger = structlog.get_logger(__name__)
@@ -48,7 +48,7 @@ def audit_partitions_prepare(*, months_ahead: int = 3) -> PartitionsReport:
     stray = audit_default_partition_months()
     if stray:
         _report_stray(stray)
-    origin = context.current()
+    origin = request_context.current()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "SELECT audit_ensure_partitions(%s, %s, %s)",
@@ -75,7 +75,7 @@ def audit_partition_fill(*, month: dt.date) -> int:
     Return how many events were moved. The move, the guard around it and the
     ``audit.partition_filled`` event are one database function in one transaction.
     """
-    origin = context.current()
+    origin = request_context.current()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "SELECT audit_make_partition(%s, %s, %s)",

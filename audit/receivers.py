@@ -1,61 +1,21 @@
-"""Logins, logouts and failed logins, and Celery tasks' audit context."""
+"""Celery tasks' audit context: each task's events say they came from that task."""
 
 from typing import Any
 
 from celery.signals import task_postrun, task_prerun
-from django.contrib.auth.signals import (
-    user_logged_in,
-    user_logged_out,
-    user_login_failed,
-)
-from django.dispatch import receiver
 
-from accounts.lockouts import account_named, login_ref
-from audit import context
-from audit.catalogue import Action, Result
-from audit.services import audit_record
+from audit import request_context
 
 _task_tokens: dict[str, Any] = {}
 
 
-@receiver(user_logged_in)
-def record_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    audit_record(actor=user, action=Action.LOGGED_IN, obj=user)
-
-
-@receiver(user_logged_out)
-def record_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    if user is not None:
-        audit_record(actor=user, action=Action.LOGGED_OUT, obj=user)
-
-
-@receiver(user_login_failed)
-def record_failed_login(
-    sender: Any, credentials: dict[str, Any], **kwargs: Any
-) -> None:
-    """Record a refused login against the account, never with the text typed.
-
-    A password, or a client's BSN, typed into the username box is an ordinary
-    mistake: text that names no account is kept only as its keyed hash.
-    """
-    typed = str(credentials.get("username", ""))
-    account = account_named(typed)
-    audit_record(
-        actor=None,
-        action=Action.LOGIN_FAILED,
-        obj=account,
-        result=Result.FAILED,
-        data={} if account is not None else {"login_ref": login_ref(typed)},
-    )
-
-
 @task_prerun.connect
 def bind_task_context(task_id: str, **kwargs: Any) -> None:
-    _task_tokens[task_id] = context.enter(context.task_context(task_id))
+    _task_tokens[task_id] = request_context.enter(request_context.task_context(task_id))
 
 
 @task_postrun.connect
 def unbind_task_context(task_id: str, **kwargs: Any) -> None:
     token = _task_tokens.pop(task_id, None)
     if token is not None:
-        context.leave(token)
+        request_context.leave(token)

@@ -7,12 +7,12 @@ again that waited too long. On request: writing a large export.
 from celery import shared_task
 from django.utils import timezone
 
-from audit.anchors import audit_anchor
-from audit.exports import audit_export_resend, audit_export_write
 from audit.models import ExportJob, VerificationJob
 from audit.partitions import audit_partitions_prepare
-from audit.services import audit_seal
-from audit.verification_service import audit_verification_run, audit_verify
+from audit.services.anchor import audit_anchor
+from audit.services.export import audit_export_resend, audit_export_write
+from audit.services.seal import audit_seal
+from audit.services.verify import audit_verification_run, audit_verify
 
 
 @shared_task

@@ -33,16 +33,8 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, TemplateView, View
 
 from accounts.models import User
-from audit.catalogue import Action, Result
-from audit.exports import (
-    CONTENT_TYPES,
-    ExportFileMissingError,
-    audit_export_download,
-    audit_export_queue,
-    audit_export_stream,
-    download_name,
-    export_is_large,
-)
+from audit.catalogue import Result
+from audit.export_formats import CONTENT_TYPES, download_name
 from audit.forms import (
     FILTER_FIELDS,
     ClientSearchForm,
@@ -51,6 +43,14 @@ from audit.forms import (
     error_codes,
 )
 from audit.models import AuditEvent, ExportJob
+from audit.payloads import (
+    CHECKER_DOWNLOADED,
+    EVENT_VIEWED,
+    TRAIL_EXPORTED,
+    TRAIL_VIEWED,
+    VERIFICATION_REQUESTED,
+    Catalogued,
+)
 from audit.presentation import data_items, describe_changes
 from audit.selectors import (
     audit_events_for,
@@ -64,8 +64,15 @@ from audit.selectors import (
     sees_whole_trail,
     verification_jobs_for,
 )
-from audit.services import audit_record, audit_record_refusal
-from audit.verification_service import (
+from audit.services.export import (
+    ExportFileMissingError,
+    audit_export_download,
+    audit_export_queue,
+    audit_export_stream,
+    export_is_large,
+)
+from audit.services.record import audit_record, audit_record_refusal
+from audit.services.verify import (
     audit_checker_download,
     audit_verification_queue,
 )
@@ -74,7 +81,7 @@ from audit.verification_service import (
 class ReviewerRequiredMixin:
     """Turn a refusal by the selectors into a 403, and record it."""
 
-    refused_action: ClassVar[Action]
+    refused_action: ClassVar[Catalogued[Any]]
     request: HttpRequest
     kwargs: dict[str, Any]
 
@@ -84,11 +91,13 @@ class ReviewerRequiredMixin:
             return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
         except PermissionDenied:
             audit_record_refusal(
-                actor=request.user, action=self.refused_action, **self.refused_object()
+                actor=self.user,
+                event=self.refused_action.denied(),
+                **self.refused_object(),
             )
             raise
 
-    def refused_object(self) -> dict[str, str]:
+    def refused_object(self) -> dict[str, Any]:
         return {}
 
     @property
@@ -169,7 +178,7 @@ class TrailView(ReviewerRequiredMixin, TemplateView):
     """
 
     template_name = "audit/auditevent_list.html"
-    refused_action = Action.TRAIL_VIEWED
+    refused_action = TRAIL_VIEWED
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         token = request.GET.get("filters", "")
@@ -191,8 +200,7 @@ class TrailView(ReviewerRequiredMixin, TemplateView):
         page = page_after(events, form.cleaned_data["cursor"])
         audit_record(
             actor=self.user,
-            action=Action.TRAIL_VIEWED,
-            data={"filters": filters.as_data()},
+            event=TRAIL_VIEWED({"filters": filters.as_data()}),
         )
         context = self.get_context_data(form=form, page=page, token=token)
         context["names"] = object_names_for(user=self.user, events=page.rows)
@@ -212,9 +220,8 @@ class TrailView(ReviewerRequiredMixin, TemplateView):
         """Show the form's mistakes, and record the attempt by what went wrong."""
         audit_record_refusal(
             actor=self.user,
-            action=Action.TRAIL_VIEWED,
+            event=TRAIL_VIEWED.refused({"errors": error_codes(refused_form)}),
             result=Result.FAILED,
-            data={"errors": error_codes(refused_form)},
         )
         # A changed cursor is a bad request; a mistake in the filters is not.
         status = 400 if "cursor" in refused_form.errors else 200
@@ -253,9 +260,9 @@ class EventView(ReviewerRequiredMixin, DetailView):
 
     template_name = "audit/auditevent_detail.html"
     context_object_name = "event"
-    refused_action = Action.EVENT_VIEWED
+    refused_action = EVENT_VIEWED
 
-    def refused_object(self) -> dict[str, str]:
+    def refused_object(self) -> dict[str, Any]:
         return {"object_type": "audit.auditevent", "object_id": str(self.kwargs["pk"])}
 
     def get_queryset(self) -> Any:
@@ -263,7 +270,7 @@ class EventView(ReviewerRequiredMixin, DetailView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().get(request, *args, **kwargs)
-        audit_record(actor=self.user, action=Action.EVENT_VIEWED, obj=self.object)
+        audit_record(actor=self.user, event=EVENT_VIEWED(), obj=self.object)
         return response
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -284,7 +291,7 @@ class ExportView(ReviewerRequiredMixin, View):
     than asked for.
     """
 
-    refused_action = Action.TRAIL_EXPORTED
+    refused_action = TRAIL_EXPORTED
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         kept = _kept_filters(request, request.POST.get("filters", ""))
@@ -324,9 +331,8 @@ class ExportView(ReviewerRequiredMixin, View):
         """Record the refused export; say why on the trail, with its filters."""
         audit_record_refusal(
             actor=self.user,
-            action=Action.TRAIL_EXPORTED,
+            event=TRAIL_EXPORTED.refused({"errors": problems}),
             result=Result.FAILED,
-            data={"errors": problems},
         )
         codes = {code for field_codes in problems.values() for code in field_codes}
         reasons: list[str] = [key for key in ("lost", "not_read_here") if key in codes]
@@ -349,7 +355,7 @@ class ExportJobView(ReviewerRequiredMixin, DetailView):
 
     template_name = "audit/exportjob_detail.html"
     context_object_name = "job"
-    refused_action = Action.TRAIL_EXPORTED
+    refused_action = TRAIL_EXPORTED
 
     def get_queryset(self) -> Any:
         return export_jobs_for(user=self.user)
@@ -363,7 +369,7 @@ class ExportJobView(ReviewerRequiredMixin, DetailView):
 class ExportDownloadView(ReviewerRequiredMixin, View):
     """The finished file of a large export, for its requester or an auditor."""
 
-    refused_action = Action.TRAIL_EXPORTED
+    refused_action = TRAIL_EXPORTED
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         job: ExportJob = get_object_or_404(
@@ -388,7 +394,7 @@ class VerificationView(ReviewerRequiredMixin, TemplateView):
     """
 
     template_name = "audit/verification.html"
-    refused_action = Action.TRAIL_VIEWED
+    refused_action = TRAIL_VIEWED
     http_method_names = ["get"]  # noqa: RUF012 - an instance attribute of View
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -402,7 +408,7 @@ class VerificationView(ReviewerRequiredMixin, TemplateView):
 class VerificationRunView(ReviewerRequiredMixin, View):
     """Start a check of the whole trail now, as a background job (auditors)."""
 
-    refused_action = Action.VERIFICATION_REQUESTED
+    refused_action = VERIFICATION_REQUESTED
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         job = audit_verification_queue(actor=self.user)
@@ -415,7 +421,7 @@ class VerificationJobView(ReviewerRequiredMixin, DetailView):
 
     template_name = "audit/verificationjob_detail.html"
     context_object_name = "job"
-    refused_action = Action.VERIFICATION_REQUESTED
+    refused_action = VERIFICATION_REQUESTED
 
     def get_queryset(self) -> Any:
         return verification_jobs_for(user=self.user)
@@ -429,7 +435,7 @@ class VerificationJobView(ReviewerRequiredMixin, DetailView):
 class CheckerDownloadView(ReviewerRequiredMixin, View):
     """The standalone checker of exported files, ``audit/chain.py``, as a file."""
 
-    refused_action = Action.CHECKER_DOWNLOADED
+    refused_action = CHECKER_DOWNLOADED
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         path = audit_checker_download(actor=self.user)

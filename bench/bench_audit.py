@@ -97,7 +97,7 @@ def _make_months(conn: psycopg.Connection) -> None:
 RUN_SEALER = """
 import time, django
 django.setup()
-from audit.services import audit_seal
+from audit.services.seal import audit_seal
 started, total = time.perf_counter(), 0
 while sealed := audit_seal(batch=10000):
     total += sealed
@@ -108,11 +108,12 @@ RUN_WRITER = """
 import sys, time, django
 django.setup()
 from audit.catalogue import Action
-from audit.services import audit_record
+from audit.payloads import Event
+from audit.services.record import audit_record
 deadline, count = time.perf_counter() + float(sys.argv[1]), 0
 while time.perf_counter() < deadline:
-    audit_record(actor=None, action=Action.LOGIN_FAILED, result="failed",
-                 data={"username": "bench"})
+    audit_record(actor=None, event=Event(Action.LOGIN_FAILED, {"username": "bench"}),
+                 result="failed")
     count += 1
 print(count)
 """

@@ -33,13 +33,13 @@ from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from accounts.models import Team, User  # noqa: E402
-from audit.exports import export_lines  # noqa: E402
 from audit.selectors import (  # noqa: E402
     TrailFilters,
     audit_events_for,
     encode_cursor,
     page_after,
 )
+from audit.services.export import export_lines  # noqa: E402
 
 RUNS = 20
 EXPORT_FROM, EXPORT_TO = dt.date(2025, 12, 1), dt.date(2026, 1, 5)

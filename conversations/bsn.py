@@ -106,8 +106,8 @@ def bsn_in_text(text: str) -> bool:
     """Tell whether free text holds a number that passes the BSN eleven-test.
 
     It finds at least what the audit trail refuses (a bare run of 8 or 9 digits,
-    ``audit.services``) and also a BSN written in groups, so that a form that uses
-    it keeps every such number out of the trail.
+    ``audit.services.record``) and also a BSN written in groups, so that a form that
+    uses it keeps every such number out of the trail.
     """
     for run in _DIGIT_RUNS.findall(text):
         candidates = [*re.split(_SEPARATOR, run), re.sub(_SEPARATOR, "", run)]

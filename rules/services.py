@@ -4,8 +4,9 @@ from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from audit.catalogue import Action, Result
-from audit.services import audit_record, audit_record_refusal
+from audit.catalogue import Result
+from audit.payloads import RULE_TEXT_PUBLISHED, RuleTextRefused
+from audit.services.record import audit_record, audit_record_refusal
 from rules.models import RuleText
 
 PUBLISH_PERMISSION = "rules.add_ruletext"
@@ -25,8 +26,8 @@ def rule_text_publish(
     Raises PermissionDenied unless ``actor`` may publish rule texts (the admin
     role), and ValidationError for a blank or unreadable text.
     """
-    which = {"policy_version": policy_version, "language": language,
-             "audience": audience}  # fmt: skip
+    which: RuleTextRefused = {"policy_version": policy_version,
+                              "language": language, "audience": audience}  # fmt: skip
     if not actor.has_perm(PUBLISH_PERMISSION):
         _record_refusal(actor, which, Result.DENIED)
         raise PermissionDenied(
@@ -45,20 +46,18 @@ def rule_text_publish(
         text.save()
         audit_record(
             actor=actor,
-            action=Action.RULE_TEXT_PUBLISHED,
+            event=RULE_TEXT_PUBLISHED({**which, "text_version": text.text_version}),
             obj=text,
-            data={**which, "text_version": text.text_version},
         )
     return text
 
 
-def _record_refusal(actor: User, which: dict[str, str], result: Result) -> None:
+def _record_refusal(actor: User, which: RuleTextRefused, result: Result) -> None:
     audit_record_refusal(
         actor=actor,
-        action=Action.RULE_TEXT_PUBLISHED,
+        event=RULE_TEXT_PUBLISHED.refused(which),
         object_type="rules.ruletext",
         result=result,
-        data=which,
     )
 
 

@@ -27,8 +27,9 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from audit.catalogue import Action, Result
-from audit.services import audit_record
+from audit.catalogue import Result
+from audit.payloads import NOTIFICATION_ABANDONED
+from audit.services.record import audit_record
 from violations.access import is_team_lead_of
 from violations.models import Notification
 from violations.models import ViolationReport as Report
@@ -208,15 +209,16 @@ def _backoff(attempts: int) -> datetime.timedelta:
 def _audit_abandoned(notification: Notification) -> None:
     audit_record(
         actor=None,
-        action=Action.NOTIFICATION_ABANDONED,
+        event=NOTIFICATION_ABANDONED(
+            {
+                "kind": notification.kind,
+                "attempts": notification.attempts,
+                "report": notification.report_id,
+            }
+        ),
         obj=notification,
         client_ref=notification.report.client.client_ref,
         result=Result.FAILED,
-        data={
-            "kind": notification.kind,
-            "attempts": notification.attempts,
-            "report": notification.report_id,
-        },
     )
 
 

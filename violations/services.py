@@ -12,7 +12,15 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import Role
 from audit.catalogue import Action, Result
-from audit.services import audit_record, audit_record_many, audit_record_refusal
+from audit.payloads import (
+    FLAG_VIEWED,
+    LETTER_PRINTED,
+    VIOLATION_VIEWED,
+    Event,
+    Refused,
+    ViolationDecided,
+)
+from audit.services.record import audit_record, audit_record_many, audit_record_refusal
 from conversations.models import Client, ClientFlag, Conversation
 from violations.access import is_team_lead_of, may_report
 from violations.models import BrokenRule, Notification, Status, ViolationEvent
@@ -281,12 +289,12 @@ def _event(
 
 
 def _audit(actor: User, action: Action, report: Report, **data: Any) -> None:
+    payload: ViolationDecided = {"rule": report.rule, "status": report.status}
     audit_record(
         actor=actor,
-        action=action,
+        event=Event(action, {**payload, **data}),
         obj=report,
         client_ref=report.client.client_ref,
-        data={"rule": report.rule, "status": report.status, **data},
     )
 
 
@@ -305,17 +313,17 @@ def _refuse(
         target = {"obj": report, "client_ref": report.client.client_ref}
     elif conversation is not None:
         target["client_ref"] = conversation.client.client_ref
-    data = {"code": code} if code else {}
-    audit_record_refusal(actor=actor, action=action, result=result, data=data, **target)
+    data: Refused = {"code": code} if code else {}
+    event = Event(action, data)
+    audit_record_refusal(actor=actor, event=event, result=result, **target)
 
 
 def report_view_record(*, actor: User, report: Report) -> None:
     audit_record(
         actor=actor,
-        action=Action.VIOLATION_VIEWED,
+        event=VIOLATION_VIEWED({"status": report.status}),
         obj=report,
         client_ref=report.client.client_ref,
-        data={"status": report.status},
     )
 
 
@@ -331,10 +339,11 @@ def letter_print_record(
         raise PermissionDenied
     audit_record(
         actor=actor,
-        action=Action.LETTER_PRINTED,
+        event=LETTER_PRINTED(
+            {"language": language, "format": "pdf" if pdf else "page"}
+        ),
         obj=report,
         client_ref=report.client.client_ref,
-        data={"language": language, "format": "pdf" if pdf else "page"},
     )
 
 
@@ -345,16 +354,13 @@ def flags_view_record(*, actor: User, reports: list[Report]) -> None:
     """
     audit_record_many(
         actor=actor,
-        action=Action.FLAG_VIEWED,
         events=[
             {
+                "event": FLAG_VIEWED(
+                    {"report": report.pk, "rule": report.rule, "page": "flagged_list"}
+                ),
                 "obj": report.client,
                 "client_ref": report.client.client_ref,
-                "data": {
-                    "report": report.pk,
-                    "rule": report.rule,
-                    "page": "flagged_list",
-                },
             }
             for report in reports
         ],

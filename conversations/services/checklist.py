@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from audit.catalogue import Action
-from audit.services import audit_record
+from audit.payloads import CHECKLIST_ANSWERED, ChecklistAnswer
+from audit.services.record import audit_record
 from conversations.checklist import Step, StepRef, Wish
 from conversations.models import Conversation
 from conversations.selectors import plan_of, rule_text_for
@@ -51,7 +52,9 @@ def checklist_answer(
     """
     check_may_run(actor, Action.CHECKLIST_ANSWERED, conversation)
     failed = failures_recorded(
-        actor, Action.CHECKLIST_ANSWERED, conversation=conversation, step=ref.step
+        actor,
+        lambda code: CHECKLIST_ANSWERED.refused({"step": ref.step, "code": code}),
+        conversation=conversation,
     )
     with failed, transaction.atomic():
         return _answer(actor, conversation, ref, answer, at)
@@ -79,26 +82,27 @@ def _answer(
     conversation.save()
     audit_record(
         actor=actor,
-        action=Action.CHECKLIST_ANSWERED,
+        event=CHECKLIST_ANSWERED({"step": ref.step.value, **data}),
         obj=conversation,
         client_ref=conversation.client.client_ref,
-        data={"step": ref.step.value, **data},
     )
     return conversation
 
 
-def _kind(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> Answer:
+def _kind(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> ChecklistAnswer:
     conv.kind = Kind(answer["kind"]).value
     conv.kind_confirmed = True
     return {"kind": conv.kind}
 
 
-def _wish(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> Answer:
+def _wish(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> ChecklistAnswer:
     conv.wish = Wish(answer["wish"]).value
     return {"wish": conv.wish}
 
 
-def _participants(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> Answer:
+def _participants(
+    conv: Conversation, ref: StepRef, answer: Answer, at: Any
+) -> ChecklistAnswer:
     conv.participants_confirmed = True
     if missing := plan_of(conv).mediation_roles_missing():
         names = [str(MEDIATION_ROLE_NAMES[Missing(code)]) for code in missing]
@@ -113,7 +117,9 @@ def _participants(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> 
     return {"participants": len(conv.participants.all())}
 
 
-def _inform(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> Answer:
+def _inform(
+    conv: Conversation, ref: StepRef, answer: Answer, at: Any
+) -> ChecklistAnswer:
     text: RuleText | None = answer.get("rule_text")
     if text is None or text != _current_text(conv, text.language):
         raise ChecklistError(
@@ -144,12 +150,16 @@ def _current_text(conv: Conversation, language: str) -> RuleText | None:
         return None
 
 
-def _accepts(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> Answer:
+def _accepts(
+    conv: Conversation, ref: StepRef, answer: Answer, at: Any
+) -> ChecklistAnswer:
     conv.client_accepts_rules = bool(answer["accepts"])
     return {"accepts": conv.client_accepts_rules}
 
 
-def _consent(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> Answer:
+def _consent(
+    conv: Conversation, ref: StepRef, answer: Answer, at: Any
+) -> ChecklistAnswer:
     participant = next(
         p for p in conv.participants.all() if str(p.pk) == ref.participant_id
     )
@@ -162,14 +172,16 @@ def _consent(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> Answe
     }
 
 
-def _uwv(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> Answer:
+def _uwv(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> ChecklistAnswer:
     conv.uwv_records = bool(answer["uwv_records"])
     if not conv.uwv_records:
         conv.uwv_reason, conv.participants_told_uwv_records = "", None
     return {"uwv_records": conv.uwv_records}
 
 
-def _uwv_details(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> Answer:
+def _uwv_details(
+    conv: Conversation, ref: StepRef, answer: Answer, at: Any
+) -> ChecklistAnswer:
     reason = str(answer.get("reason", "")).strip()
     if not reason:
         raise ChecklistError(
@@ -186,11 +198,13 @@ def _uwv_details(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> A
     return {"reason_given": True, "participants_told": True}
 
 
-def _outcome(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> Answer:
+def _outcome(
+    conv: Conversation, ref: StepRef, answer: Answer, at: Any
+) -> ChecklistAnswer:
     raise ChecklistError(_("De uitkomst is geen vraag."), code="not_a_question")
 
 
-_APPLY: dict[Step, Callable[[Conversation, StepRef, Answer, Any], Answer]] = {
+_APPLY: dict[Step, Callable[[Conversation, StepRef, Answer, Any], ChecklistAnswer]] = {
     Step.KIND: _kind,
     Step.WISH: _wish,
     Step.PARTICIPANTS: _participants,

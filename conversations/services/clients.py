@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from audit.catalogue import Action
-from audit.services import audit_record
+from audit.payloads import CLIENT_KEYS_ROTATED, CLIENT_REGISTERED, CLIENT_SEARCHED
+from audit.services.record import audit_record
 from conversations.bsn import bsn_encrypt, bsn_hash, bsn_reencrypt
 from conversations.models import Client
 from conversations.services.common import ChecklistError, check_may_run, check_no_bsn
@@ -24,11 +25,10 @@ def client_find(*, actor: User, bsn: str) -> Client | None:
     with transaction.atomic():
         audit_record(
             actor=actor,
-            action=Action.CLIENT_SEARCHED,
+            event=CLIENT_SEARCHED({"found": client is not None}),
             obj=client,
             object_type="conversations.client",
             client_ref=client.client_ref if client else "",
-            data={"found": client is not None},
         )
     return client
 
@@ -62,7 +62,7 @@ def _client_register(*, actor: User, bsn: str, display_name: str) -> Client:
         if created:
             audit_record(
                 actor=actor,
-                action=Action.CLIENT_REGISTERED,
+                event=CLIENT_REGISTERED(),
                 obj=client,
                 client_ref=client.client_ref,
             )
@@ -94,8 +94,7 @@ def client_keys_rotate(*, batch: int = 1000) -> int:
     with transaction.atomic():
         audit_record(
             actor=None,
-            action=Action.CLIENT_KEYS_ROTATED,
+            event=CLIENT_KEYS_ROTATED({"count": count}),
             object_type="conversations.client",
-            data={"count": count},
         )
     return count

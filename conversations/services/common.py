@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from audit.catalogue import Action, Result
-from audit.services import audit_record_refusal
+from audit.payloads import Event
+from audit.services.record import audit_record_refusal
 from conversations.access import may_run
 from conversations.bsn import BSN_IN_TEXT_MESSAGE, bsn_in_text
 from conversations.models import Conversation
@@ -42,44 +43,36 @@ def may_run_for(actor: User, team_id: int | None = None) -> bool:
 
 def refuse(
     actor: User,
-    action: Action,
+    event: Event,
     *,
     conversation: Conversation | None = None,
     result: Result = Result.DENIED,
-    data: dict[str, Any] | None = None,
 ) -> None:
     """Record a refused or failed attempt, in a transaction of its own."""
     target: dict[str, Any] = {"object_type": "conversations.conversation"}
     if conversation is not None:
         target = {"obj": conversation, "client_ref": conversation.client.client_ref}
-    audit_record_refusal(
-        actor=actor, action=action, result=result, data=data or {}, **target
-    )
+    audit_record_refusal(actor=actor, event=event, result=result, **target)
 
 
 @contextmanager
 def failures_recorded(
     actor: User,
-    action: Action,
+    coded: Callable[[str], Event],
     *,
     conversation: Conversation | None = None,
-    **data: Any,
 ) -> Iterator[None]:
     """Record a ChecklistError raised in the block as a failed attempt; re-raise it.
 
-    Put it around the block's transaction: the attempt is recorded after that
-    rolled back, in a transaction of its own.
+    ``coded`` makes the attempt's event of the error's code (``X.coded``). Put it
+    around the block's transaction: the attempt is recorded after that rolled
+    back, in a transaction of its own.
     """
     try:
         yield
     except ChecklistError as error:
-        refuse(
-            actor,
-            action,
-            conversation=conversation,
-            result=Result.FAILED,
-            data={**data, "code": error.code},
-        )
+        event = coded(error.code or "")
+        refuse(actor, event, conversation=conversation, result=Result.FAILED)
         raise
 
 
@@ -90,7 +83,7 @@ def check_may_run(
     ``actor`` may do ``action``."""
     team_id = conversation.team_id if conversation is not None else None
     if not may_run_for(actor, team_id) or actor.team_id is None:
-        refuse(actor, action, conversation=conversation)
+        refuse(actor, Event(action), conversation=conversation)
         raise PermissionDenied(
             _("Alleen een medewerker van het team kan dit gesprek voorbereiden.")
         )

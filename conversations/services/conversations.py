@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from audit.catalogue import Action
-from audit.services import audit_record
+from audit.payloads import (
+    CONVERSATION_CANCELLED,
+    CONVERSATION_CONCLUDED,
+    CONVERSATION_REGISTERED,
+    CONVERSATION_RESCHEDULED,
+    CONVERSATION_VIEWED,
+    Catalogued,
+    Event,
+    Refused,
+)
+from audit.services.record import audit_record
 from conversations.models import Client, Conversation
 from conversations.services.clients import client_find_or_register
 from conversations.services.common import (
@@ -26,20 +37,23 @@ from rules.engine import Channel
 
 
 def _record(
-    actor: User, action: Action, conversation: Conversation, **kwargs: object
+    actor: User,
+    event: Event,
+    conversation: Conversation,
+    changes: dict[str, Any] | None = None,
 ) -> None:
     audit_record(
         actor=actor,
-        action=action,
+        event=event,
         obj=conversation,
         client_ref=conversation.client.client_ref,
-        **kwargs,  # type: ignore[arg-type]
+        changes=changes,
     )
 
 
 def _check_when(
     actor: User,
-    action: Action,
+    binding: Catalogued[Refused],
     scheduled_at: datetime.datetime,
     channel: str,
     place: str,
@@ -47,7 +61,7 @@ def _check_when(
 ) -> None:
     """Refuse (and record) a date out of range, a place that does not fit the
     channel (a room on the phone, none at the office), or a BSN in the place."""
-    with failures_recorded(actor, action, conversation=conversation):
+    with failures_recorded(actor, binding.coded, conversation=conversation):
         check_schedulable(scheduled_at)
         check_no_bsn(place)
         check_place(channel, place)
@@ -72,7 +86,7 @@ def conversation_register(
     to confirm it first.
     """
     team_id = check_may_run(actor, Action.CONVERSATION_REGISTERED)
-    _check_when(actor, Action.CONVERSATION_REGISTERED, scheduled_at, channel, place)
+    _check_when(actor, CONVERSATION_REGISTERED, scheduled_at, channel, place)
     with transaction.atomic():
         conversation = Conversation.objects.create(
             client=client,
@@ -86,14 +100,15 @@ def conversation_register(
         )
         _record(
             actor,
-            Action.CONVERSATION_REGISTERED,
+            CONVERSATION_REGISTERED(
+                {
+                    "channel": channel,
+                    "kind": kind,
+                    "scheduled_at": scheduled_at.isoformat(),
+                    "kind_confirmed": kind_confirmed,
+                }
+            ),
             conversation,
-            data={
-                "channel": channel,
-                "kind": kind,
-                "scheduled_at": scheduled_at.isoformat(),
-                "kind_confirmed": kind_confirmed,
-            },
         )
     return conversation
 
@@ -133,7 +148,7 @@ def conversation_reschedule(
     check_may_run(actor, Action.CONVERSATION_RESCHEDULED, conversation)
     _check_when(
         actor,
-        Action.CONVERSATION_RESCHEDULED,
+        CONVERSATION_RESCHEDULED,
         scheduled_at,
         conversation.channel,
         place,
@@ -158,7 +173,7 @@ def conversation_reschedule(
         }
         conversation.scheduled_at, conversation.place = scheduled_at, place.strip()
         conversation.save(update_fields=["scheduled_at", "place"])
-        _record(actor, Action.CONVERSATION_RESCHEDULED, conversation, changes=changes)
+        _record(actor, CONVERSATION_RESCHEDULED(), conversation, changes=changes)
     return conversation
 
 
@@ -173,7 +188,7 @@ def conversation_cancel(*, actor: User, conversation: Conversation) -> Conversat
         conversation.save(update_fields=["status"])
         _record(
             actor,
-            Action.CONVERSATION_CANCELLED,
+            CONVERSATION_CANCELLED(),
             conversation,
             changes={"status": {"before": before, "after": conversation.status}},
         )
@@ -205,9 +220,10 @@ def conversation_conclude(
         conversation.save(update_fields=["client_recorded", "uwv_recorded", "status"])
         _record(
             actor,
-            Action.CONVERSATION_CONCLUDED,
+            CONVERSATION_CONCLUDED(
+                {"client_recorded": client_recorded, "uwv_recorded": uwv_recorded}
+            ),
             conversation,
-            data={"client_recorded": client_recorded, "uwv_recorded": uwv_recorded},
         )
     return conversation
 
@@ -217,4 +233,4 @@ def conversation_view_record(*, actor: User, conversation: Conversation) -> None
 
     A view changes nothing, so the event is a single INSERT, committed on its own.
     """
-    _record(actor, Action.CONVERSATION_VIEWED, conversation)
+    _record(actor, CONVERSATION_VIEWED(), conversation)

@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.catalogue import Action
-from audit.services import audit_record
+from audit.payloads import DECISION_RECORDED
+from audit.services.record import audit_record
 from conversations.models import Conversation, Decision
 from conversations.selectors import plan_of
 from conversations.services.common import (
@@ -35,7 +36,7 @@ def decision_record(
     click, a colleague), nothing is recorded and DecisionConflictError says why.
     """
     check_may_run(actor, Action.DECISION_RECORDED, conversation)
-    with failures_recorded(actor, Action.DECISION_RECORDED, conversation=conversation):
+    with failures_recorded(actor, DECISION_RECORDED.coded, conversation=conversation):
         try:
             with transaction.atomic():
                 return _record(actor, conversation, answers_version)
@@ -114,19 +115,20 @@ def _create(
 def _audit(actor: User, conversation: Conversation, decision: Decision) -> None:
     audit_record(
         actor=actor,
-        action=Action.DECISION_RECORDED,
+        event=DECISION_RECORDED(
+            {
+                "conversation": conversation.pk,
+                "sequence": decision.sequence,
+                "policy_version": decision.policy_version,
+                "outcome": decision.outcome,
+                "reasons": decision.reasons,
+                "conditions": decision.conditions,
+                "uwv_recording": decision.uwv_recording,
+                "rule_text": decision.rule_text_id,
+                "rule_text_language": decision.rule_text_language,
+                "supersedes": decision.supersedes_id,
+            }
+        ),
         obj=decision,
         client_ref=conversation.client.client_ref,
-        data={
-            "conversation": conversation.pk,
-            "sequence": decision.sequence,
-            "policy_version": decision.policy_version,
-            "outcome": decision.outcome,
-            "reasons": decision.reasons,
-            "conditions": decision.conditions,
-            "uwv_recording": decision.uwv_recording,
-            "rule_text": decision.rule_text_id,
-            "rule_text_language": decision.rule_text_language,
-            "supersedes": decision.supersedes_id,
-        },
     )

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from accounts.models import User
-from audit.catalogue import Action
-from audit.services import audit_record
+from audit.payloads import FLAG_VIEWED
+from audit.services.record import audit_record
 from conversations.models import Client, ClientFlag
 
 
@@ -26,8 +26,7 @@ def flag_view_record(
     """Record that a client's flag was shown to ``actor``."""
     audit_record(
         actor=actor,
-        action=Action.FLAG_VIEWED,
+        event=FLAG_VIEWED({"report": flag.report_id, "rule": flag.rule, "page": page}),
         obj=client,
         client_ref=client.client_ref,
-        data={"report": flag.report_id, "rule": flag.rule, "page": page},
     )

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.catalogue import Action
-from audit.services import audit_record
+from audit.payloads import PARTICIPANT_ADDED, PARTICIPANT_REMOVED
+from audit.services.record import audit_record
 from conversations.models import Conversation, Participant
 from conversations.services.common import (
     ChecklistError,
@@ -38,7 +39,7 @@ def participant_add(
     the last one from that moment. Raises ChecklistError for a BSN in the name.
     """
     check_may_run(actor, Action.PARTICIPANT_ADDED, conversation)
-    with failures_recorded(actor, Action.PARTICIPANT_ADDED, conversation=conversation):
+    with failures_recorded(actor, PARTICIPANT_ADDED.coded, conversation=conversation):
         check_no_bsn(name)
     with transaction.atomic():
         conversation = locked(conversation)
@@ -53,14 +54,15 @@ def participant_add(
         _reopen(conversation, joins)
         audit_record(
             actor=actor,
-            action=Action.PARTICIPANT_ADDED,
+            event=PARTICIPANT_ADDED(
+                {
+                    "conversation": conversation.pk,
+                    "role": participant.role,
+                    "joined_during_conversation": joins,
+                }
+            ),
             obj=participant,
             client_ref=conversation.client.client_ref,
-            data={
-                "conversation": conversation.pk,
-                "role": participant.role,
-                "joined_during_conversation": joins,
-            },
         )
     return participant
 
@@ -99,9 +101,10 @@ def participant_remove(
         conversation.save(update_fields=["answers_version"])
         audit_record(
             actor=actor,
-            action=Action.PARTICIPANT_REMOVED,
+            event=PARTICIPANT_REMOVED(
+                {"conversation": conversation.pk, "role": participant.role}
+            ),
             object_type="conversations.participant",
             object_id=str(participant_id),
             client_ref=conversation.client.client_ref,
-            data={"conversation": conversation.pk, "role": participant.role},
         )

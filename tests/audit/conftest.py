@@ -9,7 +9,9 @@ import pytest
 from django.db import connection
 
 from audit.catalogue import Action
-from audit.services import audit_record, audit_seal
+from audit.payloads import Event
+from audit.services.record import audit_record
+from audit.services.seal import audit_seal
 from uwvrec.localservices import libpq_url
 
 AUDIT_TABLES = ("audit_auditevent", "audit_auditlink", "audit_auditpending",
@@ -63,7 +65,7 @@ def restore_trail(transactional_db) -> Iterator[psycopg.Connection]:
 def sealed_events(transactional_db, employee) -> list[int]:
     """Six events, committed and chained; return their ids."""
     ids = [
-        audit_record(actor=employee, action=Action.LOGGED_IN, obj=employee).id
+        audit_record(actor=employee, event=Event(Action.LOGGED_IN), obj=employee).id
         for _ in range(6)
     ]
     while audit_seal():

@@ -8,8 +8,8 @@ import psycopg
 import pytest
 from django.db import connection, transaction
 
-from audit.anchors import audit_anchor
 from audit.models import AuditAnchor
+from audit.services.anchor import audit_anchor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,11 +11,13 @@ from django.conf import settings
 from django.core.management import call_command
 
 from audit import chain
-from audit.anchors import audit_anchor
 from audit.catalogue import Action
+from audit.event_columns import EVENT_COLUMNS, fields_from_row
 from audit.models import AuditEvent, AuditLink, AuditPending
-from audit.rows import EVENT_COLUMNS, fields_from_row
-from audit.services import audit_record, audit_seal
+from audit.payloads import Event
+from audit.services.anchor import audit_anchor
+from audit.services.record import audit_record
+from audit.services.seal import audit_seal
 from tests.audit.conftest import guards_disabled
 from tests.conftest import BASE_DIR, app_env
 
@@ -60,7 +62,7 @@ def test_an_intact_trail_verifies(restore_trail, sealed_events):
 
 
 def test_verification_chains_waiting_events_first(restore_trail, employee):
-    event = audit_record(actor=employee, action=Action.LOGGED_IN)
+    event = audit_record(actor=employee, event=Event(Action.LOGGED_IN))
     assert AuditPending.objects.filter(event_id=event.pk).exists()
     code, output = verify()
     assert code == 0, output
@@ -223,7 +225,7 @@ def test_cutting_off_the_last_events_is_caught_by_the_anchor(
 
 def test_an_event_dropped_from_the_queue_is_found(restore_trail, employee):
     conn = restore_trail
-    event = audit_record(actor=employee, action=Action.LOGGED_IN)
+    event = audit_record(actor=employee, event=Event(Action.LOGGED_IN))
     with guards_disabled(conn):
         conn.execute("DELETE FROM audit_auditpending WHERE event_id = %s", [event.pk])
     code, output = verify()
@@ -235,10 +237,12 @@ APPENDER = """
 import sys, django
 django.setup()
 from audit.catalogue import Action
-from audit.services import audit_record, audit_seal
+from audit.payloads import Event
+from audit.services.record import audit_record
+from audit.services.seal import audit_seal
 for _ in range(int(sys.argv[1])):
-    audit_record(actor=None, action=Action.LOGIN_FAILED, result="failed",
-                 data={"username": "proces"})
+    audit_record(actor=None, event=Event(Action.LOGIN_FAILED, {"username": "proces"}),
+                 result="failed")
     audit_seal(batch=50)
 """
 
@@ -267,7 +271,7 @@ def test_processes_appending_and_sealing_at_once_leave_one_chain(restore_trail):
 def test_the_anchor_file_holds_every_head(restore_trail, sealed_events, anchor_file):
     first = audit_anchor()
     assert audit_anchor() is None  # nothing new since
-    audit_record(actor=None, action=Action.LOGIN_FAILED, result="failed")
+    audit_record(actor=None, event=Event(Action.LOGIN_FAILED), result="failed")
     audit_seal()
     second = audit_anchor()
     lines = [json.loads(line) for line in anchor_file.read_text().splitlines()]

@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from audit.context import client_ip
+from audit.request_context import client_ip
 
 PROXY = "10.9.9.9"
 

@@ -17,16 +17,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit import chain
-from audit.anchors import audit_anchor
 from audit.catalogue import Action, Result
-from audit.exports import (
+from audit.models import AuditEvent, AuditLink, ExportJob
+from audit.selectors import TrailFilters, audit_events_for
+from audit.services.anchor import audit_anchor
+from audit.services.export import (
     audit_export_resend,
     audit_export_write,
     export_is_large,
     export_path,
 )
-from audit.models import AuditEvent, AuditLink, ExportJob
-from audit.selectors import TrailFilters, audit_events_for
 from tests.audit.review import add_event, filtered_url
 from tests.conftest import BASE_DIR
 from tests.factories import UserFactory

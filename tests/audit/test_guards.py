@@ -7,7 +7,9 @@ from django.urls import reverse
 
 from audit.catalogue import Action
 from audit.models import AuditEvent, AuditLink, AuditPending
-from audit.services import audit_record, audit_seal
+from audit.payloads import Event
+from audit.services.record import audit_record
+from audit.services.seal import audit_seal
 from tests.audit.conftest import superuser
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,7 +48,7 @@ def _partition() -> str:
 
 @pytest.fixture
 def event(employee):
-    return audit_record(actor=employee, action=Action.LOGGED_IN, obj=employee)
+    return audit_record(actor=employee, event=Event(Action.LOGGED_IN), obj=employee)
 
 
 @pytest.mark.parametrize("statement", APP_ROLE_STATEMENTS)

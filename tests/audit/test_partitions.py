@@ -7,12 +7,13 @@ import psycopg
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from audit.anchors import audit_anchor, read_anchors
+from audit.anchor_file import read_anchors
 from audit.catalogue import Action
 from audit.models import AuditEvent
-from audit.services import audit_seal
+from audit.services.anchor import audit_anchor
+from audit.services.seal import audit_seal
 from audit.tasks import prepare_audit_partitions
-from audit.verification import verify_trail
+from audit.trail_check import verify_trail
 from tests.audit.conftest import AUDIT_TABLES, guards_disabled, superuser
 from tests.factories import UserFactory
 

@@ -5,10 +5,11 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from audit import context
+from audit import request_context
 from audit.catalogue import Action, Origin
 from audit.models import AuditEvent, AuditPending
-from audit.services import (
+from audit.payloads import Event
+from audit.services.record import (
     PersonalDataInPayloadError,
     audit_record,
     audit_record_many,
@@ -21,16 +22,15 @@ PASSWORD = "correct-horse-battery"
 
 
 def test_records_who_what_result_and_where(employee):
-    origin = context.AuditContext(
+    origin = request_context.AuditContext(
         origin=Origin.WEB, ip="10.1.2.3", user_agent="Firefox", request_id="req-1"
     )
-    with context.bound(origin):
+    with request_context.bound(origin):
         event = audit_record(
             actor=employee,
-            action=Action.ADMIN_CHANGED,
+            event=Event(Action.ADMIN_CHANGED, {"reason": "verhuizing"}),
             obj=employee.team,
             changes={"office": {"before": "Utrecht", "after": "Zwolle"}},
-            data={"reason": "verhuizing"},
         )
     event = AuditEvent.objects.get(pk=event.pk)
     assert event.occurred_at is not None
@@ -61,33 +61,33 @@ def test_records_who_what_result_and_where(employee):
 
 
 def test_outside_a_request_the_origin_is_the_command_line(employee):
-    event = audit_record(actor=employee, action=Action.LOGGED_IN)
+    event = audit_record(actor=employee, event=Event(Action.LOGGED_IN))
     assert (event.origin, event.ip, event.request_id) == ("command", None, "")
 
 
 def test_refuses_an_action_outside_the_catalogue(employee):
     with pytest.raises(ValueError, match="is not a valid Action"):
-        audit_record(actor=employee, action="conversation.eaten")
+        audit_record(actor=employee, event=Event("conversation.eaten"))
 
 
 def test_refuses_a_payload_holding_a_bsn(employee):
     with pytest.raises(PersonalDataInPayloadError):
         audit_record(
-            actor=employee, action=Action.LOGGED_IN, data={"note": "bsn 111222333"}
+            actor=employee, event=Event(Action.LOGGED_IN, {"note": "bsn 111222333"})
         )
     assert not AuditEvent.objects.filter(actor_id=employee.pk).exists()
 
 
 def test_refuses_a_bsn_anywhere_in_the_text_of_a_payload(employee):
     with pytest.raises(PersonalDataInPayloadError):
-        audit_record(actor=employee, action=Action.LOGGED_IN,
-                     data={"filters": {"note": ["zie 111222333"]}})  # fmt: skip
+        audit_record(actor=employee, event=Event(Action.LOGGED_IN,
+                     {"filters": {"note": ["zie 111222333"]}}))  # fmt: skip
 
 
 def test_counts_and_ids_are_not_mistaken_for_a_bsn(employee):
     # 111222333 passes the eleven-test; as a number it is a count, not a BSN.
-    event = audit_record(actor=employee, action=Action.LOGGED_IN,
-                         data={"checked": 111222333, "ids": [10039825]})  # fmt: skip
+    event = audit_record(actor=employee, event=Event(Action.LOGGED_IN,
+                         {"checked": 111222333, "ids": [10039825]}))  # fmt: skip
     assert event.data == {"checked": 111222333, "ids": [10039825]}
 
 
@@ -95,13 +95,15 @@ def test_counts_and_ids_are_not_mistaken_for_a_bsn(employee):
 def test_many_events_are_one_insert_of_what_one_by_one_would_make(employee):
     teams = TeamFactory.create_batch(3)
     one = audit_record(
-        actor=employee, action=Action.ADMIN_VIEWED, obj=teams[0], data={"n": 0}
+        actor=employee, event=Event(Action.ADMIN_VIEWED, {"n": 0}), obj=teams[0]
     )
     with CaptureQueriesContext(connection) as queries:
         many = audit_record_many(
             actor=employee,
-            action=Action.ADMIN_VIEWED,
-            events=[{"obj": team, "data": {"n": n}} for n, team in enumerate(teams)],
+            events=[
+                {"event": Event(Action.ADMIN_VIEWED, {"n": n}), "obj": team}
+                for n, team in enumerate(teams)
+            ],
         )
     statements = [q["sql"] for q in queries if q["sql"] not in ("BEGIN", "COMMIT")]
     assert len(statements) == 1
@@ -125,24 +127,28 @@ def test_many_events_refuse_a_bsn_in_any_of_them_and_write_none(employee):
     with pytest.raises(PersonalDataInPayloadError):
         audit_record_many(
             actor=employee,
-            action=Action.ADMIN_VIEWED,
-            events=[{"data": {"note": "ok"}}, {"data": {"note": "bsn 111222333"}}],
+            events=[
+                {"event": Event(Action.ADMIN_VIEWED, {"note": "ok"})},
+                {"event": Event(Action.ADMIN_VIEWED, {"note": "bsn 111222333"})},
+            ],
         )
     assert AuditEvent.objects.count() == before
-    assert (
-        audit_record_many(actor=employee, action=Action.ADMIN_VIEWED, events=[]) == []
-    )
+    assert audit_record_many(actor=employee, events=[]) == []
 
 
 def test_a_refusal_survives_the_rollback_of_the_attempt(employee):
     def attempt():
         with transaction.atomic():
-            audit_record(actor=employee, action=Action.ADMIN_CHANGED, obj=employee)
+            audit_record(
+                actor=employee, event=Event(Action.ADMIN_CHANGED), obj=employee
+            )
             raise RuntimeError("the attempt fails")
 
     with pytest.raises(RuntimeError):
         attempt()
-    audit_record_refusal(actor=employee, action=Action.ADMIN_CHANGED, obj=employee)
+    audit_record_refusal(
+        actor=employee, event=Event(Action.ADMIN_CHANGED), obj=employee
+    )
 
     events = AuditEvent.objects.filter(actor_id=employee.pk)
     assert list(events.values_list("action", "result")) == [

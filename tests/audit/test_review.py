@@ -9,6 +9,7 @@ from django.urls import reverse
 from accounts.models import User
 from audit.catalogue import Action, Result
 from audit.models import AuditEvent, AuditLink
+from audit.payloads import Event
 from audit.selectors import (
     InvalidCursorError,
     TrailFilters,
@@ -16,7 +17,8 @@ from audit.selectors import (
     encode_cursor,
     page_after,
 )
-from audit.services import audit_record, audit_seal
+from audit.services.record import audit_record
+from audit.services.seal import audit_seal
 from conversations.bsn import bsn_hash, client_ref_from_hash
 from tests.audit.review import add_event, at, filtered, filtered_url
 from tests.factories import UserFactory
@@ -459,9 +461,9 @@ CLIENT_BSN = "111222333"
 def test_a_client_is_found_by_a_posted_bsn_and_never_named_in_the_url(client, db):
     auditor = UserFactory(auditor=True)
     ref = client_ref_from_hash(bsn_hash(CLIENT_BSN))
-    mine = audit_record(actor=auditor, action=Action.LOGGED_IN, client_ref=ref)
+    mine = audit_record(actor=auditor, event=Event(Action.LOGGED_IN), client_ref=ref)
     other = audit_record(
-        actor=auditor, action=Action.LOGGED_IN, client_ref="klant-gggg"
+        actor=auditor, event=Event(Action.LOGGED_IN), client_ref="klant-gggg"
     )
     client.force_login(auditor)
 

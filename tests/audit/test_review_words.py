@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from audit.catalogue import Action, Result
 from audit.forms import TrailFilterForm
-from audit.services import audit_record
+from audit.payloads import Event
+from audit.services.record import audit_record
 from conversations.services.clients import client_find
 from tests.audit.review import AMSTERDAM, add_event, filtered, filtered_url
 from tests.conversations.helpers import ClientFactory, ConversationFactory, valid_bsn
@@ -150,7 +151,9 @@ NAMED_LIST_QUERIES = 8
 def test_a_client_found_by_bsn_is_named(client, auditor):
     bsn = valid_bsn()
     found = ClientFactory(bsn=bsn, display_name="Anna de Jong")
-    audit_record(actor=auditor, action=Action.LOGGED_IN, client_ref=found.client_ref)
+    audit_record(
+        actor=auditor, event=Event(Action.LOGGED_IN), client_ref=found.client_ref
+    )
     client.force_login(auditor)
     response = client.post(reverse("audit:trail_client"), {"bsn": bsn})
     page = client.get(response["Location"]).text

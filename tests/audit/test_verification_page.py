@@ -7,8 +7,9 @@ from django.urls import reverse
 
 from audit.catalogue import Action, Result
 from audit.models import AuditEvent, VerificationJob
-from audit.services import audit_record
-from audit.verification_service import CHECKER
+from audit.payloads import TRAIL_VERIFIED
+from audit.services.record import audit_record
+from audit.services.verify import CHECKER
 
 pytestmark = pytest.mark.django_db
 
@@ -24,9 +25,8 @@ def anchor_file(settings, tmp_path):
 def test_the_page_shows_the_last_check_and_its_reach(client, team_lead):
     audit_record(
         actor=None,
-        action=Action.TRAIL_VERIFIED,
-        data={"checked": 41, "head_seq": 41, "pending": 2, "anchors": 3,
-              "problem": ""},
+        event=TRAIL_VERIFIED({"checked": 41, "head_seq": 41, "pending": 2,
+                              "anchors": 3, "problem": ""}),
     )  # fmt: skip
     client.force_login(team_lead)
     page = client.get(PAGE).text

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from audit.catalogue import Action
 from audit.models import AuditEvent
-from audit.services import PersonalDataInPayloadError, audit_record
+from audit.payloads import Event
+from audit.services.record import PersonalDataInPayloadError, audit_record
 from conversations.bsn import bsn_in_text
 from conversations.models import Client, Conversation, Participant
 from conversations.services import ChecklistError, conversation_reschedule
@@ -64,7 +65,7 @@ def test_the_audit_trail_refuses_a_bsn_in_changes(employee, conversation):
     with pytest.raises(PersonalDataInPayloadError):
         audit_record(
             actor=employee,
-            action=Action.CONVERSATION_RESCHEDULED,
+            event=Event(Action.CONVERSATION_RESCHEDULED),
             obj=conversation,
             changes={"place": {"before": "Kamer 1", "after": f"klant {A_BSN}"}},
         )
@@ -181,7 +182,7 @@ def test_the_forms_find_every_bsn_the_audit_trail_would_refuse(employee, text):
     try:
         with transaction.atomic():
             audit_record(
-                actor=employee, action=Action.CLIENT_SEARCHED, data={"t": text}
+                actor=employee, event=Event(Action.CLIENT_SEARCHED, {"t": text})
             )
     except PersonalDataInPayloadError:
         assert bsn_in_text(text)

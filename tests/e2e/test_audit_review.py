@@ -7,9 +7,10 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import User
 from audit.catalogue import Action
-from audit.exports import export_path
 from audit.models import ExportJob
-from audit.services import audit_record
+from audit.payloads import Event
+from audit.services.export import export_path
+from audit.services.record import audit_record
 from tests.conftest import BASE_DIR
 from tests.e2e.conftest import check_page
 from tests.e2e.test_login import log_in
@@ -45,11 +46,11 @@ def moved_office(demo_users):
     """The employee's team moved office; someone in another team logged in."""
     employee = User.objects.get(username="medewerker")
     audit_record(
-        actor=User.objects.get(username="medewerker2"), action=Action.LOGGED_IN
+        actor=User.objects.get(username="medewerker2"), event=Event(Action.LOGGED_IN)
     )
     return audit_record(
         actor=employee,
-        action=Action.ADMIN_CHANGED,
+        event=Event(Action.ADMIN_CHANGED),
         obj=employee.team,
         changes={"office": {"before": "Utrecht", "after": "Zwolle"}},
     )

@@ -52,7 +52,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "uwvrec.middleware.NoStoreMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
-    "audit.context.AuditContextMiddleware",
+    "audit.request_context.AuditContextMiddleware",
     "csp.middleware.CSPMiddleware",
     "uwvrec.middleware.ForgedSessionCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -162,7 +162,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # "In a row": a successful login starts the count of its account and address again.
 AXES_RESET_ON_SUCCESS = True
 # The same client address as the audit trail records (TRUSTED_PROXY_COUNT).
-AXES_CLIENT_IP_CALLABLE = "audit.context.client_ip"
+AXES_CLIENT_IP_CALLABLE = "audit.request_context.client_ip"
 # The account's username, or a keyed hash of text that names no account: a
 # password or a BSN typed into the username box is never stored.
 AXES_USERNAME_CALLABLE = "accounts.lockouts.attempt_username"

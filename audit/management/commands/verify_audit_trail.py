@@ -3,8 +3,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from audit.anchors import anchor_file
-from audit.verification_service import audit_verify
+from audit.anchor_file import anchor_file
+from audit.services.verify import audit_verify
 
 
 class Command(BaseCommand):

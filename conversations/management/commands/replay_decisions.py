@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from conversations.replay import decisions_replay
+from conversations.services.replay import decisions_replay
 
 
 class Command(BaseCommand):

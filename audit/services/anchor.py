@@ -11,36 +11,14 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, transaction
 
+from audit.anchor_file import anchor_file
 from audit.models import AuditAnchor, AuditLink
-
-
-@dataclass(frozen=True)
-class Anchor:
-    """A chain position and the hash it had when it was copied out."""
-
-    seq: int
-    hash: str
-
-
-def anchor_file() -> Path:
-    return Path(settings.AUDIT_ANCHOR_FILE)
-
-
-def read_anchors(path: Path | None = None) -> list[Anchor]:
-    """Return the anchors written to the file sink, oldest first."""
-    path = path or anchor_file()
-    if not path.exists():
-        return []
-    lines = path.read_text(encoding="utf-8").splitlines()
-    records = [json.loads(line) for line in lines if line.strip()]
-    return [Anchor(seq=record["seq"], hash=record["hash"]) for record in records]
 
 
 def audit_anchor() -> AuditAnchor | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
 from django.core.exceptions import PermissionDenied
@@ -18,16 +18,25 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from accounts.roles import Role
 from audit.alerts import audit_alert
-from audit.anchors import read_anchors
-from audit.catalogue import Action, Result
-from audit.exports import side_connection
+from audit.anchor_file import read_anchors
+from audit.catalogue import Result
 from audit.models import AuditLink, VerificationJob
+from audit.payloads import (
+    CHECKER_DOWNLOADED,
+    TRAIL_VERIFIED,
+    VERIFICATION_REQUESTED,
+    TrailVerified,
+)
 from audit.selectors import may_review_trail, sees_whole_trail
-from audit.services import audit_record, audit_seal
-from audit.verification import Report, verify_trail
+from audit.services.export import side_connection
+from audit.services.record import audit_record
+from audit.services.seal import audit_seal
+from audit.trail_check import Report, verify_trail
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 logger = structlog.get_logger(__name__)
 _VERIFY_LOCK = 0x75777663  # "uwvc": one run per verification job, across processes
@@ -50,7 +59,7 @@ def audit_verify(
         while audit_seal():
             pass
     report = verify_trail(read_anchors(anchors), progress)
-    data: dict[str, Any] = {
+    data: TrailVerified = {
         "checked": report.checked,
         "head_seq": report.head_seq,
         "pending": report.pending,
@@ -62,9 +71,8 @@ def audit_verify(
     with transaction.atomic():
         audit_record(
             actor=None,
-            action=Action.TRAIL_VERIFIED,
+            event=TRAIL_VERIFIED(data),
             result=Result.SUCCESS if report.intact else Result.FAILED,
-            data=data,
         )
     if not report.intact:
         _notify_auditors(report)
@@ -96,9 +104,7 @@ def audit_verification_queue(*, actor: User) -> VerificationJob:
         job = VerificationJob.objects.create(
             requested_by=actor, status=VerificationJob.Status.QUEUED
         )
-        audit_record(
-            actor=actor, action=Action.VERIFICATION_REQUESTED, data={"job": job.pk}
-        )
+        audit_record(actor=actor, event=VERIFICATION_REQUESTED({"job": job.pk}))
         transaction.on_commit(
             lambda: run_verification.delay(job_id=job.pk), robust=True
         )
@@ -155,7 +161,7 @@ def _run(job: VerificationJob, side: Any) -> None:
     job.save()
 
 
-CHECKER = Path(__file__).with_name("chain.py")
+CHECKER = Path(__file__).parents[1] / "chain.py"
 
 
 def audit_checker_download(*, actor: User) -> Path:
@@ -166,5 +172,5 @@ def audit_checker_download(*, actor: User) -> Path:
     if not may_review_trail(actor):
         raise PermissionDenied
     with transaction.atomic():
-        audit_record(actor=actor, action=Action.CHECKER_DOWNLOADED)
+        audit_record(actor=actor, event=CHECKER_DOWNLOADED())
     return CHECKER

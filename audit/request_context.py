@@ -1,4 +1,9 @@
-"""Where an audited action comes from: the request, a task, or the command line."""
+"""Where an audited action comes from: the request, a task, or the command line.
+
+The middleware makes each request's address, browser and request id current; the
+task receivers (``audit.receivers``) do the same for a Celery task. ``audit_record``
+reads it for every event.
+"""
 
 from __future__ import annotations
 
@@ -75,7 +80,7 @@ def client_ip(request: HttpRequest) -> str | None:
         return None
 
 
-def request_context(request: HttpRequest) -> AuditContext:
+def web_context(request: HttpRequest) -> AuditContext:
     """Return the audit context of a web request."""
     request_id = structlog.contextvars.get_contextvars().get("request_id", "")
     return AuditContext(
@@ -93,7 +98,7 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        with bound(request_context(request)):
+        with bound(web_context(request)):
             return self.get_response(request)
 
 

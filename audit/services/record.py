@@ -1,68 +1,81 @@
-"""The one way to write the audit trail, and the chain kept over it."""
+"""The one way to write the audit trail: an event, several at once, or a refusal."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Required, TypedDict
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Model
 from stdnum.nl import bsn
 
-from audit import chain, context
+from audit import request_context
 from audit.catalogue import Action, Result
 from audit.models import AuditEvent
-from audit.rows import EVENT_COLUMNS, fields_from_row
+from audit.payloads import Event
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 _NUMBERS = re.compile(r"(?<!\d)\d{8,9}(?!\d)")
-SEAL_LOCK = 0x75777672  # "uwvr": one sealer at a time, across all processes
 
 
 class PersonalDataInPayloadError(ValueError):
     """An audit payload held something that may be personal data of a client."""
 
 
+class Listed(TypedDict, total=False):
+    """One event of ``audit_record_many``: what ``audit_record`` takes but the actor."""
+
+    event: Required[Event]
+    obj: Model | None
+    object_type: str
+    object_id: str
+    client_ref: str
+    result: Result
+    changes: Mapping[str, Any] | None
+
+
 def audit_record(
     *,
     actor: User | None,
-    action: Action,
+    event: Event,
     obj: Model | None = None,
     object_type: str = "",
     object_id: str = "",
     client_ref: str = "",
     result: Result = Result.SUCCESS,
     changes: Mapping[str, Any] | None = None,
-    data: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
-    """Record an event in the current transaction: it commits with the change."""
+    """Record an event in the current transaction: it commits with the change.
+
+    ``event`` is the action with its payload, made by the action's binding in
+    ``audit.payloads`` (``DECISION_RECORDED({...})``), which mypy checks.
+    """
     fields = _event_fields(
-        action=action,
+        event=event,
         obj=obj,
         object_type=object_type,
         object_id=object_id,
         client_ref=client_ref,
         result=result,
         changes=changes,
-        data=data,
     )
     return AuditEvent.objects.create(**_actor_snapshot(actor), **fields)
 
 
 def audit_record_many(
-    *, actor: User | None, action: Action, events: Iterable[Mapping[str, Any]]
+    *, actor: User | None, events: Iterable[Listed]
 ) -> list[AuditEvent]:
-    """Record several events by ``actor`` of one action in one INSERT statement.
+    """Record several events by ``actor`` in one INSERT statement.
 
-    Each of ``events`` holds what ``audit_record`` takes besides the actor and the
-    action (``obj``, ``client_ref``, ``data``, ...). The events are the ones
+    Each of ``events`` holds what ``audit_record`` takes besides the actor
+    (``event``, ``obj``, ``client_ref``, ...). The events are the ones
     ``audit_record`` would make one by one, in the same order: the queue's trigger
     takes each row, and the sealer chains them in the order of their ids.
     """
-    fields = [_event_fields(action=action, **event) for event in events]
+    fields = [_event_fields(**event) for event in events]
     if not fields:
         return []
     snapshot = _actor_snapshot(actor)
@@ -73,18 +86,17 @@ def audit_record_many(
 
 def _event_fields(
     *,
-    action: Action,
+    event: Event,
     obj: Model | None = None,
     object_type: str = "",
     object_id: str = "",
     client_ref: str = "",
     result: Result = Result.SUCCESS,
     changes: Mapping[str, Any] | None = None,
-    data: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Return an event's columns but the actor's, its payload screened."""
-    Action(action)  # only actions from the catalogue
-    changes, data = dict(changes or {}), dict(data or {})
+    action = Action(event.action)  # only actions from the catalogue
+    changes, data = dict(changes or {}), dict(event.data)
     # Both are screened for anything like a BSN: ``data`` is free-form, and
     # ``changes`` carry field values, free text (a place, a name) among them.
     _refuse_personal_data(changes, data, {"client_ref": client_ref})
@@ -93,7 +105,7 @@ def _event_fields(
         model = obj._meta.concrete_model or type(obj)
         object_type = object_type or model._meta.label_lower
         object_id = object_id or str(obj.pk)
-    origin = context.current()
+    origin = request_context.current()
     return {
         "action": action,
         "object_type": object_type,
@@ -109,15 +121,32 @@ def _event_fields(
     }
 
 
-def audit_record_refusal(**kwargs: Any) -> AuditEvent:
+def audit_record_refusal(
+    *,
+    actor: User | None,
+    event: Event,
+    obj: Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    client_ref: str = "",
+    result: Result = Result.DENIED,
+) -> AuditEvent:
     """Record a refused or failed attempt in a transaction of its own.
 
     Call it after the attempt's own transaction has rolled back, so that the record
-    of the attempt is not rolled back with it.
+    of the attempt is not rolled back with it. ``event`` is usually the binding's
+    ``denied()`` or ``refused({...})``.
     """
-    kwargs.setdefault("result", Result.DENIED)
     with transaction.atomic():
-        return audit_record(**kwargs)
+        return audit_record(
+            actor=actor,
+            event=event,
+            obj=obj,
+            object_type=object_type,
+            object_id=object_id,
+            client_ref=client_ref,
+            result=result,
+        )
 
 
 def _actor_snapshot(actor: User | None) -> dict[str, Any]:
@@ -166,68 +195,3 @@ def _texts(value: Any) -> Iterator[str]:
     elif isinstance(value, list | tuple | set):
         for item in value:
             yield from _texts(item)
-
-
-def audit_seal(*, batch: int = 5000) -> int:
-    """Chain committed events that are not chained yet; return how many were.
-
-    One sealer runs at a time (an advisory lock); events are chained in the order
-    of their ids, each link hashing its position, the previous link's hash and the
-    event. Appending never waits for the chain (see docs/adr/0002-audit-trail.md).
-    """
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [SEAL_LOCK])
-        if not cursor.fetchone()[0]:
-            return 0
-        cursor.execute(_PENDING, [batch])
-        pending = cursor.fetchall()
-        if not pending:
-            return 0
-        cursor.execute(_HEAD)
-        head = cursor.fetchone() or (0, chain.GENESIS)
-        links = _links(cursor, pending, head)
-        cursor.execute(_APPEND, [list(column) for column in zip(*links, strict=True)])
-        cursor.execute(_DEQUEUE, [[link[1] for link in links]])
-    return len(links)
-
-
-_PENDING = (
-    "SELECT event_id, occurred_at FROM audit_auditpending ORDER BY event_id LIMIT %s"
-)
-_HEAD = "SELECT seq, hash FROM audit_auditlink ORDER BY seq DESC LIMIT 1"
-_EVENTS = (
-    f"SELECT {EVENT_COLUMNS} FROM audit_auditevent e "  # noqa: S608 - constant columns
-    "WHERE e.id = ANY(%s) AND e.occurred_at BETWEEN %s AND %s ORDER BY e.id"
-)
-# The event's time comes from the queue, in the database's own type.
-_APPEND = """
-INSERT INTO audit_auditlink (seq, event_id, event_occurred_at, prev_hash, hash,
-    canonical)
-SELECT link.seq, link.event_id, p.occurred_at, link.prev_hash, link.hash,
-    link.canonical
-FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[], %s::bytea[])
-    AS link(seq, event_id, prev_hash, hash, canonical)
-JOIN audit_auditpending p ON p.event_id = link.event_id
-"""
-# The app's role may not delete from the queue; this function of the owner removes
-# only events that are in the chain (audit migration 0003).
-_DEQUEUE = "SELECT audit_dequeue(%s::bigint[])"
-
-Link = tuple[int, int, str, str, bytes]
-
-
-def _links(
-    cursor: Any, pending: list[tuple[int, Any]], head: tuple[int, str]
-) -> list[Link]:
-    """Return the links for the pending events, in id order, after ``head``."""
-    times = [moment for _, moment in pending]
-    cursor.execute(_EVENTS, [[id_ for id_, _ in pending], min(times), max(times)])
-    seq, prev = head
-    links = []
-    for row in cursor.fetchall():
-        seq += 1
-        data = chain.canonical(fields_from_row(row), seq=seq, prev=prev)
-        link_hash = chain.digest(data)
-        links.append((seq, row[0], prev, link_hash, data))
-        prev = link_hash
-    return links

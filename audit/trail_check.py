@@ -9,8 +9,8 @@ from typing import Any
 from django.db import connection, transaction
 
 from audit import chain
-from audit.anchors import Anchor
-from audit.rows import EVENT_COLUMNS, fields_from_row
+from audit.anchor_file import Anchor
+from audit.event_columns import EVENT_COLUMNS, fields_from_row
 
 PROGRESS_EVERY = 2000
 # Each link with its event (NULL columns when the event is gone).

@@ -1,48 +1,49 @@
-"""Exports of the audit trail as CSV or JSON Lines, with the chain to check them.
+"""Exporting the audit trail, with the chain to check it: recorded, streamed or queued.
 
 Every exported event carries its place in the hash chain (``seq``, ``prev_hash``,
 ``hash``) and the file carries the latest outside anchor, so that the standalone
 verifier (``python audit/chain.py FILE``) checks the file without the application.
 Rows are read from a server-side cursor inside a transaction, so memory stays flat
 however many there are. Up to ``AUDIT_EXPORT_STREAM_LIMIT`` rows stream straight to
-the browser; a larger export is written to a file by a Celery task.
+the browser; a larger export is written to a file by a Celery task. The files'
+formats are ``audit.export_formats``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
-import json
 import os
 import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, PermissionDenied
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
-from django.utils import timezone, translation
-from django.utils.formats import date_format
-from django.utils.translation import gettext_lazy as _
+from django.utils import timezone
 
-from accounts.models import User
 from audit import chain
-from audit.catalogue import Action, Result
-from audit.models import AuditAnchor, AuditEvent, AuditPending, ExportJob
-from audit.rows import EVENT_COLUMNS, fields_from_row
+from audit.event_columns import EVENT_COLUMNS, fields_from_row
+from audit.export_formats import ExportFormat, csv_lines, jsonl_lines
+from audit.models import AuditEvent, AuditPending, ExportJob
+from audit.payloads import TRAIL_EXPORTED, TrailExported
 from audit.selectors import (
     TrailFilters,
     audit_events_for,
     export_jobs_for,
     latest_anchor,
 )
-from audit.services import audit_record, audit_seal
+from audit.services.record import audit_record
+from audit.services.seal import audit_seal
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 logger = structlog.get_logger(__name__)
 
@@ -60,24 +61,13 @@ _CHAINED_ROWS = (
 )
 
 
-class ExportFormat(models.TextChoices):
-    CSV = "csv", _("CSV")
-    JSONL = "jsonl", _("JSON Lines")
-
-
-CONTENT_TYPES: dict[str, str] = {
-    ExportFormat.CSV.value: "text/csv; charset=utf-8",
-    ExportFormat.JSONL.value: "application/jsonl; charset=utf-8",
-}
-
-
 class ExportFileMissingError(Exception):
     """The job has no finished file (yet, or any more)."""
 
 
 def export_is_large(events: QuerySet[AuditEvent]) -> bool:
     """Return whether ``events`` are too many to stream, counting no further."""
-    limit = settings.AUDIT_EXPORT_STREAM_LIMIT
+    limit: int = settings.AUDIT_EXPORT_STREAM_LIMIT
     return events.order_by().values("pk")[: limit + 1].count() > limit
 
 
@@ -108,152 +98,6 @@ def _seal_waiting(at: dt.datetime) -> None:
         time.sleep(0.05)  # another sealer holds the lock: let it finish
 
 
-class _Echo:
-    """A file-like object that hands back what the csv writer writes."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _json(record: dict[str, Any]) -> str:
-    return json.dumps(record, sort_keys=True, separators=(",", ":")) + "\n"
-
-
-def _anchor_json(anchor: AuditAnchor | None) -> dict[str, Any] | None:
-    return {"seq": anchor.seq, "hash": anchor.hash} if anchor else None
-
-
-def jsonl_lines(
-    batches: Iterable[list[chain.Row]],
-    *,
-    anchor: AuditAnchor | None,
-    filters: dict[str, Any],
-    at: dt.datetime,
-) -> Iterator[str]:
-    """Yield a JSON Lines export: a header, one line per event, a footer."""
-    yield _json(
-        {
-            "type": "header",
-            "format": chain.FORMAT,
-            "version": chain.VERSION,
-            "anchor": _anchor_json(anchor),
-            "filters": filters,
-            "exported_at": at.isoformat(),
-        }
-    )
-    readable = Readable()
-    rows = 0
-    for batch in batches:
-        rows += len(batch)
-        yield "".join(_json(_event_record(row, readable)) for row in batch)
-    yield _json({"type": "footer", "rows": rows})
-
-
-def _event_record(row: chain.Row, readable: Readable) -> dict[str, Any]:
-    return {
-        "type": "event",
-        "seq": row.seq,
-        "prev_hash": row.prev_hash,
-        "hash": row.hash,
-        "event": row.event,
-        # Beside the chained fields, never hashed: the verifier reads "event" only.
-        "readable": dict(zip(READABLE_KEYS, readable.cells(row.event), strict=True)),
-    }
-
-
-# Column labels of the chained fields; the CSV header names each field in brackets
-# after its label ("Tijdstip [occurred_at_us]"), which is what the verifier reads.
-FIELD_LABELS: dict[str, Any] = {
-    "seq": _("Positie in de keten"),
-    "prev_hash": _("Vorige hash"),
-    "hash": _("Hash"),
-    "id": _("Gebeurtenis (nummer)"),
-    "occurred_at_us": _("Tijdstip (microseconden sinds 1970, UTC)"),
-    "actor_id": _("Medewerker (id)"),
-    "actor_username": _("Gebruikersnaam"),
-    "actor_name": _("Medewerker"),
-    "actor_role": _("Rol"),
-    "team_id": _("Team (id)"),
-    "team_name": _("Team"),
-    "action": _("Handeling (code)"),
-    "object_type": _("Soort object (code)"),
-    "object_id": _("Object (id)"),
-    "client_ref": _("Klantreferentie"),
-    "result": _("Resultaat (code)"),
-    "changes": _("Wijzigingen"),
-    "data": _("Gegevens"),
-    "ip": _("IP-adres"),
-    "user_agent": _("Browser"),
-    "request_id": _("Verzoek (id)"),
-    "origin": _("Herkomst (code)"),
-}
-READABLE_KEYS = ("occurred_at", "action", "result")
-READABLE_LABELS = (
-    _("Tijdstip (Nederlandse tijd)"),
-    _("Handeling"),
-    _("Resultaat"),
-)
-
-
-class Readable:
-    """An event's time, action and result as a reader says them, in one language.
-
-    The language is the one active when the export was asked for; a streamed
-    export is written after the view returned, so it is kept here.
-    """
-
-    def __init__(self) -> None:
-        self.language = translation.get_language() or settings.LANGUAGE_CODE
-
-    def header(self) -> list[str]:
-        with translation.override(self.language):
-            machine = [f"{FIELD_LABELS[name]} [{name}]" for name in chain.CSV_FIELDS]
-            return machine + [str(label) for label in READABLE_LABELS]
-
-    def cells(self, event: dict[str, Any]) -> list[str]:
-        moment = chain.EPOCH + dt.timedelta(microseconds=event["occurred_at_us"])
-        with translation.override(self.language):
-            return [
-                date_format(timezone.localtime(moment), "j F Y, H:i:s"),
-                str(dict(Action.choices).get(event["action"], event["action"])),
-                str(dict(Result.choices).get(event["result"], event["result"])),
-            ]
-
-
-def csv_lines(
-    batches: Iterable[list[chain.Row]], *, anchor: AuditAnchor | None
-) -> Iterator[str]:
-    """Yield a CSV export: the anchor, a header, one row per event, the count.
-
-    Every cell goes through ``chain.csv_cell``, so no spreadsheet runs one as a
-    formula, and the verifier reads the original value back. The header labels
-    each column in words and names its field in brackets; the columns after the
-    chained fields say the time, action and result in words.
-    """
-    writer = csv.writer(_Echo())
-    readable = Readable()
-    yield writer.writerow(
-        [
-            f"#{chain.FORMAT} v{chain.VERSION}",
-            f"anchor_seq={anchor.seq if anchor else ''}",
-            f"anchor_hash={anchor.hash if anchor else ''}",
-        ]
-    )
-    yield writer.writerow([chain.csv_cell(label) for label in readable.header()])
-    rows = 0
-    for batch in batches:
-        rows += len(batch)
-        yield "".join(writer.writerow(_csv_cells(row, readable)) for row in batch)
-    yield writer.writerow([f"#rows={rows}"])
-
-
-def _csv_cells(row: chain.Row, readable: Readable) -> list[str]:
-    values = [row.seq, row.prev_hash, row.hash]
-    values += [row.event[name] for name in chain.EVENT_FIELDS]
-    values += readable.cells(row.event)
-    return [chain.csv_cell(value) for value in values]
-
-
 def export_lines(
     *,
     file_format: str,
@@ -282,19 +126,13 @@ def _reporting(
         progress(rows)
 
 
-def download_name(file_format: str, at: dt.datetime) -> str:
-    """Return the name the browser saves an export under."""
-    return f"uwvrec-audittrail-{timezone.localtime(at):%Y%m%d-%H%M%S}.{file_format}"
-
-
 def _record_export(
-    actor: User, file_format: str, filters: dict[str, Any], **extra: Any
+    actor: User, file_format: str, filters: dict[str, Any], job: int | None = None
 ) -> None:
-    audit_record(
-        actor=actor,
-        action=Action.TRAIL_EXPORTED,
-        data={"format": file_format, "filters": filters, **extra},
-    )
+    data: TrailExported = {"format": file_format, "filters": filters}
+    if job is not None:
+        data["job"] = job
+    audit_record(actor=actor, event=TRAIL_EXPORTED(data))
 
 
 def audit_export_stream(

@@ -7,8 +7,9 @@ from typing import Any
 
 from django.db import transaction
 
-from audit.catalogue import Action, Result
-from audit.services import audit_record
+from audit.catalogue import Result
+from audit.payloads import DECISIONS_REPLAYED
+from audit.services.record import audit_record
 from conversations.models import Decision
 from rules.engine import POLICIES
 from rules.engine.contract import ContractError, decision_to_json, parse_request
@@ -71,12 +72,13 @@ def decisions_replay(*, chunk_size: int = 2000) -> ReplayResult:
     with transaction.atomic():
         audit_record(
             actor=None,
-            action=Action.DECISIONS_REPLAYED,
+            event=DECISIONS_REPLAYED(
+                {
+                    "checked": result.checked,
+                    "differing": [d.decision_id for d in result.differing],
+                }
+            ),
             object_type="conversations.decision",
             result=Result.FAILED if result.differing else Result.SUCCESS,
-            data={
-                "checked": result.checked,
-                "differing": [d.decision_id for d in result.differing],
-            },
         )
     return result
