@@ -6,9 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from audit.catalogue import Action, Result
 from audit.services import audit_record, audit_record_refusal
+from rules.access import may_publish_rule_text
 from rules.models import RuleText
-
-PUBLISH_PERMISSION = "rules.add_ruletext"
 
 
 def rule_text_publish(
@@ -27,7 +26,7 @@ def rule_text_publish(
     """
     which = {"policy_version": policy_version, "language": language,
              "audience": audience}  # fmt: skip
-    if not actor.has_perm(PUBLISH_PERMISSION):
+    if not may_publish_rule_text(actor):
         _record_refusal(actor, which, Result.DENIED)
         raise PermissionDenied(
             _("Alleen een functioneel beheerder mag spelregelteksten publiceren.")

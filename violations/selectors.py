@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from conversations.models import Client, Conversation
-from violations.access import may_read, may_read_all
+from violations.access import notifications_visible_to, reports_visible_to
 from violations.models import BrokenRule, Notification, Status, ViolationEvent
 from violations.models import ViolationReport as Report
 
@@ -87,13 +87,7 @@ def client_flag_remember(client: Client, column: list[Any] | None) -> None:
 
 def report_list_for(*, user: User) -> QuerySet[Report]:
     """Return the reports ``user`` may read: a team lead's team's, or all (auditor)."""
-    if not may_read(user):
-        return Report.objects.none()
-    reports = Report.objects.select_related("client", "team", "reported_by")
-    if may_read_all(user):
-        return reports
-    team_id = user.team_id
-    return reports.none() if team_id is None else reports.filter(team_id=team_id)
+    return reports_visible_to(user).select_related("client", "team", "reported_by")
 
 
 def reports_of_conversation(*, conversation: Conversation) -> list[Report]:
@@ -142,12 +136,10 @@ def history_of(report: Report) -> list[ViolationEvent]:
 
 
 def notifications_for(*, user: User) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user).select_related(
+    return notifications_visible_to(user).select_related(
         "report", "report__client"
     )
 
 
 def unread_count_for(*, user: User) -> int:
-    if not user.is_authenticated:
-        return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return notifications_visible_to(user).filter(read_at__isnull=True).count()

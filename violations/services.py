@@ -14,7 +14,12 @@ from accounts.roles import Role
 from audit.catalogue import Action, Result
 from audit.services import audit_record, audit_record_many, audit_record_refusal
 from conversations.models import Client, Conversation
-from violations.access import is_team_lead_of, may_report
+from violations.access import (
+    filed_it_themselves,
+    may_handle_report,
+    may_print_letter,
+    may_report,
+)
 from violations.models import BrokenRule, Notification, Status, ViolationEvent
 from violations.models import ViolationReport as Report
 from violations.notifications import notification_create
@@ -43,7 +48,7 @@ def violation_report(
     refused (ViolationError, code ``already_reported``), so that a team lead is
     not asked to decide twice on the same thing.
     """
-    if not may_report(actor, conversation.team_id):
+    if not may_report(actor, conversation):
         _refuse(actor, Action.VIOLATION_REPORTED, conversation=conversation)
         raise PermissionDenied(
             _("Alleen een medewerker van het team kan een overtreding melden.")
@@ -173,7 +178,7 @@ def _decide(
         else Action.VIOLATION_DISMISSED
     )
     _check_team_lead(actor, report, action)
-    if actor.pk == report.reported_by_id:
+    if filed_it_themselves(actor, report):
         _refuse(actor, action, report=report, code="four_eyes")
         raise PermissionDenied(
             _("U hebt deze melding zelf gedaan: een andere teamleider beslist erover.")
@@ -213,7 +218,7 @@ def _decided(
 
 
 def _check_team_lead(actor: User, report: Report, action: Action) -> None:
-    if not is_team_lead_of(actor, report.team_id):
+    if not may_handle_report(actor, report):
         _refuse(actor, action, report=report)
         raise PermissionDenied(
             _("Alleen een teamleider van het team beslist over deze melding.")
@@ -328,7 +333,7 @@ def letter_print_record(
 
     ``pdf``: made as a PDF to download, else shown as a page to print.
     """
-    if not is_team_lead_of(actor, report.team_id) or not report.flags:
+    if not may_print_letter(actor, report):
         _refuse(actor, Action.LETTER_PRINTED, report=report)
         raise PermissionDenied
     audit_record(
