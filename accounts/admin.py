@@ -220,7 +220,9 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Accounts are deactivated, never deleted: the trail names their actions.
-        return _manages_privileges(request) and super().has_delete_permission(request, obj)
+        return _manages_privileges(request) and super().has_delete_permission(
+            request, obj
+        )
 
     def save_model(
         self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool

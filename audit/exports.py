@@ -33,13 +33,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from audit import chain
+from audit.access import export_jobs_visible_to, may_export_trail
 from audit.catalogue import Action, Result
 from audit.models import AuditAnchor, AuditEvent, AuditPending, ExportJob
 from audit.rows import EVENT_COLUMNS, fields_from_row
 from audit.selectors import (
     TrailFilters,
     audit_events_for,
-    export_jobs_for,
     latest_anchor,
 )
 from audit.services import audit_record, audit_seal
@@ -319,7 +319,8 @@ def audit_export_queue(
     """Record a large export and have a Celery task write its file."""
     from audit.tasks import export_audit_trail  # the task module imports this one
 
-    audit_events_for(user=actor, filters=filters)  # the actor may review at all
+    if not may_export_trail(actor):
+        raise PermissionDenied
     with transaction.atomic():
         job = ExportJob.objects.create(
             requested_by=actor,
@@ -452,7 +453,7 @@ def _fail(job: ExportJob, exc: Exception) -> None:
 
 def audit_export_download(*, actor: User, job: ExportJob) -> Path:
     """Record the download of a finished export and return its file."""
-    if not export_jobs_for(user=actor).filter(pk=job.pk).exists():
+    if not export_jobs_visible_to(actor).filter(pk=job.pk).exists():
         raise PermissionDenied
     path = export_path(job) if job.file_name else None
     if job.status != ExportJob.Status.DONE or path is None or not path.is_file():

@@ -20,12 +20,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role
+from audit.access import may_export_trail, may_run_verification
 from audit.alerts import audit_alert
 from audit.anchors import read_anchors
 from audit.catalogue import Action, Result
 from audit.exports import side_connection
 from audit.models import AuditLink, VerificationJob
-from audit.selectors import may_review_trail, sees_whole_trail
 from audit.services import audit_record, audit_seal
 from audit.verification import Report, verify_trail
 
@@ -90,7 +90,7 @@ def audit_verification_queue(*, actor: User) -> VerificationJob:
     """
     from audit.tasks import run_verification  # the task module imports this one
 
-    if not sees_whole_trail(actor):
+    if not may_run_verification(actor):
         raise PermissionDenied
     with transaction.atomic():
         job = VerificationJob.objects.create(
@@ -163,7 +163,7 @@ def audit_checker_download(*, actor: User) -> Path:
 
     For whoever may export (team leads and auditors); others are refused.
     """
-    if not may_review_trail(actor):
+    if not may_export_trail(actor):
         raise PermissionDenied
     with transaction.atomic():
         audit_record(actor=actor, action=Action.CHECKER_DOWNLOADED)

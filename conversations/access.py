@@ -38,6 +38,7 @@ def _of_own_team(user: User, conversation: Conversation) -> bool:
 
 def conversations_visible_to(user: User) -> QuerySet[Conversation]:
     """Return the conversations ``user`` may see: their own team's, or none."""
-    if not may_view_conversations(user):
+    team_id = user.team_id if may_view_conversations(user) else None
+    if team_id is None:
         return Conversation.objects.none()
-    return Conversation.objects.filter(team_id=user.team_id)
+    return Conversation.objects.filter(team_id=team_id)

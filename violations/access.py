@@ -78,9 +78,10 @@ def reports_visible_to(user: User) -> QuerySet[Report]:
     """Return the reports ``user`` may read: all (auditor), the team's (team lead)."""
     if may_read_all_reports(user):
         return Report.objects.all()
-    if may_decide_reports(user):
-        return Report.objects.filter(team_id=user.team_id)
-    return Report.objects.none()
+    team_id = user.team_id if may_decide_reports(user) else None
+    if team_id is None:
+        return Report.objects.none()
+    return Report.objects.filter(team_id=team_id)
 
 
 def notifications_visible_to(user: User) -> QuerySet[Notification]:

@@ -136,9 +136,7 @@ def history_of(report: Report) -> list[ViolationEvent]:
 
 
 def notifications_for(*, user: User) -> QuerySet[Notification]:
-    return notifications_visible_to(user).select_related(
-        "report", "report__client"
-    )
+    return notifications_visible_to(user).select_related("report", "report__client")
 
 
 def unread_count_for(*, user: User) -> int:
