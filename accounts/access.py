@@ -41,9 +41,9 @@ def may_manage_privileges(user: User) -> bool:
 
     Change what a role may do, grant the admin role, the superuser flag or single
     permissions, set someone else's password, delete an account, and change the
-    accounts of superusers and admins: the operator's superuser only.
+    accounts of superusers and admins: the operator's superuser, in the admin site.
     """
-    return may_act(user) and user.is_superuser
+    return may_enter_admin(user) and user.is_superuser
 
 
 def may_change_account(user: User, account: User) -> bool:
@@ -52,11 +52,12 @@ def may_change_account(user: User, account: User) -> bool:
     The accounts of superusers and admins (an admin's own included) only a
     superuser changes: otherwise an admin could give itself, or a second account
     of its own, every role, or take another admin's away. The groups are read from
-    the database, so that a role granted in the change being saved counts.
+    the database, so that a role granted in the change being saved counts. Within
+    that, the admin's view and change permissions decide.
     """
     if may_manage_privileges(user):
         return True
-    if account.is_superuser:
+    if not may_enter_admin(user) or account.is_superuser:
         return False
     return account.pk is None or not account.groups.filter(name=Role.ADMIN).exists()
 

@@ -14,7 +14,6 @@ from accounts.access import holds, may_act
 from accounts.models import User
 from accounts.roles import Role
 from audit.models import AuditEvent, ExportJob, VerificationJob
-from conversations.access import conversations_visible_to
 from conversations.models import Client, Conversation
 
 VIEW_ALL_PERMISSION = "audit.view_all_auditevents"
@@ -73,7 +72,9 @@ def trail_conversations_visible_to(user: User) -> QuerySet[Conversation]:
     """Return the conversations a reviewer sees named on the trail."""
     if may_see_whole_trail(user):
         return Conversation.objects.all()
-    return conversations_visible_to(user)
+    if (team_id := _team_reviewed_by(user)) is None:
+        return Conversation.objects.none()
+    return Conversation.objects.filter(team_id=team_id)
 
 
 def trail_clients_visible_to(user: User) -> QuerySet[Client]:
