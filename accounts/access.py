@@ -13,6 +13,9 @@ has the same flags, all false), so a caller need not ask first.
 
 from __future__ import annotations
 
+from django.contrib.auth.models import Group
+from django.db.models import QuerySet
+
 from accounts.models import User
 from accounts.roles import Role
 
@@ -65,3 +68,17 @@ def may_change_account(user: User, account: User) -> bool:
 def may_lift_lockout(user: User) -> bool:
     """Return whether ``user`` may delete failed logins, lifting their locks."""
     return may_act(user) and user.has_perm(LIFT_LOCKOUT_PERMISSION)
+
+
+def groups_grantable_by(user: User) -> QuerySet[Group]:
+    """Return the groups ``user`` may put an account in, in the admin site.
+
+    A role is one of the groups of the roles; the admin role itself, and any other
+    group, only a superuser grants.
+    """
+    if may_manage_privileges(user):
+        return Group.objects.order_by("name")  # as the admin's group pages list them
+    if not may_enter_admin(user):
+        return Group.objects.none()
+    grantable = [role for role in Role.values if role != Role.ADMIN]
+    return Group.objects.filter(name__in=grantable)

@@ -26,7 +26,11 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import may_change_account, may_manage_privileges
+from accounts.access import (
+    groups_grantable_by,
+    may_change_account,
+    may_manage_privileges,
+)
 from accounts.forms import StaffUserAddForm, StaffUserChangeForm
 from accounts.labels import permission_label, role_label
 from accounts.models import FailedLogin, RoleGroup, Team, User
@@ -201,11 +205,8 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     def formfield_for_manytomany(
         self, db_field: Any, request: HttpRequest, **kwargs: Any
     ) -> Any:
-        # A role is one of the groups of the roles; the admin role itself, and any
-        # other group, only a superuser grants.
-        if db_field.name == "groups" and not _manages_privileges(request):
-            grantable = [role for role in Role.values if role != Role.ADMIN]
-            kwargs["queryset"] = Group.objects.filter(name__in=grantable)
+        if db_field.name == "groups":
+            kwargs["queryset"] = groups_grantable_by(_actor(request))
         if db_field.name == "user_permissions":
             kwargs["queryset"] = Permission.objects.select_related("content_type")
         field = super().formfield_for_manytomany(db_field, request, **kwargs)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
+from django.contrib.auth.models import Group
 
 from accounts import access
 from accounts.roles import Role
-from tests.personas import ACTIVE, Row, ask, policy_table, public_functions
+from tests.personas import ACTIVE, PERSONAS, Row, ask, policy_table, public_functions
 
 pytestmark = pytest.mark.django_db
 
@@ -44,17 +47,42 @@ def test_who_may_what(people, row, persona):
 
 def test_the_table_asks_every_predicate():
     asked = {row.predicate.__name__ for row in ROWS} - {"<lambda>"} | {"holds"}
-    assert public_functions(access) == asked
+    assert public_functions(access) == asked | {"groups_grantable_by"}
+
+
+@contextmanager
+def with_staff_status(user):
+    """Give the break-glass superuser staff status for the block (in memory)."""
+    user.is_staff = True
+    try:
+        yield user
+    finally:
+        user.is_staff = False
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_groups_grantable_by(people, persona):
+    if persona == "superuser":
+        with with_staff_status(people[persona]) as user:
+            granted = access.groups_grantable_by(user)
+            names = set(granted.values_list("name", flat=True))
+        assert names == set(Group.objects.values_list("name", flat=True))
+        assert Role.ADMIN.value in names
+        return
+    names = set(
+        access.groups_grantable_by(people[persona]).values_list("name", flat=True)
+    )
+    if persona == "admin":
+        assert names == set(Role.values) - {Role.ADMIN.value}
+    else:
+        assert names == set()
 
 
 def test_a_superuser_with_staff_status_manages_privileged_accounts(people):
-    people["superuser"].is_staff = True
-    try:
-        assert access.may_enter_admin(people["superuser"])
-        assert access.may_manage_privileges(people["superuser"])
-        assert access.may_change_account(people["superuser"], people.world.admin)
-    finally:
-        people["superuser"].is_staff = False
+    with with_staff_status(people["superuser"]) as superuser:
+        assert access.may_enter_admin(superuser)
+        assert access.may_manage_privileges(superuser)
+        assert access.may_change_account(superuser, people.world.admin)
 
 
 def test_an_admin_may_not_change_an_account_being_made_superuser(people):
