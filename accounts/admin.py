@@ -26,6 +26,11 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import (
+    groups_grantable_by,
+    may_change_account,
+    may_manage_privileges,
+)
 from accounts.forms import StaffUserAddForm, StaffUserChangeForm
 from accounts.labels import permission_label, role_label
 from accounts.models import FailedLogin, RoleGroup, Team, User
@@ -42,8 +47,12 @@ admin.site.unregister(Group)
 Fieldset = tuple[Any, "_FieldOpts"]
 
 
-def _is_superuser(request: HttpRequest) -> bool:
-    return bool(getattr(request.user, "is_superuser", False))
+def _actor(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]  # the admin site let it in
+
+
+def _manages_privileges(request: HttpRequest) -> bool:
+    return may_manage_privileges(_actor(request))
 
 
 def _lines(labels: list[str]) -> SafeString:
@@ -70,12 +79,12 @@ class GroupAdmin(AuditedModelAdmin, DjangoGroupAdmin):
         return RoleGroup.objects.order_by("name")
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        if _is_superuser(request):
+        if _manages_privileges(request):
             return ("name", "permissions")
         return ("role_name", "permission_list")
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return () if _is_superuser(request) else ("role_name", "permission_list")
+        return () if _manages_privileges(request) else ("role_name", "permission_list")
 
     @admin.display(description=_("rol"), ordering="name")
     def role_name(self, group: Group) -> str:
@@ -96,13 +105,13 @@ class GroupAdmin(AuditedModelAdmin, DjangoGroupAdmin):
         return _label_choices(field, permission_label)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return _is_superuser(request)
+        return _manages_privileges(request)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_superuser(request)
+        return _manages_privileges(request)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_superuser(request)
+        return _manages_privileges(request)
 
 
 @admin.register(Team)
@@ -133,11 +142,6 @@ def _with_roles_shown(fieldset: Fieldset) -> Fieldset:
         "role_names" if name == "groups" else name for name in options["fields"]
     )
     return (title, {**options, "fields": fields})
-
-
-def _is_privileged(user: User) -> bool:
-    """Tell whether ``user`` is a superuser or holds the admin role."""
-    return user.is_superuser or user.groups.filter(name=Role.ADMIN).exists()
 
 
 class RoleFilter(admin.SimpleListFilter):
@@ -176,7 +180,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
             return self.add_fieldsets
-        if _is_superuser(request):
+        if _manages_privileges(request):
             return (*self.fieldsets, _SUPERUSER)
         if not self.has_change_permission(request, obj):
             # Read only: the roles by name, as the form's choices show them.
@@ -194,18 +198,15 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
     ) -> type[ModelForm[Any]]:
         # Django's change form (with its password link) only for a superuser.
-        if obj is not None and not _is_superuser(request):
+        if obj is not None and not _manages_privileges(request):
             kwargs["form"] = StaffUserChangeForm
         return super().get_form(request, obj, change=change, **kwargs)
 
     def formfield_for_manytomany(
         self, db_field: Any, request: HttpRequest, **kwargs: Any
     ) -> Any:
-        # A role is one of the groups of the roles; the admin role itself, and any
-        # other group, only a superuser grants.
-        if db_field.name == "groups" and not _is_superuser(request):
-            grantable = [role for role in Role.values if role != Role.ADMIN]
-            kwargs["queryset"] = Group.objects.filter(name__in=grantable)
+        if db_field.name == "groups":
+            kwargs["queryset"] = groups_grantable_by(_actor(request))
         if db_field.name == "user_permissions":
             kwargs["queryset"] = Permission.objects.select_related("content_type")
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
@@ -213,21 +214,21 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         return _label_choices(field, label)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # The accounts of superusers and admins (the admin's own included) are only
-        # read by an admin: otherwise an admin could give itself, or a second
-        # account of its own, every role, or take another admin's away.
-        if obj is not None and not _is_superuser(request) and _is_privileged(obj):
+        # An admin only reads the accounts of superusers and admins.
+        if obj is not None and not may_change_account(_actor(request), obj):
             return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Accounts are deactivated, never deleted: the trail names their actions.
-        return _is_superuser(request) and super().has_delete_permission(request, obj)
+        return _manages_privileges(request) and super().has_delete_permission(
+            request, obj
+        )
 
     def save_model(
         self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool
     ) -> None:
-        if not _is_superuser(request) and obj.is_superuser:
+        if not may_change_account(_actor(request), obj):
             raise PermissionDenied
         super().save_model(request, obj, form, change)
 
@@ -235,14 +236,14 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         self, request: HttpRequest, form: ModelForm[Any], formsets: Any, change: bool
     ) -> None:
         super().save_related(request, form, formsets, change)
-        if not _is_superuser(request) and _is_privileged(form.instance):
+        if not may_change_account(_actor(request), form.instance):
             raise PermissionDenied  # rolls the whole change back
 
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""
     ) -> HttpResponse:
         # Nobody sets another's password but the break-glass superuser.
-        if not _is_superuser(request):
+        if not _manages_privileges(request):
             raise PermissionDenied
         return super().user_change_password(request, id, form_url)
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.access import may_lift_lockout
 from accounts.lockouts import locks_in_force, record_lifted
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ def lockout_lift(*, actor: User | None, attempts: QuerySet[AccessAttempt]) -> in
     Each lock in force before and not after is recorded as lifted. ``actor`` is the
     admin, or None for an operator on the command line.
     """
-    if actor is not None and not actor.has_perm("axes.delete_accessattempt"):
+    if actor is not None and not may_lift_lockout(actor):
         raise PermissionDenied
     since = timezone.now() - settings.AXES_COOLOFF_TIME
     with transaction.atomic():

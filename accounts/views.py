@@ -1,10 +1,7 @@
-from typing import Any
-
 from django.contrib.auth import views as auth_views
 from django.views.generic import TemplateView
 
 from accounts.forms import LoginForm
-from accounts.navigation import sections_for
 
 
 class LoginView(auth_views.LoginView):
@@ -15,11 +12,10 @@ class LoginView(auth_views.LoginView):
 
 
 class HomeView(TemplateView):
-    """Show who is logged in and what their role lets them do."""
+    """Show who is logged in and what their role lets them do.
+
+    The links are the menu's sections (``navigation``, from the context processor
+    ``uwvrec.context_processors.navigation``): one list, asked once per page.
+    """
 
     template_name = "accounts/home.html"
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["links"] = sections_for(user=self.request.user)  # type: ignore[arg-type]
-        return context

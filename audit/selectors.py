@@ -1,9 +1,10 @@
 """Reads of the audit trail for its review, always scoped to who is looking.
 
-Auditors see every event; a team lead sees the events of their own team; nobody
-else sees any. Lists are newest first and paged by keyset (the last row's time and
-id, signed into an opaque cursor): no OFFSET and no exact count, so a page deep in
-tens of millions of rows costs what the first one does.
+Who sees how much is ``audit.access``'s answer (auditors every event, a team lead
+their own team's, nobody else any); these functions read within it. Lists are
+newest first and paged by keyset (the last row's time and id, signed into an
+opaque cursor): no OFFSET and no exact count, so a page deep in tens of millions of
+rows costs what the first one does.
 """
 
 from __future__ import annotations
@@ -21,8 +22,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Team, User
-from accounts.roles import Role
 from audit import chain
+from audit.access import (
+    events_visible_to,
+    export_jobs_visible_to,
+    may_review_trail,
+    may_see_whole_trail,
+    staff_visible_to,
+    trail_clients_visible_to,
+    trail_conversations_visible_to,
+    verification_jobs_visible_to,
+)
 from audit.catalogue import Action, Result
 from audit.models import (
     AuditAnchor,
@@ -31,14 +41,12 @@ from audit.models import (
     ExportJob,
     VerificationJob,
 )
-from conversations.models import Client, Conversation
-from conversations.selectors import conversation_list_for
+from conversations.models import Client
 from uwvrec.moments import moment as shown_moment
 
 PAGE_SIZE = 50
 NEWEST_FIRST = ("-occurred_at", "-id")
 _CURSOR_SALT = "audit.trail.cursor"
-_VIEW_ALL = "audit.view_all_auditevents"
 
 
 @dataclass(frozen=True)
@@ -93,16 +101,6 @@ class InvalidCursorError(ValidationError):
     """A cursor that was not made here, or was changed on the way."""
 
 
-def sees_whole_trail(user: User) -> bool:
-    """Return whether ``user`` may read every event, of every team."""
-    return user.has_role(Role.AUDITOR) or user.has_perm(_VIEW_ALL)
-
-
-def may_review_trail(user: User) -> bool:
-    """Return whether ``user`` may read any part of the trail."""
-    return sees_whole_trail(user) or user.has_role(Role.TEAM_LEAD)
-
-
 def audit_events_for(
     *, user: User, filters: TrailFilters | None = None
 ) -> QuerySet[AuditEvent]:
@@ -110,22 +108,12 @@ def audit_events_for(
 
     Raises PermissionDenied for a user who may see none (employees, admins).
     """
-    events = _scoped(AuditEvent.objects.all(), user)
+    if not may_review_trail(user):
+        raise PermissionDenied
+    events = events_visible_to(user)
     for apply in _FILTERS:
         events = apply(events, filters or TrailFilters())
     return events.order_by(*NEWEST_FIRST)
-
-
-def _scoped(events: QuerySet[AuditEvent], user: User) -> QuerySet[AuditEvent]:
-    if sees_whole_trail(user):
-        return events
-    if not user.has_role(Role.TEAM_LEAD):
-        raise PermissionDenied
-    if user.team_id is None:
-        # team_id=None would match the events without a team; a team lead
-        # without a team has none to review.
-        return events.none()
-    return events.filter(team_id=user.team_id)
 
 
 def _start_of(day: dt.date) -> dt.datetime:
@@ -231,12 +219,9 @@ def page_after(
 
 def reviewable_employees_for(*, user: User) -> QuerySet[User]:
     """Return the staff whose events ``user`` may filter on."""
-    users = User.objects.order_by("last_name", "first_name", "username")
-    if sees_whole_trail(user):
-        return users
-    if not user.has_role(Role.TEAM_LEAD):
+    if not may_review_trail(user):
         raise PermissionDenied
-    return users.filter(team_id=user.team_id) if user.team_id else users.none()
+    return staff_visible_to(user).order_by("last_name", "first_name", "username")
 
 
 def event_link_for(*, event: AuditEvent) -> AuditLink | None:
@@ -256,8 +241,7 @@ def export_jobs_for(*, user: User) -> QuerySet[ExportJob]:
     """
     if not may_review_trail(user):
         raise PermissionDenied
-    jobs = ExportJob.objects.select_related("requested_by")
-    return jobs if sees_whole_trail(user) else jobs.filter(requested_by=user)
+    return export_jobs_visible_to(user).select_related("requested_by")
 
 
 # --- Names of what events are about, as far as the reader may see them ------------
@@ -265,30 +249,6 @@ def export_jobs_for(*, user: User) -> QuerySet[ExportJob]:
 ObjectKey = tuple[str, str]
 _CONVERSATION, _CLIENT = "conversations.conversation", "conversations.client"
 _TEAM, _USER = "accounts.team", "accounts.user"
-
-
-def _conversations_named_for(user: User) -> QuerySet[Conversation]:
-    if sees_whole_trail(user):
-        return Conversation.objects.all()
-    return conversation_list_for(user=user)
-
-
-def _clients_named_for(user: User) -> QuerySet[Client]:
-    if sees_whole_trail(user):
-        return Client.objects.all()
-    if user.team_id is None or not user.has_role(Role.TEAM_LEAD):
-        return Client.objects.none()
-    # A team lead knows the clients their team holds conversations with.
-    team_conversations = Conversation.objects.filter(team_id=user.team_id)
-    return Client.objects.filter(pk__in=team_conversations.values("client_id"))
-
-
-def _users_named_for(user: User) -> QuerySet[User]:
-    if sees_whole_trail(user):
-        return User.objects.all()
-    if user.team_id is None or not user.has_role(Role.TEAM_LEAD):
-        return User.objects.none()
-    return User.objects.filter(team_id=user.team_id)
 
 
 def _ids_of(events: list[AuditEvent], object_type: str) -> set[int]:
@@ -310,7 +270,7 @@ def object_names_for(*, user: User, events: list[AuditEvent]) -> dict[ObjectKey,
     names: dict[ObjectKey, str] = {}
     if ids := _ids_of(events, _CONVERSATION):
         rows = (
-            _conversations_named_for(user)
+            trail_conversations_visible_to(user)
             .filter(pk__in=ids)
             .values_list("pk", "scheduled_at", "client__display_name")
         )
@@ -319,7 +279,7 @@ def object_names_for(*, user: User, events: list[AuditEvent]) -> dict[ObjectKey,
                 client_name, scheduled_at
             )
     if ids := _ids_of(events, _CLIENT):
-        clients = _clients_named_for(user).filter(pk__in=ids)
+        clients = trail_clients_visible_to(user).filter(pk__in=ids)
         for pk, client_name in clients.values_list("pk", "display_name"):
             names[(_CLIENT, str(pk))] = client_name
     if ids := _ids_of(events, _TEAM):
@@ -327,7 +287,7 @@ def object_names_for(*, user: User, events: list[AuditEvent]) -> dict[ObjectKey,
         for pk, team_name in Team.objects.filter(pk__in=ids).values_list("pk", "name"):
             names[(_TEAM, str(pk))] = team_name
     if ids := _ids_of(events, _USER):
-        for staff in _users_named_for(user).filter(pk__in=ids):
+        for staff in staff_visible_to(user).filter(pk__in=ids):
             names[(_USER, str(staff.pk))] = str(staff)
     return names
 
@@ -350,7 +310,7 @@ def client_named_by_ref(*, user: User, client_ref: str) -> Client | None:
     if not re.fullmatch(CLIENT_REF, client_ref):
         return None
     prefix = client_ref.removeprefix("klant-").translate(_LETTERS_AS_DIGITS)
-    return _clients_named_for(user).filter(bsn_hash__startswith=prefix).first()
+    return trail_clients_visible_to(user).filter(bsn_hash__startswith=prefix).first()
 
 
 CLIENT_REF = r"klant-[a-p]{16}"
@@ -386,6 +346,6 @@ def recent_anchors(*, user: User) -> list[AuditAnchor]:
 
 def verification_jobs_for(*, user: User) -> QuerySet[VerificationJob]:
     """Return the checks asked for that ``user`` may follow: auditors, every one."""
-    if not sees_whole_trail(user):
+    if not may_see_whole_trail(user):
         raise PermissionDenied
-    return VerificationJob.objects.select_related("requested_by")
+    return verification_jobs_visible_to(user).select_related("requested_by")

@@ -33,6 +33,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, TemplateView, View
 
 from accounts.models import User
+from audit.access import may_review_trail, may_run_verification, may_see_whole_trail
 from audit.catalogue import Result
 from audit.export_formats import CONTENT_TYPES, download_name
 from audit.forms import (
@@ -61,7 +62,6 @@ from audit.selectors import (
     object_names_for,
     page_after,
     recent_anchors,
-    sees_whole_trail,
     verification_jobs_for,
 )
 from audit.services.export import (
@@ -99,6 +99,11 @@ class ReviewerRequiredMixin:
 
     def refused_object(self) -> dict[str, Any]:
         return {}
+
+    def check_reviewer(self) -> None:
+        """Raise PermissionDenied (recorded by ``dispatch``) for a non-reviewer."""
+        if not may_review_trail(self.user):
+            raise PermissionDenied
 
     @property
     def user(self) -> User:
@@ -184,7 +189,7 @@ class TrailView(ReviewerRequiredMixin, TemplateView):
         token = request.GET.get("filters", "")
         if _filters_in(request.GET):
             # An old link: its filters are not read, nor shown on the page again.
-            audit_events_for(user=self.user)  # a non-reviewer is refused first
+            self.check_reviewer()  # a non-reviewer is refused first
             messages.warning(request, _FILTERS_IN_LINK)
             return _to_trail(token, request.GET.get("cursor"))
         kept = _kept_filters(request, token)
@@ -237,7 +242,7 @@ class TrailView(ReviewerRequiredMixin, TemplateView):
             context["older_query"] = _page_query(token, page.next_cursor)
         context["export_form"] = ExportFormatForm()
         context.setdefault("client_form", ClientSearchForm())
-        context["whole_trail"] = sees_whole_trail(self.user)
+        context["whole_trail"] = may_see_whole_trail(self.user)
         return context
 
 
@@ -247,7 +252,7 @@ class TrailClientView(TrailView):
     http_method_names = ["post"]  # noqa: RUF012 - an instance attribute of View
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        audit_events_for(user=self.user)  # refuses a non-reviewer
+        self.check_reviewer()
         form = ClientSearchForm(request.POST)
         if not form.is_valid():
             filters = TrailFilterForm(user=self.user)
@@ -401,7 +406,7 @@ class VerificationView(ReviewerRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["check"] = latest_verification(user=self.user)
         context["anchors"] = recent_anchors(user=self.user)
-        context["may_run"] = sees_whole_trail(self.user)
+        context["may_run"] = may_run_verification(self.user)
         return context
 
 

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
-from conversations.access import may_view
+from conversations.access import conversations_visible_to
 from conversations.checklist import Answers, Plan, Wish, plan
 from conversations.models import Client, Conversation, Decision
 from conversations.schedule import policy_in_force
@@ -22,10 +22,7 @@ LIST_LIMIT = 200
 
 def conversation_list_for(*, user: User) -> QuerySet[Conversation]:
     """Return the conversations of the user's team; none without a team or right."""
-    team_id = user.team_id
-    if team_id is None or not may_view(user):
-        return Conversation.objects.none()
-    return Conversation.objects.filter(team_id=team_id).select_related("client")
+    return conversations_visible_to(user).select_related("client")
 
 
 def conversation_for(*, user: User, pk: int) -> Conversation:

@@ -7,9 +7,8 @@ from accounts.models import User
 from audit.catalogue import Result
 from audit.payloads import RULE_TEXT_PUBLISHED, RuleTextRefused
 from audit.services.record import audit_record, audit_record_refusal
+from rules.access import may_publish_rule_text
 from rules.models import RuleText
-
-PUBLISH_PERMISSION = "rules.add_ruletext"
 
 
 def rule_text_publish(
@@ -28,7 +27,7 @@ def rule_text_publish(
     """
     which: RuleTextRefused = {"policy_version": policy_version,
                               "language": language, "audience": audience}  # fmt: skip
-    if not actor.has_perm(PUBLISH_PERMISSION):
+    if not may_publish_rule_text(actor):
         _record_refusal(actor, which, Result.DENIED)
         raise PermissionDenied(
             _("Alleen een functioneel beheerder mag spelregelteksten publiceren.")

@@ -1,12 +1,14 @@
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
+from rules.access import may_read_rules
 from rules.models import RuleText
 from rules.pdf import rule_text_pdf, rule_text_pdf_filename
 from rules.selectors import rule_text_in_force
@@ -17,6 +19,13 @@ class RuleTextMixin:
 
     audience: ClassVar[str]
     kwargs: dict[str, Any]
+    request: HttpRequest
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # The login comes first (LoginRequiredMiddleware); the policy has the say.
+        if not may_read_rules(request.user):  # type: ignore[arg-type]
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
     def rule_text(self) -> RuleText:
         try:

@@ -204,3 +204,12 @@ def world(
         world_transaction(django_db_blocker),
     ):
         yield build_world(export_dir)
+
+
+@pytest.fixture(scope="module")
+def people(world, django_db_blocker):
+    """Every persona of the access tables, in the module's world (rolled back)."""
+    from tests.personas import people_of
+
+    with django_db_blocker.unblock():
+        return people_of(world)

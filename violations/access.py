@@ -1,40 +1,91 @@
-"""Who may report, decide on and read violation reports: the one place that decides."""
+"""Who may report, read and decide on violation reports: the one place that decides.
+
+The state of a report is part of some answers (only an open report is decided on,
+only a confirmed one withdrawn or written to the client about), so that a page
+offers exactly what the services take. The services ask the same predicates;
+what depends on the state they check again on the locked row, inside their
+transaction, and refuse with their own codes.
+"""
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
+
+from accounts.access import holds, may_act
 from accounts.models import User
 from accounts.roles import Role
-from conversations.access import may_run
+from conversations.access import may_run_checklist
+from conversations.models import Conversation
+from violations.models import Notification, Status
+from violations.models import ViolationReport as Report
 
 
-def may_report(user: User, team_id: int) -> bool:
-    """An employee of the conversation's team reports."""
-    return may_run(user) and user.team_id == team_id
+def may_report(user: User, conversation: Conversation) -> bool:
+    """An employee of the conversation's team reports a violation by its client."""
+    return may_run_checklist(user, conversation)
 
 
-def is_team_lead_of(user: User, team_id: int) -> bool:
-    """A team lead of ``team_id`` decides, withdraws and prints letters."""
-    return (
-        user.is_authenticated
-        and user.team_id == team_id
-        and user.has_role(Role.TEAM_LEAD)
-    )
-
-
-def may_read_all(user: User) -> bool:
+def may_read_all_reports(user: User) -> bool:
     """Auditors read every report, read-only."""
-    return user.is_authenticated and user.has_role(Role.AUDITOR)
+    return holds(user, Role.AUDITOR)
 
 
-def may_read(user: User) -> bool:
+def may_decide_reports(user: User) -> bool:
+    """Team leads of a team decide on their team's reports."""
+    return holds(user, Role.TEAM_LEAD) and user.team_id is not None
+
+
+def may_read_reports(user: User) -> bool:
     """Team leads (their own team's reports) and auditors read reports."""
-    if not user.is_authenticated:
-        return False
-    return may_read_all(user) or (
-        user.team_id is not None and user.has_role(Role.TEAM_LEAD)
+    return may_read_all_reports(user) or may_decide_reports(user)
+
+
+def may_handle_report(user: User, report: Report) -> bool:
+    """A team lead of the report's team decides, withdraws and writes the letter."""
+    return may_decide_reports(user) and user.team_id == report.team_id
+
+
+def filed_it_themselves(user: User, report: Report) -> bool:
+    """Four eyes: who filed a report does not decide on it; another team lead does."""
+    return report.reported_by_id == user.pk
+
+
+def may_decide(user: User, report: Report) -> bool:
+    """A team lead of the team, other than its reporter, decides on an open report."""
+    return (
+        may_handle_report(user, report)
+        and not filed_it_themselves(user, report)
+        and report.status == Status.REPORTED
     )
+
+
+def may_withdraw(user: User, report: Report) -> bool:
+    """A team lead of the team withdraws a confirmed violation."""
+    return may_handle_report(user, report) and report.flags
+
+
+def may_print_letter(user: User, report: Report) -> bool:
+    """A team lead of the team writes to the client about a confirmed violation."""
+    return may_handle_report(user, report) and report.flags
 
 
 def may_receive_notifications(user: User) -> bool:
     """Members of a team get messages (berichten) about their team's reports."""
-    return user.is_authenticated and user.team_id is not None
+    return may_act(user) and user.team_id is not None
+
+
+def reports_visible_to(user: User) -> QuerySet[Report]:
+    """Return the reports ``user`` may read: all (auditor), the team's (team lead)."""
+    if may_read_all_reports(user):
+        return Report.objects.all()
+    team_id = user.team_id if may_decide_reports(user) else None
+    if team_id is None:
+        return Report.objects.none()
+    return Report.objects.filter(team_id=team_id)
+
+
+def notifications_visible_to(user: User) -> QuerySet[Notification]:
+    """Return the messages ``user`` may read: their own."""
+    if not may_act(user):
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user)

@@ -30,7 +30,7 @@ from accounts.models import User
 from audit.catalogue import Result
 from audit.payloads import NOTIFICATION_ABANDONED
 from audit.services.record import audit_record
-from violations.access import is_team_lead_of
+from violations.access import may_handle_report
 from violations.models import Notification
 from violations.models import ViolationReport as Report
 
@@ -260,6 +260,6 @@ def _message(notification: Notification) -> EmailMessage | None:
 
 def _path(notification: Notification) -> str:
     """Link a team lead of the report's team to the report, anyone else to the list."""
-    if is_team_lead_of(notification.recipient, notification.report.team_id):
+    if may_handle_report(notification.recipient, notification.report):
         return reverse("violations:detail", args=[notification.report_id])
     return reverse("violations:notifications")

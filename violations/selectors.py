@@ -8,7 +8,11 @@ from django.shortcuts import get_object_or_404
 from accounts.models import User
 from conversations.models import ClientFlag, Conversation, Decision
 from rules.engine import Outcome
-from violations.access import may_read, may_read_all, may_report
+from violations.access import (
+    may_report,
+    notifications_visible_to,
+    reports_visible_to,
+)
 from violations.models import BrokenRule, Notification, Status, ViolationEvent
 from violations.models import ViolationReport as Report
 
@@ -36,13 +40,7 @@ def flag_from_reports(*, client_id: int) -> ClientFlag | None:
 
 def report_list_for(*, user: User) -> QuerySet[Report]:
     """Return the reports ``user`` may read: a team lead's team's, or all (auditor)."""
-    if not may_read(user):
-        return Report.objects.none()
-    reports = Report.objects.select_related("client", "team", "reported_by")
-    if may_read_all(user):
-        return reports
-    team_id = user.team_id
-    return reports.none() if team_id is None else reports.filter(team_id=team_id)
+    return reports_visible_to(user).select_related("client", "team", "reported_by")
 
 
 def reports_of_conversation(*, conversation: Conversation) -> list[Report]:
@@ -68,7 +66,7 @@ def rule_to_report_for(
     not record, the decision allowed it, or the conversation was reported on
     already. ``decisions``: the conversation's, newest first.
     """
-    if not may_report(user, conversation.team_id):
+    if not may_report(user, conversation):
         return ""
     if not (conversation.status == Conversation.Status.HELD and decisions):
         return ""
@@ -115,12 +113,8 @@ def history_of(report: Report) -> list[ViolationEvent]:
 
 
 def notifications_for(*, user: User) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user).select_related(
-        "report", "report__client"
-    )
+    return notifications_visible_to(user).select_related("report", "report__client")
 
 
 def unread_count_for(*, user: User) -> int:
-    if not user.is_authenticated:
-        return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return notifications_visible_to(user).filter(read_at__isnull=True).count()

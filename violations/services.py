@@ -22,7 +22,12 @@ from audit.payloads import (
 )
 from audit.services.record import audit_record, audit_record_many, audit_record_refusal
 from conversations.models import Client, ClientFlag, Conversation
-from violations.access import is_team_lead_of, may_report
+from violations.access import (
+    filed_it_themselves,
+    may_handle_report,
+    may_print_letter,
+    may_report,
+)
 from violations.models import BrokenRule, Notification, Status, ViolationEvent
 from violations.models import ViolationReport as Report
 from violations.notifications import notification_create
@@ -54,7 +59,7 @@ def violation_report(
     refused (ViolationError, code ``already_reported``), so that a team lead is
     not asked to decide twice on the same thing.
     """
-    if not may_report(actor, conversation.team_id):
+    if not may_report(actor, conversation):
         _refuse(actor, Action.VIOLATION_REPORTED, conversation=conversation)
         raise PermissionDenied(
             _("Alleen een medewerker van het team kan een overtreding melden.")
@@ -184,7 +189,7 @@ def _decide(
         else Action.VIOLATION_DISMISSED
     )
     _check_team_lead(actor, report, action)
-    if actor.pk == report.reported_by_id:
+    if filed_it_themselves(actor, report):
         _refuse(actor, action, report=report, code="four_eyes")
         raise PermissionDenied(
             _("U hebt deze melding zelf gedaan: een andere teamleider beslist erover.")
@@ -226,7 +231,7 @@ def _decided(
 
 
 def _check_team_lead(actor: User, report: Report, action: Action) -> None:
-    if not is_team_lead_of(actor, report.team_id):
+    if not may_handle_report(actor, report):
         _refuse(actor, action, report=report)
         raise PermissionDenied(
             _("Alleen een teamleider van het team beslist over deze melding.")
@@ -334,7 +339,7 @@ def letter_print_record(
 
     ``pdf``: made as a PDF to download, else shown as a page to print.
     """
-    if not is_team_lead_of(actor, report.team_id) or not report.flags:
+    if not may_print_letter(actor, report):
         _refuse(actor, Action.LETTER_PRINTED, report=report)
         raise PermissionDenied
     audit_record(

@@ -22,10 +22,13 @@ from conversations.selectors import conversation_for
 from conversations.services import client_flag_shown
 from violations import selectors, services
 from violations.access import (
-    is_team_lead_of,
-    may_read,
+    filed_it_themselves,
+    may_decide,
+    may_print_letter,
+    may_read_reports,
     may_receive_notifications,
     may_report,
+    may_withdraw,
 )
 from violations.forms import DecideForm, ReportForm, WithdrawForm
 from violations.letter import (
@@ -35,7 +38,7 @@ from violations.letter import (
     letter_pdf_filename,
     report_reference,
 )
-from violations.models import BrokenRule, Status
+from violations.models import BrokenRule
 from violations.models import ViolationReport as Report
 
 
@@ -51,7 +54,7 @@ class ReaderMixin(UserMixin):
     """Team leads and auditors; everyone else gets a 404."""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not may_read(request.user):  # type: ignore[arg-type]
+        if not may_read_reports(request.user):  # type: ignore[arg-type]
             raise Http404
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
@@ -63,7 +66,7 @@ class ReportCreateView(UserMixin, FormView):
     @cached_property
     def conversation(self) -> Conversation:
         conversation = conversation_for(user=self.user, pk=self.kwargs["conversation"])
-        if not may_report(self.user, conversation.team_id):
+        if not may_report(self.user, conversation):
             raise Http404
         return conversation
 
@@ -147,16 +150,14 @@ class ReportMixin(ReaderMixin):
 
     def render_detail(self, **forms: Any) -> HttpResponse:
         report, user = self.report, self.user
-        lead = is_team_lead_of(user, report.team_id)
         context = {
             "report": report,
             "reference": report_reference(report),
             "history": selectors.history_of(report),
-            "may_decide": lead
-            and report.status == Status.REPORTED
-            and report.reported_by_id != user.pk,
-            "own_report": report.reported_by_id == user.pk,
-            "may_withdraw": lead and report.flags,
+            "may_decide": may_decide(user, report),
+            "own_report": filed_it_themselves(user, report),
+            "may_withdraw": may_withdraw(user, report),
+            "may_print_letter": may_print_letter(user, report),
             "decide_form": forms.get("decide_form") or DecideForm(),
             "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
         }

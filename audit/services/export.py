@@ -29,6 +29,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from audit import chain
+from audit.access import export_jobs_visible_to, may_export_trail
 from audit.event_columns import EVENT_COLUMNS, fields_from_row
 from audit.export_formats import ExportFormat, csv_lines, jsonl_lines
 from audit.models import AuditEvent, AuditPending, ExportJob
@@ -36,7 +37,6 @@ from audit.payloads import TRAIL_EXPORTED, TrailExported
 from audit.selectors import (
     TrailFilters,
     audit_events_for,
-    export_jobs_for,
     latest_anchor,
 )
 from audit.services.record import audit_record
@@ -157,7 +157,8 @@ def audit_export_queue(
     """Record a large export and have a Celery task write its file."""
     from audit.tasks import export_audit_trail  # the task module imports this one
 
-    audit_events_for(user=actor, filters=filters)  # the actor may review at all
+    if not may_export_trail(actor):
+        raise PermissionDenied
     with transaction.atomic():
         job = ExportJob.objects.create(
             requested_by=actor,
@@ -290,7 +291,7 @@ def _fail(job: ExportJob, exc: Exception) -> None:
 
 def audit_export_download(*, actor: User, job: ExportJob) -> Path:
     """Record the download of a finished export and return its file."""
-    if not export_jobs_for(user=actor).filter(pk=job.pk).exists():
+    if not export_jobs_visible_to(actor).filter(pk=job.pk).exists():
         raise PermissionDenied
     path = export_path(job) if job.file_name else None
     if job.status != ExportJob.Status.DONE or path is None or not path.is_file():

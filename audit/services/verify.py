@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
+from audit.access import may_export_trail, may_run_verification
 from audit.alerts import audit_alert
 from audit.anchor_file import read_anchors
 from audit.catalogue import Result
@@ -29,7 +30,6 @@ from audit.payloads import (
     VERIFICATION_REQUESTED,
     TrailVerified,
 )
-from audit.selectors import may_review_trail, sees_whole_trail
 from audit.services.export import side_connection
 from audit.services.record import audit_record
 from audit.services.seal import audit_seal
@@ -98,7 +98,7 @@ def audit_verification_queue(*, actor: User) -> VerificationJob:
     """
     from audit.tasks import run_verification  # the task module imports this one
 
-    if not sees_whole_trail(actor):
+    if not may_run_verification(actor):
         raise PermissionDenied
     with transaction.atomic():
         job = VerificationJob.objects.create(
@@ -169,7 +169,7 @@ def audit_checker_download(*, actor: User) -> Path:
 
     For whoever may export (team leads and auditors); others are refused.
     """
-    if not may_review_trail(actor):
+    if not may_export_trail(actor):
         raise PermissionDenied
     with transaction.atomic():
         audit_record(actor=actor, event=CHECKER_DOWNLOADED())

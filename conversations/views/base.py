@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts.models import User
-from conversations.access import may_run, may_view
+from conversations.access import may_run_checklist, may_view_conversations
 from conversations.models import ClientFlag, Conversation
 from conversations.schedule import EARLIEST_DATE
 from conversations.selectors import conversation_for, conversation_has_policy
@@ -32,11 +32,11 @@ class StaffMixin:
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         # Team work: employees and team leads. Admins read in the admin site.
-        if not may_view(self.user):
+        if not may_view_conversations(self.user):
             raise PermissionDenied
         if "pk" in kwargs:
             self.conversation  # noqa: B018 - another team's conversation is a 404
-        if self.needs_run and not may_run(self.user):
+        if self.needs_run and not may_run_checklist(self.user):
             raise PermissionDenied
         if self.needs_policy and not conversation_has_policy(self.conversation):
             return self.no_policy(request)
@@ -66,7 +66,7 @@ class StaffMixin:
         return conversation_for(user=self.user, pk=self.kwargs["pk"])
 
     def may_run(self) -> bool:
-        return may_run(self.user)
+        return may_run_checklist(self.user)
 
     def flag_shown(self) -> ClientFlag | None:
         """Return the client's flag for the banner at the top of the page.

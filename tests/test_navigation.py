@@ -1,6 +1,6 @@
 """The header's menu: each persona sees the sections its pages let it into.
 
-The menu and the pages ask the same predicates (``accounts/navigation.py``); these
+The menu and the pages ask the same predicates (``uwvrec/navigation.py``); these
 tests hold them together from the outside: every link shown opens, and a
 section left out is one whose page refuses.
 """
@@ -14,7 +14,9 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import UserFactory
+from tests.personas import PERSONAS
 from tests.world import World, rolled_back
+from uwvrec.navigation import SECTIONS
 
 pytestmark = pytest.mark.django_db
 
@@ -194,3 +196,20 @@ def test_the_team_leads_home_page_offers_deciding_and_names_messages(world):
     assert "De gesprekken en besluiten van uw team bekijken." in page
     assert ">Berichten</a>" in page
     assert ">Meldingen<" not in page
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_section_shows_exactly_when_its_landing_page_opens(people, persona):
+    """Walk ``SECTIONS``: its ``allowed`` is what its landing page asks."""
+    user = people[persona]
+    client = Client()
+    if persona != "anonymous":
+        client.force_login(user)
+    with rolled_back():
+        shown = labels(client.get(HOME).content.decode())
+    for section in SECTIONS:
+        with rolled_back():
+            status = client.get(reverse(section.url_name)).status_code
+        allowed = section.allowed(user)
+        assert allowed is (status == 200), (section.key, status)
+        assert (str(section.label) in shown) is allowed, section.key

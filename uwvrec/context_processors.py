@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from accounts.navigation import sections_for
+from uwvrec.navigation import sections_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

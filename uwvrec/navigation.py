@@ -1,8 +1,9 @@
 """The app's sections, and who sees which: the header's menu and the home page.
 
-Each section asks the access predicate its pages ask (``conversations.access``,
-``violations.access``, ``audit.selectors``, ``accounts.access``), so the menu and
-the home page show a section exactly when its pages let the user in.
+Each section asks the access predicate its landing page asks (each app's
+``access.py``), and its description asks a predicate too, so the menu and the home
+page show a section exactly when its pages let the user in, in words that fit
+what the user may do there.
 """
 
 from __future__ import annotations
@@ -16,18 +17,18 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import may_enter_admin
 from accounts.models import User
-from accounts.roles import Role
-from audit.selectors import may_review_trail
-from conversations.access import may_run, may_view
-from violations.access import may_read, may_receive_notifications
-
-
-def _always(user: User) -> bool:
-    return user.is_authenticated
+from audit.access import may_review_trail
+from conversations.access import may_run_checklist, may_view_conversations
+from rules.access import may_read_rules
+from violations.access import (
+    may_decide_reports,
+    may_read_reports,
+    may_receive_notifications,
+)
 
 
 def _conversations(user: User) -> Promise:
-    if may_run(user):
+    if may_run_checklist(user):
         return _(
             "De afspraken van vandaag en later, een telefoongesprek starten en de "
             "checklist doen."
@@ -43,7 +44,7 @@ def _rules(user: User) -> Promise:
 
 
 def _violations(user: User) -> Promise:
-    if user.team_id is not None and user.has_role(Role.TEAM_LEAD):
+    if may_decide_reports(user):
         return _(
             "Meldingen van overtredingen beoordelen en gesignaleerde klanten bekijken."
         )
@@ -90,7 +91,7 @@ SECTIONS = (
         url_name="conversations:list",
         label=_("Gesprekken"),
         title=_("Gesprekken van vandaag"),
-        allowed=may_view,
+        allowed=may_view_conversations,
         describe=_conversations,
         namespaces=("conversations",),
         views=("violations:report",),
@@ -100,7 +101,7 @@ SECTIONS = (
         url_name="rules:handout",
         label=_("Spelregels"),
         title=_("Spelregels voor de klant"),
-        allowed=_always,
+        allowed=may_read_rules,
         describe=_rules,
         namespaces=("rules",),
     ),
@@ -109,7 +110,7 @@ SECTIONS = (
         url_name="violations:queue",
         label=_("Overtredingen"),
         title=_("Overtredingen"),
-        allowed=may_read,
+        allowed=may_read_reports,
         describe=_violations,
         namespaces=("violations",),
         not_views=(
