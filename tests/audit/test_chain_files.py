@@ -613,3 +613,68 @@ def test_a_csv_cell_never_starts_a_formula(value, cell):
 )
 def test_a_csv_column_names_its_field_in_brackets(header, name):
     assert chain.field_name(header) == name
+
+
+def test_moments_are_whole_numbers_not_floats():
+    moment = dt.datetime(2026, 12, 2, 0, 0, 0, 1, tzinfo=dt.UTC)
+    assert type(chain.microseconds(moment)) is int
+
+
+def test_a_line_break_inside_a_csv_cell_reads_back_unchanged(tmp_path, capsys):
+    rows = [link(event(1, user_agent="Mozilla\r\nEvil\rAgent\nX"), seq=1,
+                 prev=chain.GENESIS)]  # fmt: skip
+    path = write(tmp_path, "csv", rows)
+    assert verify(capsys, path) == (0, [f"{path}: intact"])
+
+
+def test_a_row_after_the_closing_line_is_still_counted(tmp_path, capsys):
+    rows = chained(3)
+    text = csv_text(rows[:2])
+    forged = csv_text([rows[2]]).splitlines(keepends=True)[2]
+    path = tmp_path / "export.csv"
+    path.write_text(text + forged, newline="")
+    assert problems(capsys, path) == ["the file promises 2 rows but holds 3"]
+
+
+def test_other_cells_of_the_anchor_line_are_left_aside(tmp_path, capsys):
+    rows = chained(2)
+    path = write(tmp_path, "csv", rows, anchor=anchor_of(rows[1]))
+    text = path.read_text()
+    path.write_text(text.replace("\r\n", ",note=a=b\r\n", 1), newline="")
+    assert verify(capsys, path) == (0, [f"{path}: intact"])
+
+
+def jsonl_with(tmp_path: Path, number: int, line: str) -> Path:
+    """Return a JSON Lines export whose line ``number`` is ``line`` instead."""
+    lines = jsonl_text(chained(2)).splitlines(keepends=True)
+    lines[number - 1] = line + "\n"
+    path = tmp_path / "export.jsonl"
+    path.write_text("".join(lines))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("number", "line", "message"),
+    [
+        (1, '{"type":"header","anchor":[2]}', "the anchor is not a JSON object"),
+        (1, '{"type":"header","anchor":{"seq":"2","hash":"x"}}',
+         "the anchor's seq is not a whole number"),
+        (1, '{"type":"header","anchor":{"hash":"x"}}', "no seq"),
+        (2, "[1]", "the line is not a JSON object"),
+        (2, '{"type":"event","seq":1,"prev_hash":"","hash":"","event":[]}',
+         "event is not a JSON object"),
+        (2, '{"type":"event","seq":true,"prev_hash":"","hash":"","event":{}}',
+         "seq is not a whole number"),
+        (4, '{"type":"footer","rows":"2"}', "rows is not a whole number"),
+        (4, '{"type":"footer"}', "no rows"),
+    ],
+)  # fmt: skip
+def test_a_jsonl_line_of_the_wrong_shape_is_named(tmp_path, capsys, number, line,
+                                                  message):  # fmt: skip
+    path = jsonl_with(tmp_path, number, line)
+    assert unreadable(capsys, path) == f"line {number}: {message}"
+
+
+def test_a_jsonl_anchor_of_null_is_no_anchor(tmp_path, capsys):
+    path = jsonl_with(tmp_path, 1, '{"type":"header","anchor":null}')
+    assert verify(capsys, path) == (0, [f"{path}: intact"])
