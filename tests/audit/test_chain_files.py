@@ -678,3 +678,13 @@ def test_a_jsonl_line_of_the_wrong_shape_is_named(tmp_path, capsys, number, line
 def test_a_jsonl_anchor_of_null_is_no_anchor(tmp_path, capsys):
     path = jsonl_with(tmp_path, 1, '{"type":"header","anchor":null}')
     assert verify(capsys, path) == (0, [f"{path}: intact"])
+
+
+def test_an_anchor_cell_holding_a_second_equals_sign_cannot_be_read(tmp_path, capsys):
+    rows = chained(2)
+    path = write(tmp_path, "csv", rows, anchor=anchor_of(rows[1]))
+    path.write_text(path.read_text().replace("anchor_seq=2", "anchor_seq=2=2"),
+                    newline="")  # fmt: skip
+    assert unreadable(capsys, path) == (
+        "line 1: invalid literal for int() with base 10: '2=2'"
+    )

@@ -34,7 +34,49 @@ MODULES = (
 DETECTED = frozenset({"killed", "timeout", "caught by type check"})
 
 # mutant name -> (a fragment of its mutated line, why no test can tell it apart)
-EQUIVALENT: dict[str, tuple[str, str]] = {}
+EQUIVALENT: dict[str, tuple[str, str]] = {
+    # The engine's contract.
+    "rules.engine.contract.x__decode__mutmut_3": (
+        '"UTF-8-SIG"',
+        "codec names are looked up case-insensitively: the same codec",
+    ),
+    "rules.engine.contract.x__is_unicode__mutmut_3": (
+        'encode("UTF-8")',
+        "codec names are looked up case-insensitively: the same codec",
+    ),
+    "rules.engine.contract.x__printable__mutmut_7": (
+        'encode("UTF-8",',
+        "codec names are looked up case-insensitively: the same codec",
+    ),
+    "rules.engine.contract.x__printable__mutmut_11": (
+        'decode("UTF-8")',
+        "codec names are looked up case-insensitively: the same codec",
+    ),
+    # The verifier.
+    "audit.chain.x_canonical__mutmut_22": (
+        'encode("ASCII")',
+        "codec names are looked up case-insensitively: the same codec",
+    ),
+    "audit.chain.x_verify_file__mutmut_8": (
+        'encoding="UTF-8"',
+        "codec names are looked up case-insensitively: the same codec",
+    ),
+    "audit.chain.x_verify_file__mutmut_2": (
+        "encoding=None",
+        "the locale's encoding is UTF-8 wherever these tests run (C.UTF-8, and "
+        "Python's coercion of the C locale); the argument stays for an auditor's "
+        "machine with another locale, which a test in this process cannot switch to",
+    ),
+    "audit.chain.x_verify_file__mutmut_5": (
+        'open(path, newline="")',
+        "as x_verify_file__mutmut_2: the encoding left to the locale, UTF-8 here",
+    ),
+    "audit.chain.x_read_csv__mutmut_23": (
+        'anchor = ""',
+        "the anchor is only tested for truth (check_rows: `if anchor and ...`), "
+        "and an empty string is as false as None",
+    ),
+}
 
 
 def results() -> dict[str, str]:
