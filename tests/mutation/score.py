@@ -71,6 +71,20 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         'open(path, newline="")',
         "as x_verify_file__mutmut_2: the encoding left to the locale, UTF-8 here",
     ),
+    "audit.chain.x_main__mutmut_7": (
+        "status = None",
+        "main returns before the loop when no file is named, and the loop's first "
+        "`status = status or ...` turns None into the same 0 or 1 as from 0",
+    ),
+    "audit.chain.x_read_jsonl__mutmut_25": (
+        '{"XXanchorXX": _jsonl_anchor(',
+        "the anchor is still checked by _jsonl_anchor (a bad one refused), and the "
+        "header's own anchor then holds the same seq and hash check_rows reads",
+    ),
+    "audit.chain.x_read_jsonl__mutmut_26": (
+        '{"ANCHOR": _jsonl_anchor(',
+        "as x_read_jsonl__mutmut_25",
+    ),
     "audit.chain.x_read_csv__mutmut_23": (
         'anchor = ""',
         "the anchor is only tested for truth (check_rows: `if anchor and ...`), "
