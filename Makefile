@@ -16,7 +16,7 @@ DEPLOY_ENV := DJANGO_SETTINGS_MODULE=uwvrec.settings.base \
 	BSN_ENCRYPTION_KEYS=$(shell head -c 32 /dev/urandom | base64 | tr '+/' '-_') \
 	BSN_HASH_KEY=deploy-check-$(shell head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 
-.PHONY: install pdf-libs run test lint types checks pytest bench browser wrk messages clean
+.PHONY: install pdf-libs run test lint types checks pytest bench browser wrk messages mutation clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -86,6 +86,15 @@ wrk:
 
 bench: install wrk
 	$(PY) -m uwvrec.localservices bench -- sh -c 'for b in bench/bench_*.py; do $(PY) $$b || exit 1; done'
+
+# Mutation testing of the pure modules (the engine, the checklist planner, the
+# standalone verifier) with their DB-free tests; not part of `test`. Fails below a
+# module's floor (tests/mutation/score.py). mutmut's progress goes to mutants/run.log.
+mutation: install
+	rm -rf mutants && mkdir mutants
+	$(VENV)/bin/mutmut run --max-children 2 > mutants/run.log 2>&1 \
+		|| { tail -c 4000 mutants/run.log; exit 1; }
+	$(PY) tests/mutation/score.py
 
 messages: install
 	$(PY) manage.py makemessages --locale en --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*'

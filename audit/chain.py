@@ -20,6 +20,7 @@ import hashlib
 import json
 import sys
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,20 +103,58 @@ def _check_row(row: Row, previous: Row | None) -> Iterator[str]:
         yield "seq 1: does not start the chain"
 
 
+class UnreadableFileError(Exception):
+    """The file is not an export as this verifier reads it; the message says where."""
+
+
+@contextmanager
+def _line(number: int) -> Iterator[None]:
+    """Report a failure to read line ``number`` as the file being unreadable there."""
+    try:
+        yield
+    except UnicodeDecodeError:
+        raise
+    except KeyError as error:
+        raise UnreadableFileError(f"line {number}: no {error.args[0]}") from error
+    except (ValueError, TypeError) as error:
+        raise UnreadableFileError(f"line {number}: {error}") from error
+
+
+def _whole(value: Any, name: str) -> int:
+    if type(value) is not int:
+        raise ValueError(f"{name} is not a whole number")
+    return value
+
+
+def _object(value: Any, name: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValueError(f"{name} is not a JSON object")
+    return value
+
+
+def _jsonl_anchor(value: Any) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    anchor = _object(value, "the anchor")
+    return {"seq": _whole(anchor["seq"], "the anchor's seq"), "hash": anchor["hash"]}
+
+
 def read_jsonl(lines: Iterable[str]) -> tuple[dict[str, Any], list[Row], int | None]:
     """Parse a JSON Lines export: header, rows, and the row count of its footer."""
     header: dict[str, Any] = {}
     rows: list[Row] = []
     footer_rows = None
-    for line in lines:
-        record = json.loads(line)
-        if record["type"] == "header":
-            header = record
-        elif record["type"] == "event":
-            rows.append(Row(record["seq"], record["prev_hash"], record["hash"],
-                            record["event"]))  # fmt: skip
-        elif record["type"] == "footer":
-            footer_rows = record["rows"]
+    for number, line in enumerate(lines, 1):
+        with _line(number):
+            record = _object(json.loads(line), "the line")
+            if record["type"] == "header":
+                header = record | {"anchor": _jsonl_anchor(record.get("anchor"))}
+            elif record["type"] == "event":
+                seq, event = _whole(record["seq"], "seq"), record["event"]
+                rows.append(Row(seq, record["prev_hash"], record["hash"],
+                                _object(event, "event")))  # fmt: skip
+            elif record["type"] == "footer":
+                footer_rows = _whole(record["rows"], "rows")
     return header, rows, footer_rows
 
 
@@ -155,31 +194,52 @@ def field_name(header: str) -> str:
 def read_csv(lines: Iterable[str]) -> tuple[dict[str, Any], list[Row], int | None]:
     """Parse a CSV export: a ``#`` preamble row with the anchor, a header, rows."""
     reader = csv.reader(lines)
-    preamble = dict(cell.split("=", 1) for cell in next(reader)[1:])
-    anchor = None
-    if preamble.get("anchor_seq"):
-        anchor = {"seq": int(preamble["anchor_seq"]), "hash": preamble["anchor_hash"]}
-    names = [field_name(cell) for cell in next(reader)]
+    with _line(1):
+        first = next(reader, None)
+        if first is None:
+            raise ValueError("no anchor line")
+        preamble = dict(cell.split("=", 1) for cell in first[1:])
+        anchor = None
+        if preamble.get("anchor_seq"):
+            anchor = {"seq": int(preamble["anchor_seq"]),
+                      "hash": preamble["anchor_hash"]}  # fmt: skip
+    with _line(2):
+        names = [field_name(cell) for cell in next(reader, None) or ()]
+        if not names:
+            raise ValueError("no header line")
+        for name in CSV_FIELDS:
+            if name not in names:
+                raise ValueError(f"no column {name}")
     rows = []
     footer_rows = None
     for cells in reader:
-        if cells and cells[0].startswith("#rows="):
-            footer_rows = int(cells[0].removeprefix("#rows="))
-            continue
-        values = {
-            name: _from_cell(name, cell)
-            for name, cell in zip(names, cells, strict=True)
-        }
-        event = {name: values[name] for name in EVENT_FIELDS}
-        rows.append(Row(int(values["seq"]), values["prev_hash"], values["hash"], event))
+        with _line(reader.line_num):
+            if cells and cells[0].startswith("#rows="):
+                footer_rows = int(cells[0].removeprefix("#rows="))
+                continue
+            values = {
+                name: _from_cell(name, cell)
+                for name, cell in zip(names, cells, strict=True)
+            }
+            event = {name: values[name] for name in EVENT_FIELDS}
+            rows.append(
+                Row(int(values["seq"]), values["prev_hash"], values["hash"], event)
+            )
     return {"anchor": anchor}, rows, footer_rows
 
 
 def verify_file(path: str) -> list[str]:
     """Return what is wrong with an exported file (empty when intact)."""
-    with open(path, encoding="utf-8", newline="") as handle:
-        reader = read_csv if path.endswith(".csv") else read_jsonl
-        header, rows, footer_rows = reader(handle)
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            reader = read_csv if path.endswith(".csv") else read_jsonl
+            header, rows, footer_rows = reader(handle)
+    except UnreadableFileError as error:
+        return [f"the file cannot be read: {error}"]
+    except UnicodeDecodeError:
+        return ["the file cannot be read: it is not UTF-8 text"]
+    except OSError as error:
+        return [f"the file cannot be read: {error.strerror}"]
     problems = check_rows(rows, header.get("anchor"))
     if footer_rows is None:
         problems.append("the file has no closing line: it was cut off")

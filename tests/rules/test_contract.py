@@ -12,6 +12,7 @@ from rules.engine import (
     Media,
     ParticipantFacts,
     ParticipantRole,
+    contract,
     evaluate,
 )
 from rules.engine.contract import (
@@ -571,3 +572,83 @@ def test_names_an_unknown_field_with_a_lone_surrogate_printably():
 
     assert (error.message, error.path) == ("unknown field 'x\\ud800'", "x\\ud800")
     assert json.dumps(error.as_json(), ensure_ascii=False).encode()
+
+
+def test_names_a_duplicate_field_that_is_not_the_first_key():
+    error = refused(
+        load_document(
+            '{"channel": "phone", "client_wants_to_record": true,'
+            ' "media": "audio", "media": "video"}'
+        )
+    )
+
+    assert (error.message, error.path) == ("duplicate field 'media'", "media")
+
+
+def test_names_every_duplicate_field_in_order_of_the_first_one_refused():
+    document = load_document('{"a": 1, "b": 2, "b": 3, "a": 4, "c": 5}')
+
+    assert document == {"a": 4, "b": 3, "c": 5}
+    assert document.duplicates == ("a", "b")
+    assert getattr(load_document('{"a": 1, "b": 2}'), "duplicates", ()) == ()
+
+
+@pytest.mark.parametrize(
+    ("length", "quoted"),
+    [
+        pytest.param(40, "'" + "y" * 40 + "'", id="40-kept-whole"),
+        pytest.param(41, "'" + "y" * 37 + "...'", id="41-cut-to-40"),
+        pytest.param(39, "'" + "y" * 39 + "'", id="39-kept-whole"),
+    ],
+)
+def test_quotes_a_value_of_up_to_40_characters_whole(length, quoted):
+    error = refused(with_fields(kind="y" * length))
+
+    assert error.message == (
+        f"unknown value {quoted}; expected one of: "
+        "regular, mediation, investigation_interview"
+    )
+
+
+def test_a_contract_error_reads_as_its_message():
+    error = refused(with_fields(channel=3))
+
+    assert str(error) == "expected one of: face_to_face, phone"
+    assert error.args == ("expected one of: face_to_face, phone",)
+    assert str(ContractError("expected an object")) == "expected an object"
+    assert ContractError("expected an object").path is None
+
+
+@pytest.mark.parametrize("enum", [Channel, Kind, Media, ParticipantRole])
+def test_an_enum_reader_accepts_exactly_its_values(enum):
+    read = contract._enum(enum)
+    choices = ", ".join(member.value for member in enum)
+
+    assert [read(member.value, "veld") for member in enum] == list(enum)
+    for value in (None, 3, ["phone"], 1.5, True):
+        with pytest.raises(ContractError) as caught:
+            read(value, "veld")
+        assert caught.value.as_json() == {
+            "error": f"expected one of: {choices}",
+            "path": "veld",
+        }
+    with pytest.raises(ContractError) as caught:
+        read("Phone", "x[0].veld")
+    assert caught.value.as_json() == {
+        "error": f"unknown value 'Phone'; expected one of: {choices}",
+        "path": "x[0].veld",
+    }
+    assert caught.value.__cause__ is None
+    assert caught.value.__suppress_context__
+
+
+def test_decodes_utf8_with_or_without_a_byte_order_mark():
+    text = '{"channel": "phone", "uwv_reason": "Één"}'
+
+    assert load_document(text.encode()) == load_document(
+        b"\xef\xbb\xbf" + text.encode()
+    )
+    assert load_document(text.encode())["uwv_reason"] == "Één"
+    with pytest.raises(ContractError) as caught:
+        load_document(text.encode("utf-16"))
+    assert caught.value.as_json() == {"error": "input is not valid UTF-8", "path": None}

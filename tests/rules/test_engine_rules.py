@@ -1,6 +1,7 @@
 """Check one row per rule and per ordering rule of docs/policy.md."""
 
 import datetime
+from types import MappingProxyType
 
 import pytest
 
@@ -11,12 +12,16 @@ from rules.engine import (
     Facts,
     Kind,
     Media,
+    Outcome,
     ParticipantFacts,
     ParticipantRole,
+    Policy,
     PolicyNotInForce,
     Reason,
+    Ruling,
     evaluate,
     policy_for,
+    registry,
 )
 
 DAY = datetime.date(2025, 2, 10)
@@ -450,3 +455,39 @@ def test_policy_not_in_force_is_a_value_error():
 def test_facts_refuse_two_participants_with_one_id():
     with pytest.raises(ValueError, match="duplicate participant id 'x'"):
         facts(participants=(person("x", "third_person", True),) * 2)
+
+
+def test_refusing_a_date_keeps_the_date_refused():
+    day = datetime.date(2016, 12, 31)
+    with pytest.raises(PolicyNotInForce) as caught:
+        policy_for(day)
+
+    assert caught.value.date == day
+    assert isinstance(caught.value, ValueError)
+
+
+def _version(name: str, first_day: datetime.date) -> Policy:
+    def decide(facts: Facts) -> Ruling:
+        return Ruling(policy_version=name, outcome=Outcome.NOT_REQUESTED)
+
+    return Policy(version=name, in_force_from=first_day, decide=decide)
+
+
+@pytest.mark.parametrize(
+    "newest_first", [False, True], ids=["oldest-first", "newest-first"]
+)
+def test_the_latest_version_in_force_on_the_date_decides(monkeypatch, newest_first):
+    first = POLICIES["2017-01"]
+    later = _version("2030-07", datetime.date(2030, 7, 1))
+    versions = [first, later][:: -1 if newest_first else 1]
+    monkeypatch.setattr(
+        registry, "POLICIES", MappingProxyType({p.version: p for p in versions})
+    )
+
+    assert policy_for(datetime.date(2030, 6, 30)) is first
+    assert policy_for(datetime.date(2030, 7, 1)) is later
+    assert policy_for(datetime.date(2099, 1, 1)) is later
+    assert evaluate(facts(date=datetime.date(2030, 6, 30))).policy_version == "2017-01"
+    assert evaluate(facts(date=datetime.date(2030, 7, 1))).policy_version == "2030-07"
+    with pytest.raises(PolicyNotInForce):
+        policy_for(datetime.date(2016, 12, 31))
