@@ -14,10 +14,10 @@ from accounts.models import User
 from audit.catalogue import Action
 from audit.services import audit_record
 from conversations.checklist import Step, StepRef, Wish
+from conversations.errors import InvalidAnswerError, StepNotReachableError
 from conversations.models import Conversation
 from conversations.selectors import plan_of, rule_text_for
 from conversations.services.common import (
-    ChecklistError,
     check_may_run,
     check_no_bsn,
     check_open,
@@ -45,9 +45,11 @@ def checklist_answer(
 ) -> Conversation:
     """Save one answer of the checklist; the server then decides the next step.
 
-    Raises ChecklistError for a step that is not (yet) on the path, an answer the
-    step cannot take, or a conversation on a date without a policy in force;
-    PermissionDenied for anyone but an employee of the team.
+    Raises StepNotReachableError for a step that is not (yet) on the path,
+    InvalidAnswerError (or BsnInTextError) for an answer the step cannot take,
+    ConversationClosedError for a conversation cancelled or held, ScheduleError
+    for a conversation on a date without a policy in force; PermissionDenied for
+    anyone but an employee of the team.
     """
     check_may_run(actor, Action.CHECKLIST_ANSWERED, conversation)
     failed = failures_recorded(
@@ -68,7 +70,7 @@ def _answer(
     check_open(conversation)
     check_policy(conversation)
     if not plan_of(conversation).reachable(ref):
-        raise ChecklistError(
+        raise StepNotReachableError(
             _("Deze vraag is nu niet aan de orde. Ga verder bij de volgende vraag."),
             code="not_reachable",
         )
@@ -102,7 +104,7 @@ def _participants(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> 
     conv.participants_confirmed = True
     if missing := plan_of(conv).mediation_roles_missing():
         names = [str(MEDIATION_ROLE_NAMES[Missing(code)]) for code in missing]
-        raise ChecklistError(
+        raise InvalidAnswerError(
             _(
                 "Bij een mediation doen een mediator en een wederpartij mee. Voeg nog "
                 "toe: %(who)s."
@@ -116,7 +118,7 @@ def _participants(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> 
 def _inform(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> Answer:
     text: RuleText | None = answer.get("rule_text")
     if text is None or text != _current_text(conv, text.language):
-        raise ChecklistError(
+        raise InvalidAnswerError(
             _(
                 "De spelregeltekst is intussen vernieuwd. Vertel de klant de nieuwe "
                 "tekst en bevestig het opnieuw."
@@ -124,7 +126,7 @@ def _inform(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> Answer
             code="stale_text",
         )
     if answer.get("told") is not True:
-        raise ChecklistError(
+        raise InvalidAnswerError(
             _("Bevestig dat u de spelregels aan de klant hebt verteld."),
             code="not_told",
         )
@@ -172,12 +174,12 @@ def _uwv(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> Answer:
 def _uwv_details(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> Answer:
     reason = str(answer.get("reason", "")).strip()
     if not reason:
-        raise ChecklistError(
+        raise InvalidAnswerError(
             _("Schrijf op waarom UWV het gesprek opneemt."), code="no_reason"
         )
     check_no_bsn(reason)
     if answer.get("told") is not True:
-        raise ChecklistError(
+        raise InvalidAnswerError(
             _("Bevestig dat iedereen die meedoet weet dat UWV opneemt."),
             code="not_told",
         )
@@ -187,7 +189,7 @@ def _uwv_details(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> A
 
 
 def _outcome(conv: Conversation, ref: StepRef, answer: Answer, at: Any) -> Answer:
-    raise ChecklistError(_("De uitkomst is geen vraag."), code="not_a_question")
+    raise StepNotReachableError(_("De uitkomst is geen vraag."), code="not_a_question")
 
 
 _APPLY: dict[Step, Callable[[Conversation, StepRef, Answer, Any], Answer]] = {

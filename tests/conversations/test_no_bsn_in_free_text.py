@@ -15,8 +15,9 @@ from audit.catalogue import Action
 from audit.models import AuditEvent
 from audit.services import PersonalDataInPayloadError, audit_record
 from conversations.bsn import bsn_in_text
+from conversations.errors import BsnInTextError
 from conversations.models import Client, Conversation, Participant
-from conversations.services import ChecklistError, conversation_reschedule
+from conversations.services import conversation_reschedule
 from tests.conversations.helpers import add, answer, valid_bsn
 from tests.factories import TeamFactory
 
@@ -93,7 +94,7 @@ def test_the_service_refuses_a_bsn_in_the_place_and_records_the_refusal(
     employee, conversation
 ):
     moment = timezone.now() + datetime.timedelta(days=1)
-    with pytest.raises(ChecklistError) as refused:
+    with pytest.raises(BsnInTextError) as refused:
         conversation_reschedule(
             actor=employee,
             conversation=conversation,
@@ -152,7 +153,7 @@ def test_a_participant_named_with_a_bsn_is_refused(client, employee, conversatio
     assert response.status_code == 200
     assert REFUSED in response.text
     assert not Participant.objects.exists()
-    with pytest.raises(ChecklistError):
+    with pytest.raises(BsnInTextError):
         add(employee, conversation, name=f"Jan {A_BSN}")
     assert not Participant.objects.exists()
 
@@ -170,7 +171,7 @@ def test_uwvs_reason_to_record_may_not_hold_a_bsn(client, employee, conversation
     assert REFUSED in response.text
     conversation.refresh_from_db()
     assert conversation.uwv_reason == ""
-    with pytest.raises(ChecklistError) as refused:
+    with pytest.raises(BsnInTextError) as refused:
         answer(employee, conversation, "uwv_details", reason=A_BSN, told=True)
     assert refused.value.code == "bsn_in_text"
 
