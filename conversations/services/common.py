@@ -15,7 +15,6 @@ from accounts.models import User
 from audit.catalogue import Action, Result
 from audit.services import audit_record_refusal
 from conversations.access import may_run
-from conversations.bsn import BSN_IN_TEXT_MESSAGE, bsn_in_text
 from conversations.errors import (
     BsnInTextError,
     ConversationClosedError,
@@ -30,6 +29,7 @@ from conversations.selectors import (
     conversation_has_policy,
     with_checklist_facts,
 )
+from uwvrec.personal_data import BSN_IN_TEXT_MESSAGE, bsn_in_text
 
 OPEN_STATUSES = (
     Conversation.Status.PLANNED,

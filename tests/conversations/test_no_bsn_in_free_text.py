@@ -14,12 +14,12 @@ from django.utils import timezone
 from audit.catalogue import Action
 from audit.models import AuditEvent
 from audit.services import PersonalDataInPayloadError, audit_record
-from conversations.bsn import bsn_in_text
 from conversations.errors import BsnInTextError
 from conversations.models import Client, Conversation, Participant
 from conversations.services import conversation_reschedule
 from tests.conversations.helpers import add, answer, valid_bsn
 from tests.factories import TeamFactory
+from uwvrec.personal_data import bsn_in_text
 
 pytestmark = pytest.mark.django_db
 A_BSN = "999990019"
