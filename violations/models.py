@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Team
 from conversations.models import Client, Conversation
 from uwvrec.db.models import AppendOnlyModel
-from uwvrec.moments import moment
+from uwvrec.moments import moment_shown
 
 
 class BrokenRule(models.TextChoices):
@@ -29,7 +29,9 @@ class BrokenRule(models.TextChoices):
     )
 
 
-class Status(models.TextChoices):
+class ReportStatus(models.TextChoices):
+    """Where a violation report stands (beside ``Conversation.Status``)."""
+
     REPORTED = "reported", _("gemeld")
     CONFIRMED = "confirmed", _("bevestigd")
     DISMISSED = "dismissed", _("afgewezen")
@@ -69,7 +71,10 @@ class ViolationReport(models.Model):
     )
     reported_at = models.DateTimeField(_("gemeld op"))
     status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.REPORTED
+        _("status"),
+        max_length=16,
+        choices=ReportStatus.choices,
+        default=ReportStatus.REPORTED,
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -128,7 +133,7 @@ class ViolationReport(models.Model):
     @property
     def flags(self) -> bool:
         """Tell whether this report flags its client (confirmed, not withdrawn)."""
-        return self.status == Status.CONFIRMED and self.withdrawn_at is None
+        return self.status == ReportStatus.CONFIRMED and self.withdrawn_at is None
 
 
 class ViolationEvent(AppendOnlyModel):
@@ -169,7 +174,7 @@ class ViolationEvent(AppendOnlyModel):
     def __str__(self) -> str:
         return _("%(kind)s op %(when)s") % {
             "kind": self.get_kind_display(),
-            "when": moment(self.at),
+            "when": moment_shown(self.at),
         }
 
 

@@ -30,8 +30,7 @@ from accounts.models import User
 from audit.catalogue import Action, Result
 from audit.services import audit_record
 from violations.access import is_team_lead_of
-from violations.models import Notification
-from violations.models import ViolationReport as Report
+from violations.models import Notification, ViolationReport
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +56,7 @@ class NotificationSentUnrecordedError(Exception):
 
 
 def notification_create(
-    *, recipient: User, kind: Notification.Kind, report: Report
+    *, recipient: User, kind: Notification.Kind, report: ViolationReport
 ) -> Notification:
     """Store the intent to notify in the current transaction; send after commit."""
     notification = Notification.objects.create(

@@ -13,8 +13,13 @@ from django.shortcuts import get_object_or_404
 from accounts.models import User
 from conversations.models import Client, Conversation
 from violations.access import may_read, may_read_all
-from violations.models import BrokenRule, Notification, Status, ViolationEvent
-from violations.models import ViolationReport as Report
+from violations.models import (
+    BrokenRule,
+    Notification,
+    ReportStatus,
+    ViolationEvent,
+    ViolationReport,
+)
 
 _FLAG_CACHE = "_violations_flag"
 
@@ -32,9 +37,9 @@ class Flag:
         return str(BrokenRule(self.rule).label)
 
 
-def flagging(queryset: QuerySet[Report]) -> QuerySet[Report]:
+def flagging(queryset: QuerySet[ViolationReport]) -> QuerySet[ViolationReport]:
     """Return the reports in ``queryset`` that flag their client."""
-    return queryset.filter(status=Status.CONFIRMED, withdrawn_at__isnull=True)
+    return queryset.filter(status=ReportStatus.CONFIRMED, withdrawn_at__isnull=True)
 
 
 def client_flag(client: Client) -> Flag | None:
@@ -45,7 +50,7 @@ def client_flag(client: Client) -> Flag | None:
     """
     if _FLAG_CACHE not in client.__dict__:
         report = (
-            flagging(Report.objects.filter(client=client))
+            flagging(ViolationReport.objects.filter(client=client))
             .order_by("-decided_at", "-id")
             .only("pk", "happened_on", "rule")
             .first()
@@ -71,7 +76,7 @@ def client_flag_column(client_id_column: str) -> RawSQL:
         f"WHERE r.client_id = {client_id_column} "
         "AND r.status = %s AND r.withdrawn_at IS NULL "
         "ORDER BY r.decided_at DESC, r.id DESC LIMIT 1",
-        (Status.CONFIRMED.value,),
+        (ReportStatus.CONFIRMED.value,),
         output_field=JSONField(),
     )
 
@@ -85,18 +90,18 @@ def client_flag_remember(client: Client, column: list[Any] | None) -> None:
     )
 
 
-def report_list_for(*, user: User) -> QuerySet[Report]:
+def report_list_for(*, user: User) -> QuerySet[ViolationReport]:
     """Return the reports ``user`` may read: a team lead's team's, or all (auditor)."""
     if not may_read(user):
-        return Report.objects.none()
-    reports = Report.objects.select_related("client", "team", "reported_by")
+        return ViolationReport.objects.none()
+    reports = ViolationReport.objects.select_related("client", "team", "reported_by")
     if may_read_all(user):
         return reports
     team_id = user.team_id
     return reports.none() if team_id is None else reports.filter(team_id=team_id)
 
 
-def reports_of_conversation(*, conversation: Conversation) -> list[Report]:
+def reports_of_conversation(*, conversation: Conversation) -> list[ViolationReport]:
     """Return the reports made about one conversation, oldest first.
 
     For the employees of its team (who may report), so they see what was
@@ -104,13 +109,13 @@ def reports_of_conversation(*, conversation: Conversation) -> list[Report]:
     its scoped selector.
     """
     return list(
-        Report.objects.filter(conversation=conversation)
+        ViolationReport.objects.filter(conversation=conversation)
         .select_related("reported_by")
         .order_by("reported_at", "id")
     )
 
 
-def report_for(*, user: User, pk: int) -> Report:
+def report_for(*, user: User, pk: int) -> ViolationReport:
     """Return one report the user may read, or raise Http404."""
     return get_object_or_404(
         report_list_for(user=user).select_related(
@@ -120,23 +125,23 @@ def report_for(*, user: User, pk: int) -> Report:
     )
 
 
-def open_reports_for(*, user: User) -> QuerySet[Report]:
+def open_reports_for(*, user: User) -> QuerySet[ViolationReport]:
     """Return the reports waiting for a decision, oldest first."""
     return (
         report_list_for(user=user)
-        .filter(status=Status.REPORTED)
+        .filter(status=ReportStatus.REPORTED)
         .order_by("reported_at", "id")
     )
 
 
-def flagged_reports_for(*, user: User) -> QuerySet[Report]:
+def flagged_reports_for(*, user: User) -> QuerySet[ViolationReport]:
     """Return the flagging reports the user may read, by client, newest first."""
     return flagging(report_list_for(user=user)).order_by(
         "client__display_name", "client_id", "-decided_at"
     )
 
 
-def history_of(report: Report) -> list[ViolationEvent]:
+def history_of(report: ViolationReport) -> list[ViolationEvent]:
     """Return every step of the report's history, oldest first."""
     return list(report.events.select_related("actor").order_by("at", "id"))
 

@@ -15,8 +15,13 @@ from audit.catalogue import Action, Result
 from audit.services import audit_record, audit_record_many, audit_record_refusal
 from conversations.models import Client, Conversation
 from violations.access import is_team_lead_of, may_report
-from violations.models import BrokenRule, Notification, Status, ViolationEvent
-from violations.models import ViolationReport as Report
+from violations.models import (
+    BrokenRule,
+    Notification,
+    ReportStatus,
+    ViolationEvent,
+    ViolationReport,
+)
 from violations.notifications import notification_create
 from violations.selectors import Flag, client_flag, flagging
 
@@ -35,7 +40,7 @@ def violation_report(
     how_established: str,
     at: datetime.datetime,
     other_than_earlier: bool = False,
-) -> Report:
+) -> ViolationReport:
     """Report a violation by the conversation's client; notify the team leads.
 
     A conversation reported on before takes ``other_than_earlier``: the reporter
@@ -78,7 +83,7 @@ def _check_not_reported(conversation: Conversation, other_than_earlier: bool) ->
     )
     if other_than_earlier:
         return
-    if Report.objects.filter(conversation=conversation).exists():
+    if ViolationReport.objects.filter(conversation=conversation).exists():
         raise ViolationError(
             _(
                 "Bij dit gesprek is al een overtreding gemeld. Kijk of het om "
@@ -94,8 +99,8 @@ def _reported(
     conversation: Conversation,
     facts: dict[str, Any],
     at: datetime.datetime,
-) -> Report:
-    report = Report.objects.create(
+) -> ViolationReport:
+    report = ViolationReport.objects.create(
         client=conversation.client,
         conversation=conversation,
         team_id=conversation.team_id,
@@ -113,22 +118,22 @@ def _reported(
 
 
 def violation_confirm(
-    *, actor: User, report: Report, reason: str, at: datetime.datetime
-) -> Report:
+    *, actor: User, report: ViolationReport, reason: str, at: datetime.datetime
+) -> ViolationReport:
     """Confirm a report: from now on its client is flagged (R8)."""
-    return _decide(actor, report, Status.CONFIRMED, reason, at)
+    return _decide(actor, report, ReportStatus.CONFIRMED, reason, at)
 
 
 def violation_dismiss(
-    *, actor: User, report: Report, reason: str, at: datetime.datetime
-) -> Report:
+    *, actor: User, report: ViolationReport, reason: str, at: datetime.datetime
+) -> ViolationReport:
     """Dismiss a report: it does not count for R8."""
-    return _decide(actor, report, Status.DISMISSED, reason, at)
+    return _decide(actor, report, ReportStatus.DISMISSED, reason, at)
 
 
 def violation_withdraw(
-    *, actor: User, report: Report, reason: str, at: datetime.datetime
-) -> Report:
+    *, actor: User, report: ViolationReport, reason: str, at: datetime.datetime
+) -> ViolationReport:
     """Withdraw a confirmed violation (an error, an objection upheld), with a reason.
 
     The reporter and the team's other leads are notified, through the outbox.
@@ -150,7 +155,9 @@ def violation_withdraw(
                 update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"]
             )
             _event(report, ViolationEvent.Kind.WITHDRAWN, actor, reason, at)
-            still = flagging(Report.objects.filter(client_id=report.client_id)).exists()
+            still = flagging(
+                ViolationReport.objects.filter(client_id=report.client_id)
+            ).exists()
             _audit(actor, action, report, client_flagged=still)
             for recipient in _told_of_withdrawal(report, actor):
                 notification_create(
@@ -165,11 +172,15 @@ def violation_withdraw(
 
 
 def _decide(
-    actor: User, report: Report, status: Status, reason: str, at: datetime.datetime
-) -> Report:
+    actor: User,
+    report: ViolationReport,
+    status: ReportStatus,
+    reason: str,
+    at: datetime.datetime,
+) -> ViolationReport:
     action = (
         Action.VIOLATION_CONFIRMED
-        if status == Status.CONFIRMED
+        if status == ReportStatus.CONFIRMED
         else Action.VIOLATION_DISMISSED
     )
     _check_team_lead(actor, report, action)
@@ -190,14 +201,14 @@ def _decide(
 
 def _decided(
     actor: User,
-    report: Report,
-    status: Status,
+    report: ViolationReport,
+    status: ReportStatus,
     reason: str,
     at: datetime.datetime,
     action: Action,
-) -> Report:
+) -> ViolationReport:
     _check_reason(reason)
-    if report.status != Status.REPORTED:
+    if report.status != ReportStatus.REPORTED:
         raise ViolationError(
             _("Over deze melding is al besloten."), code="already_decided"
         )
@@ -212,7 +223,7 @@ def _decided(
     return report
 
 
-def _check_team_lead(actor: User, report: Report, action: Action) -> None:
+def _check_team_lead(actor: User, report: ViolationReport, action: Action) -> None:
     if not is_team_lead_of(actor, report.team_id):
         _refuse(actor, action, report=report)
         raise PermissionDenied(
@@ -225,9 +236,9 @@ def _check_reason(reason: str) -> None:
         raise ViolationError(_("Geef een reden."), code="reason_missing")
 
 
-def _locked(report: Report) -> Report:
+def _locked(report: ViolationReport) -> ViolationReport:
     return (
-        Report.objects.select_for_update(of=("self",))
+        ViolationReport.objects.select_for_update(of=("self",))
         .select_related("client")
         .get(pk=report.pk)
     )
@@ -243,7 +254,7 @@ def _team_leads(team_id: int, *, but: User) -> list[User]:
     )
 
 
-def _told_of_withdrawal(report: Report, actor: User) -> list[User]:
+def _told_of_withdrawal(report: ViolationReport, actor: User) -> list[User]:
     """Return the reporter and the team's leads, each once, but not ``actor``."""
     recipients = {lead.pk: lead for lead in _team_leads(report.team_id, but=actor)}
     if report.reported_by_id != actor.pk:
@@ -252,14 +263,14 @@ def _told_of_withdrawal(report: Report, actor: User) -> list[User]:
 
 
 def _event(
-    report: Report, kind: str, actor: User, reason: str, at: datetime.datetime
+    report: ViolationReport, kind: str, actor: User, reason: str, at: datetime.datetime
 ) -> ViolationEvent:
     return ViolationEvent.objects.create(
         report=report, kind=kind, actor=actor, reason=reason, at=at
     )
 
 
-def _audit(actor: User, action: Action, report: Report, **data: Any) -> None:
+def _audit(actor: User, action: Action, report: ViolationReport, **data: Any) -> None:
     audit_record(
         actor=actor,
         action=action,
@@ -273,7 +284,7 @@ def _refuse(
     actor: User,
     action: Action,
     *,
-    report: Report | None = None,
+    report: ViolationReport | None = None,
     conversation: Conversation | None = None,
     result: Result = Result.DENIED,
     code: str = "",
@@ -311,7 +322,7 @@ def flag_view_record(*, actor: User, client: Client, flag: Flag, page: str) -> N
     )
 
 
-def report_view_record(*, actor: User, report: Report) -> None:
+def report_view_record(*, actor: User, report: ViolationReport) -> None:
     audit_record(
         actor=actor,
         action=Action.VIOLATION_VIEWED,
@@ -322,7 +333,7 @@ def report_view_record(*, actor: User, report: Report) -> None:
 
 
 def letter_print_record(
-    *, actor: User, report: Report, language: str, pdf: bool = False
+    *, actor: User, report: ViolationReport, language: str, pdf: bool = False
 ) -> None:
     """Record that the letter to the client was made; only for a confirmed report.
 
@@ -340,7 +351,7 @@ def letter_print_record(
     )
 
 
-def flags_view_record(*, actor: User, reports: list[Report]) -> None:
+def flags_view_record(*, actor: User, reports: list[ViolationReport]) -> None:
     """Record that the flags of these reports' clients were shown to ``actor``.
 
     One event per report, all in one statement, however many the list shows.

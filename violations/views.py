@@ -34,8 +34,7 @@ from violations.letter import (
     letter_pdf_filename,
     report_reference,
 )
-from violations.models import BrokenRule, Status
-from violations.models import ViolationReport as Report
+from violations.models import BrokenRule, ReportStatus, ViolationReport
 
 
 class UserMixin:
@@ -67,7 +66,7 @@ class ReportCreateView(UserMixin, FormView):
         return conversation
 
     @cached_property
-    def earlier_reports(self) -> list[Report]:
+    def earlier_reports(self) -> list[ViolationReport]:
         return selectors.reports_of_conversation(conversation=self.conversation)
 
     def get_form_kwargs(self) -> dict[str, Any]:
@@ -141,7 +140,7 @@ class ReportMixin(ReaderMixin):
     kwargs: dict[str, Any]
 
     @cached_property
-    def report(self) -> Report:
+    def report(self) -> ViolationReport:
         return selectors.report_for(user=self.user, pk=self.kwargs["pk"])
 
     def render_detail(self, **forms: Any) -> HttpResponse:
@@ -152,7 +151,7 @@ class ReportMixin(ReaderMixin):
             "reference": report_reference(report),
             "history": selectors.history_of(report),
             "may_decide": lead
-            and report.status == Status.REPORTED
+            and report.status == ReportStatus.REPORTED
             and report.reported_by_id != user.pk,
             "own_report": report.reported_by_id == user.pk,
             "may_withdraw": lead and report.flags,
