@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from tests.conversations.helpers import ConversationFactory
+from tests.factories import ConversationFactory
 from tests.violations.helpers import report
 from uwvrec.moments import moment_shown
 

@@ -12,14 +12,8 @@ from conversations.errors import (
 )
 from conversations.models import Conversation, Decision
 from conversations.services import decision_record
-from tests.conversations.helpers import (
-    ConversationFactory,
-    add,
-    answer,
-    handout,
-    walk_to_outcome,
-)
-from tests.factories import UserFactory
+from tests.conversations.helpers import add, answer, handout, walk_to_outcome
+from tests.factories import ConversationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

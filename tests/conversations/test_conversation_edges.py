@@ -22,8 +22,7 @@ from conversations.services import (
     conversation_reschedule,
 )
 from conversations.views.kept_bsn import SESSION_KEY
-from tests.conversations.helpers import ClientFactory, ConversationFactory, valid_bsn
-from tests.factories import UserFactory
+from tests.factories import ClientFactory, ConversationFactory, UserFactory, valid_bsn
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("conversations:list")

@@ -29,7 +29,7 @@ from conversations.services import (
     conversation_reschedule,
     decision_record,
 )
-from tests.conversations.helpers import ClientFactory, ConversationFactory, valid_bsn
+from tests.factories import ClientFactory, ConversationFactory, valid_bsn
 from uwvrec.localservices import libpq_url
 
 pytestmark = pytest.mark.django_db

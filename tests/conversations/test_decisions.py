@@ -20,8 +20,8 @@ from conversations.checklist import Step, StepRef
 from conversations.errors import DecisionConflictError
 from conversations.models import Conversation, Decision, Participant
 from conversations.services import checklist_answer, decision_record
-from tests.conversations.helpers import ConversationFactory, answer, walk_to_outcome
-from tests.factories import UserFactory
+from tests.conversations.helpers import answer, walk_to_outcome
+from tests.factories import ConversationFactory, UserFactory
 
 
 @pytest.mark.django_db(transaction=True)

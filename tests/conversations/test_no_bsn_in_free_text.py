@@ -17,8 +17,8 @@ from audit.services import PersonalDataInPayloadError, audit_record
 from conversations.errors import BsnInTextError
 from conversations.models import Client, Conversation, Participant
 from conversations.services import conversation_reschedule
-from tests.conversations.helpers import add, answer, valid_bsn
-from tests.factories import TeamFactory
+from tests.conversations.helpers import add, answer
+from tests.factories import TeamFactory, valid_bsn
 from uwvrec.personal_data import bsn_in_text
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from tests.conversations.helpers import ConversationFactory
-from tests.factories import UserFactory
+from tests.factories import ConversationFactory, UserFactory
 from tests.violations.helpers import confirmed, next_conversation, report
 from violations.models import ViolationReport
 from violations.selectors import client_flag
