@@ -59,7 +59,7 @@ class ViolationReport(models.Model):
     team = models.ForeignKey(
         Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="+"
     )
-    rule = models.CharField(_("regel"), max_length=32, choices=BrokenRule.choices)
+    rule = models.CharField(_("regel"), max_length=32, choices=BrokenRule)
     what_happened = models.TextField(_("wat er gebeurde"))
     happened_on = models.DateField(_("wanneer"))
     how_established = models.TextField(_("hoe het is vastgesteld"))
@@ -73,7 +73,7 @@ class ViolationReport(models.Model):
     status = models.CharField(
         _("status"),
         max_length=16,
-        choices=ReportStatus.choices,
+        choices=ReportStatus,
         default=ReportStatus.REPORTED,
     )
     decided_by = models.ForeignKey(
