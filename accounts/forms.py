@@ -5,8 +5,8 @@ from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from conversations.bsn import no_bsn
 from uwvrec.forms import AppFormMixin
+from uwvrec.personal_data import no_bsn
 
 
 class LoginForm(AppFormMixin, AuthenticationForm):

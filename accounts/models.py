@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
-from uwvrec.moments import moment
+from uwvrec.moments import moment_shown
 
 
 class Team(models.Model):
@@ -107,5 +107,5 @@ class FailedLogin(AccessAttempt):
 
     def __str__(self) -> str:
         return _("mislukte inlogpoging op %(when)s") % {
-            "when": moment(self.attempt_time)
+            "when": moment_shown(self.attempt_time)
         }

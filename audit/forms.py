@@ -29,7 +29,7 @@ from audit.services.record import personal_data_in
 from conversations.bsn import bsn_hash, client_ref_from_hash
 from conversations.forms import BsnField
 from uwvrec.forms import FIELD_TEMPLATE, AppForm
-from uwvrec.moments import day as shown_day
+from uwvrec.moments import day_shown
 
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
 # The trail starts long after the first and ends long before the last of these,
@@ -84,8 +84,8 @@ def _within_bounds(day: dt.date | None) -> dt.date | None:
             _("Kies een datum van %(first)s tot en met %(last)s."),
             code="out_of_range",
             params={
-                "first": shown_day(FIRST_DAY),
-                "last": shown_day(LAST_DAY),
+                "first": day_shown(FIRST_DAY),
+                "last": day_shown(LAST_DAY),
             },
         )
     return day

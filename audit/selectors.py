@@ -42,7 +42,7 @@ from audit.models import (
     VerificationJob,
 )
 from conversations.models import Client
-from uwvrec.moments import moment as shown_moment
+from uwvrec.moments import moment_shown
 
 PAGE_SIZE = 50
 NEWEST_FIRST = ("-occurred_at", "-id")
@@ -296,7 +296,7 @@ def conversation_name(client_name: str, scheduled_at: dt.datetime) -> str:
     """Return a conversation as a reader knows it: the client and the time."""
     return _("gesprek met %(client)s, %(moment)s") % {
         "client": client_name,
-        "moment": shown_moment(scheduled_at),
+        "moment": moment_shown(scheduled_at),
     }
 
 

@@ -20,13 +20,18 @@ from django.utils.translation import gettext_lazy
 
 from accounts.roles import Role
 from audit.catalogue import Action, Result
-from conversations.models import CHANNELS, KINDS, OUTCOMES, ROLES, UWV_RECORDINGS
-from conversations.models import Conversation as ConversationModel
+from conversations.models import (
+    CHANNELS,
+    KINDS,
+    OUTCOMES,
+    ROLES,
+    UWV_RECORDINGS,
+    Conversation,
+)
 from conversations.presentation import CONDITION_TITLES, NAMES, REASON_TITLES
 from rules.models import RuleText
-from uwvrec.moments import day as shown_day
-from uwvrec.moments import moment as shown_moment
-from violations.models import BrokenRule, Notification, Status
+from uwvrec.moments import day_shown, moment_shown
+from violations.models import BrokenRule, Notification, ReportStatus
 
 Words = Mapping[str, Any]
 
@@ -160,9 +165,9 @@ def _vocabulary(action: str, key: str) -> Mapping[str, Any] | None:
         return _choices(Notification.Kind.choices if notification else KINDS)
     if key == "status":
         return _choices(
-            Status.choices
+            ReportStatus.choices
             if action.startswith("violation.")
-            else ConversationModel.Status.choices
+            else Conversation.Status.choices
         )
     vocabularies: dict[str, Mapping[str, Any]] = {
         "audience": _choices(RuleText.Audience.choices),
@@ -182,7 +187,7 @@ def _vocabulary(action: str, key: str) -> Mapping[str, Any] | None:
         "scope": _SCOPES,
         "step": {str(step): name for step, name in NAMES.items()},
         "uwv_recording": _choices(UWV_RECORDINGS),
-        "wish": _choices(ConversationModel.Wish.choices),
+        "wish": _choices(Conversation.Wish.choices),
     }
     return vocabularies.get(key)
 
@@ -194,12 +199,12 @@ def _moment(value: str) -> str:
         return value
     if timezone.is_naive(moment):
         return value
-    return shown_moment(moment)
+    return moment_shown(moment)
 
 
 def _day(value: str) -> str:
     try:
-        return shown_day(dt.date.fromisoformat(value))
+        return day_shown(dt.date.fromisoformat(value))
     except ValueError:
         return value
 

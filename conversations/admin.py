@@ -35,7 +35,7 @@ from conversations.presentation import (
 )
 from rules.engine import PARTICIPANT_PREFIX
 from rules.models import RuleText
-from uwvrec.moments import day
+from uwvrec.moments import day_shown
 
 # The engine's facts (docs/policy.md), each with the words the admin shows.
 FACT_LABELS = {
@@ -71,7 +71,7 @@ def _fact(name: str, value: Any) -> str:
     if name == "uwv_reason":
         return str(value or "-")
     if name == "date" and isinstance(value, str):
-        return day(dt.date.fromisoformat(value))
+        return day_shown(dt.date.fromisoformat(value))
     if name in words:
         return str(words[name].get(value, value or "-"))
     if name == "participants":

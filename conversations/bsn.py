@@ -1,16 +1,16 @@
-"""Check, encrypt, hash and mask citizen service numbers (BSN).
+"""Check, encrypt, hash and mask the client's citizen service number (BSN).
 
 A BSN is stored only encrypted (Fernet, keys from ``BSN_ENCRYPTION_KEYS``: the
 first encrypts, every key decrypts, so keys can be rotated) and found through an
 HMAC-SHA256 keyed hash (``BSN_HASH_KEY``). Pages show it masked; URLs, log lines
-and audit payloads never hold it.
+and audit payloads never hold it, and free text is screened for one by
+``uwvrec.personal_data``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -27,14 +27,6 @@ VISIBLE_DIGITS = 4
 # client_ref must never look like a number (the audit trail refuses anything that
 # passes the eleven-test): its hex digits are spelt with the letters g-p.
 _DIGITS_AS_LETTERS = str.maketrans("0123456789", "ghijklmnop")
-# Digits, alone or in groups with one or two separators between them
-# ("999990019", "9999.90.019", "999 990 019", "999, 990, 019", "999/990/019").
-_SEPARATOR = r"[\s.,/_-]{1,2}"
-_DIGIT_RUNS = re.compile(rf"\d+(?:{_SEPARATOR}\d+)*")
-BSN_IN_TEXT_MESSAGE = _(
-    "Vul hier geen BSN in. Het BSN van de klant hoort alleen in het veld BSN; haal "
-    "het nummer weg."
-)
 
 
 def bsn_clean(value: str) -> str:
@@ -100,29 +92,6 @@ def bsn_decrypt(token: str) -> str:
 def bsn_reencrypt(token: str) -> str:
     """Return ``token`` encrypted again with the current key (for key rotation)."""
     return _keys().rotate(token.encode()).decode()
-
-
-def bsn_in_text(text: str) -> bool:
-    """Tell whether free text holds a number that passes the BSN eleven-test.
-
-    It finds at least what the audit trail refuses (a bare run of 8 or 9 digits,
-    ``audit.services.record``) and also a BSN written in groups, so that a form that
-    uses it keeps every such number out of the trail.
-    """
-    for run in _DIGIT_RUNS.findall(text):
-        candidates = [*re.split(_SEPARATOR, run), re.sub(_SEPARATOR, "", run)]
-        if any(
-            len(digits) in (8, 9) and stdnum_bsn.is_valid(digits)
-            for digits in candidates
-        ):
-            return True
-    return False
-
-
-def no_bsn(value: str) -> None:
-    """Refuse a BSN in free text: it would be shown, stored or audited as text."""
-    if bsn_in_text(value):
-        raise ValidationError(BSN_IN_TEXT_MESSAGE, code="bsn_in_text")
 
 
 def bsn_hash(bsn: str) -> str:

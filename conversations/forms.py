@@ -10,10 +10,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from conversations.bsn import bsn_clean, bsn_masked, no_bsn
+from conversations.bsn import bsn_clean, bsn_masked
 from conversations.models import CHANNELS, KINDS, ROLES, Conversation
 from conversations.schedule import date_problem, place_problem
 from uwvrec.forms import AppForm
+from uwvrec.personal_data import no_bsn
 
 BSN_HELP = _("9 cijfers, zonder punten of spaties.")
 YES_NO = [("yes", _("Ja")), ("no", _("Nee"))]

@@ -18,7 +18,7 @@ from conversations.bsn import bsn_decrypt, bsn_masked, client_ref_from_hash
 from rules.engine import Channel, Kind, Outcome, ParticipantRole, UwvRecording
 from rules.models import RuleText
 from uwvrec.db.models import AppendOnlyModel
-from uwvrec.moments import moment
+from uwvrec.moments import moment_shown
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -256,7 +256,7 @@ class Conversation(models.Model):
     def __str__(self) -> str:
         return _("%(kind)s op %(when)s") % {
             "kind": self.get_kind_display(),
-            "when": moment(self.scheduled_at),
+            "when": moment_shown(self.scheduled_at),
         }
 
 

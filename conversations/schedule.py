@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rules.engine import POLICIES, Channel, PolicyNotInForce, policy_for
-from uwvrec.moments import day as shown_day
+from uwvrec.moments import day_shown
 
 EARLIEST_DATE: Final = min(policy.in_force_from for policy in POLICIES.values())
 
@@ -44,12 +44,12 @@ def date_problem(day: datetime.date, *, today: datetime.date) -> str | None:
         return _(
             "Kies een datum vanaf %(earliest)s: voor eerdere gesprekken gelden "
             "geen spelregels voor opnemen."
-        ) % {"earliest": shown_day(EARLIEST_DATE)}
+        ) % {"earliest": day_shown(EARLIEST_DATE)}
     if day > latest_date(today):
         return _(
             "Kies een datum tot en met %(latest)s: verder vooruit kan geen "
             "afspraak worden gemaakt. Controleer het jaartal."
-        ) % {"latest": shown_day(latest_date(today))}
+        ) % {"latest": day_shown(latest_date(today))}
     return None
 
 

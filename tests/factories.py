@@ -1,8 +1,17 @@
+"""The tests' factories: teams, users by role, clients and conversations."""
+
+import datetime
+import itertools
+
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
+from stdnum.nl import bsn as stdnum_bsn
 
 from accounts.models import Team, User
 from accounts.roles import Role
+from conversations.bsn import bsn_encrypt, bsn_hash
+from conversations.models import Client, Conversation
 
 
 class TeamFactory(factory.django.DjangoModelFactory):
@@ -39,3 +48,40 @@ class UserFactory(factory.django.DjangoModelFactory):
         user = super()._create(model_class, *args, **kwargs)
         user.groups.set([Group.objects.get(name=role.value)])
         return user
+
+
+_numbers = itertools.count(10_000_000)
+
+
+def valid_bsn() -> str:
+    """Return a fresh nine-digit number that passes the eleven-test."""
+    while not stdnum_bsn.is_valid(number := f"1{next(_numbers):08d}"):
+        pass
+    return number
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Client
+
+    class Params:
+        bsn = factory.LazyFunction(valid_bsn)
+
+    display_name = factory.Sequence(lambda n: f"Klant {n}")
+    bsn_encrypted = factory.LazyAttribute(lambda o: bsn_encrypt(o.bsn))
+    bsn_hash = factory.LazyAttribute(lambda o: bsn_hash(o.bsn))
+
+
+class ConversationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Conversation
+
+    client = factory.SubFactory(ClientFactory)
+    employee = factory.SubFactory(UserFactory)
+    team = factory.LazyAttribute(lambda o: o.employee.team)
+    channel = "face_to_face"
+    kind = "regular"
+    scheduled_at = factory.LazyFunction(
+        lambda: timezone.now().replace(microsecond=0) + datetime.timedelta(hours=1)
+    )
+    place = "Amsterdam, kamer 3.12"

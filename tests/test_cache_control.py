@@ -16,7 +16,8 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from conversations.models import Conversation
 from conversations.services import decision_record
-from tests.conversations.helpers import ConversationFactory, walk_to_outcome
+from tests.conversations.helpers import walk_to_outcome
+from tests.factories import ConversationFactory
 from tests.violations.helpers import confirmed
 
 pytestmark = pytest.mark.django_db

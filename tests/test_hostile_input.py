@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests import tally
-from tests.conversations.helpers import valid_bsn
+from tests.factories import valid_bsn
 from tests.html_forms import HtmlForm, forms_of
 from tests.urlconf import ROUTES, Route, ServerError, path_of
 from tests.world import World, rolled_back

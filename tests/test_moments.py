@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from tests.conversations.helpers import ConversationFactory
+from tests.factories import ConversationFactory
 from tests.violations.helpers import report
-from uwvrec.moments import moment
+from uwvrec.moments import moment_shown
 
 # 08:00 UTC is 09:00 in Amsterdam in December (CET).
 NINE_IN_AMSTERDAM = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
@@ -16,13 +16,13 @@ SUMMER_NOON = dt.datetime(2026, 7, 1, 10, 0, tzinfo=dt.UTC)  # CEST
 
 
 def test_a_moment_is_local_and_dutch():
-    assert moment(NINE_IN_AMSTERDAM) == "1 december 2026, 09:00"
-    assert moment(SUMMER_NOON) == "1 juli 2026, 12:00"
+    assert moment_shown(NINE_IN_AMSTERDAM) == "1 december 2026, 09:00"
+    assert moment_shown(SUMMER_NOON) == "1 juli 2026, 12:00"
 
 
 def test_a_moment_in_english_has_the_same_form():
     with translation.override("en"):
-        assert moment(NINE_IN_AMSTERDAM) == "1 December 2026, 09:00"
+        assert moment_shown(NINE_IN_AMSTERDAM) == "1 December 2026, 09:00"
 
 
 @pytest.mark.django_db

@@ -29,14 +29,8 @@ from conversations.models import Client as ClientModel
 from conversations.models import Conversation, Decision, Participant
 from conversations.services import decision_record
 from rules.models import RuleText
-from tests.conversations.helpers import (
-    ConversationFactory,
-    add,
-    answer,
-    handout,
-    walk_to_outcome,
-)
-from tests.factories import UserFactory
+from tests.conversations.helpers import add, answer, handout, walk_to_outcome
+from tests.factories import ConversationFactory, UserFactory
 from tests.violations.helpers import confirmed, report
 from violations.models import Notification, ViolationEvent, ViolationReport
 

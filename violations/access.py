@@ -16,8 +16,7 @@ from accounts.models import User
 from accounts.roles import Role
 from conversations.access import may_run_checklist
 from conversations.models import Conversation
-from violations.models import Notification, Status
-from violations.models import ViolationReport as Report
+from violations.models import Notification, ReportStatus, ViolationReport
 
 
 def may_report(user: User, conversation: Conversation) -> bool:
@@ -40,31 +39,31 @@ def may_read_reports(user: User) -> bool:
     return may_read_all_reports(user) or may_decide_reports(user)
 
 
-def may_handle_report(user: User, report: Report) -> bool:
+def may_handle_report(user: User, report: ViolationReport) -> bool:
     """A team lead of the report's team decides, withdraws and writes the letter."""
     return may_decide_reports(user) and user.team_id == report.team_id
 
 
-def filed_it_themselves(user: User, report: Report) -> bool:
+def filed_it_themselves(user: User, report: ViolationReport) -> bool:
     """Four eyes: who filed a report does not decide on it; another team lead does."""
     return report.reported_by_id == user.pk
 
 
-def may_decide(user: User, report: Report) -> bool:
+def may_decide(user: User, report: ViolationReport) -> bool:
     """A team lead of the team, other than its reporter, decides on an open report."""
     return (
         may_handle_report(user, report)
         and not filed_it_themselves(user, report)
-        and report.status == Status.REPORTED
+        and report.status == ReportStatus.REPORTED
     )
 
 
-def may_withdraw(user: User, report: Report) -> bool:
+def may_withdraw(user: User, report: ViolationReport) -> bool:
     """A team lead of the team withdraws a confirmed violation."""
     return may_handle_report(user, report) and report.flags
 
 
-def may_print_letter(user: User, report: Report) -> bool:
+def may_print_letter(user: User, report: ViolationReport) -> bool:
     """A team lead of the team writes to the client about a confirmed violation."""
     return may_handle_report(user, report) and report.flags
 
@@ -74,14 +73,14 @@ def may_receive_notifications(user: User) -> bool:
     return may_act(user) and user.team_id is not None
 
 
-def reports_visible_to(user: User) -> QuerySet[Report]:
+def reports_visible_to(user: User) -> QuerySet[ViolationReport]:
     """Return the reports ``user`` may read: all (auditor), the team's (team lead)."""
     if may_read_all_reports(user):
-        return Report.objects.all()
+        return ViolationReport.objects.all()
     team_id = user.team_id if may_decide_reports(user) else None
     if team_id is None:
-        return Report.objects.none()
-    return Report.objects.filter(team_id=team_id)
+        return ViolationReport.objects.none()
+    return ViolationReport.objects.filter(team_id=team_id)
 
 
 def notifications_visible_to(user: User) -> QuerySet[Notification]:

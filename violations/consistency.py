@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from conversations.models import Client, ClientFlag
-from violations.models import ViolationReport as Report
+from violations.models import ViolationReport
 from violations.selectors import flagging
 
 # Who hears of a mismatch: who looks after the application and who checks it.
@@ -51,7 +51,7 @@ def flags_from_reports() -> dict[int, ClientFlag]:
     The choice of ``violations.selectors.flag_from_reports``, for all at once.
     """
     rows = (
-        flagging(Report.objects.all())
+        flagging(ViolationReport.objects.all())
         .order_by("client_id", "-decided_at", "-id")
         .distinct("client_id")
         .values_list("client_id", "pk", "happened_on", "rule")
@@ -68,7 +68,7 @@ def client_flag_mismatches() -> list[FlagMismatch]:
     clients = (
         Client.objects.filter(
             Q(flag_report_id__isnull=False)
-            | Q(pk__in=flagging(Report.objects.all()).values("client_id"))
+            | Q(pk__in=flagging(ViolationReport.objects.all()).values("client_id"))
         )
         .only("pk", "bsn_hash", "flag_report_id", "flagged_on", "flag_rule")
         .order_by("pk")

@@ -9,8 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from conversations.bsn import bsn_hash
 from conversations.models import Conversation
-from violations.models import BrokenRule
-from violations.models import ViolationReport as Report
+from violations.models import BrokenRule, ViolationReport
 from violations.services import violation_confirm, violation_report
 
 OPEN_REPORT_BSN = "999990020"  # Johan de Boer, held this morning
@@ -20,7 +19,7 @@ FLAGGED_BSN = "999990081"  # Emma Visser, a phone call tomorrow
 def violations_demo_load() -> int:
     """Report and confirm the demo violations unless there are; return how many."""
     employee = User.objects.get(username="medewerker")
-    if Report.objects.filter(team_id=_team_of(employee)).exists():
+    if ViolationReport.objects.filter(team_id=_team_of(employee)).exists():
         return 0
     lead = User.objects.get(username="teamleider")
     now = timezone.now()
@@ -37,7 +36,7 @@ def violations_demo_load() -> int:
 
 def _report(
     employee: User, bsn: str, rule: BrokenRule, now: datetime.datetime, *, days_ago: int
-) -> Report:
+) -> ViolationReport:
     conversation = (
         Conversation.objects.filter(
             team_id=_team_of(employee), client__bsn_hash=bsn_hash(bsn)

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 from conversations.schedule import EARLIEST_DATE
 from uwvrec.forms import AppForm
-from uwvrec.moments import day as shown_day
+from uwvrec.moments import day_shown
 from violations.models import BrokenRule
 
 
@@ -75,7 +75,7 @@ class ReportForm(AppForm):
                     "Kies een datum vanaf %(earliest)s: daarvoor golden er geen "
                     "spelregels voor opnemen."
                 ),
-                params={"earliest": shown_day(EARLIEST_DATE)},
+                params={"earliest": day_shown(EARLIEST_DATE)},
                 code="before_rules",
             )
         return day

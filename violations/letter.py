@@ -14,8 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
-from violations.models import BrokenRule
-from violations.models import ViolationReport as Report
+from violations.models import BrokenRule, ViolationReport
 
 # The print stylesheet the browser uses too, and the letter's own (window, head).
 STYLESHEETS = ("css/print.css", "css/letter.css")
@@ -53,7 +52,7 @@ WHAT_YOU_DID: dict[str, Promise] = {
 class Letter:
     """Everything the letter shows, its texts in the letter's language."""
 
-    report: Report
+    report: ViolationReport
     language: str
     date: datetime.date
     reference: str
@@ -69,12 +68,12 @@ class Letter:
         return ", ".join(self.sender_address)
 
 
-def report_reference(report: Report) -> str:
+def report_reference(report: ViolationReport) -> str:
     """Return the report's number as the letter and the report's page show it."""
     return _("Melding %(number)s") % {"number": report.pk}
 
 
-def letter_for(*, report: Report, language: str, on: datetime.date) -> Letter:
+def letter_for(*, report: ViolationReport, language: str, on: datetime.date) -> Letter:
     """Return the letter about ``report`` dated ``on``, in ``language`` (nl, en)."""
     language = language if language in LANGUAGES else LANGUAGES[0]
     lead = report.decided_by

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Team
 from conversations.models import Client, Conversation
 from uwvrec.db.models import AppendOnlyModel
-from uwvrec.moments import moment
+from uwvrec.moments import moment_shown
 
 
 class BrokenRule(models.TextChoices):
@@ -29,7 +29,9 @@ class BrokenRule(models.TextChoices):
     )
 
 
-class Status(models.TextChoices):
+class ReportStatus(models.TextChoices):
+    """Where a violation report stands (beside ``Conversation.Status``)."""
+
     REPORTED = "reported", _("gemeld")
     CONFIRMED = "confirmed", _("bevestigd")
     DISMISSED = "dismissed", _("afgewezen")
@@ -57,7 +59,7 @@ class ViolationReport(models.Model):
     team = models.ForeignKey(
         Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="+"
     )
-    rule = models.CharField(_("regel"), max_length=32, choices=BrokenRule.choices)
+    rule = models.CharField(_("regel"), max_length=32, choices=BrokenRule)
     what_happened = models.TextField(_("wat er gebeurde"))
     happened_on = models.DateField(_("wanneer"))
     how_established = models.TextField(_("hoe het is vastgesteld"))
@@ -69,7 +71,10 @@ class ViolationReport(models.Model):
     )
     reported_at = models.DateTimeField(_("gemeld op"))
     status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.REPORTED
+        _("status"),
+        max_length=16,
+        choices=ReportStatus,
+        default=ReportStatus.REPORTED,
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -128,7 +133,7 @@ class ViolationReport(models.Model):
     @property
     def flags(self) -> bool:
         """Tell whether this report flags its client (confirmed, not withdrawn)."""
-        return self.status == Status.CONFIRMED and self.withdrawn_at is None
+        return self.status == ReportStatus.CONFIRMED and self.withdrawn_at is None
 
 
 class ViolationEvent(AppendOnlyModel):
@@ -169,7 +174,7 @@ class ViolationEvent(AppendOnlyModel):
     def __str__(self) -> str:
         return _("%(kind)s op %(when)s") % {
             "kind": self.get_kind_display(),
-            "when": moment(self.at),
+            "when": moment_shown(self.at),
         }
 
 

@@ -31,8 +31,7 @@ from audit.catalogue import Result
 from audit.payloads import NOTIFICATION_ABANDONED
 from audit.services.record import audit_record
 from violations.access import may_handle_report
-from violations.models import Notification
-from violations.models import ViolationReport as Report
+from violations.models import Notification, ViolationReport
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +57,7 @@ class NotificationSentUnrecordedError(Exception):
 
 
 def notification_create(
-    *, recipient: User, kind: Notification.Kind, report: Report
+    *, recipient: User, kind: Notification.Kind, report: ViolationReport
 ) -> Notification:
     """Store the intent to notify in the current transaction; send after commit."""
     notification = Notification.objects.create(

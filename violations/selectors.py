@@ -13,13 +13,18 @@ from violations.access import (
     notifications_visible_to,
     reports_visible_to,
 )
-from violations.models import BrokenRule, Notification, Status, ViolationEvent
-from violations.models import ViolationReport as Report
+from violations.models import (
+    BrokenRule,
+    Notification,
+    ReportStatus,
+    ViolationEvent,
+    ViolationReport,
+)
 
 
-def flagging(queryset: QuerySet[Report]) -> QuerySet[Report]:
+def flagging(queryset: QuerySet[ViolationReport]) -> QuerySet[ViolationReport]:
     """Return the reports in ``queryset`` that flag their client."""
-    return queryset.filter(status=Status.CONFIRMED, withdrawn_at__isnull=True)
+    return queryset.filter(status=ReportStatus.CONFIRMED, withdrawn_at__isnull=True)
 
 
 def flag_from_reports(*, client_id: int) -> ClientFlag | None:
@@ -30,7 +35,7 @@ def flag_from_reports(*, client_id: int) -> ClientFlag | None:
     consistency check compares the stored flag with.
     """
     report = (
-        flagging(Report.objects.filter(client_id=client_id))
+        flagging(ViolationReport.objects.filter(client_id=client_id))
         .order_by("-decided_at", "-id")
         .only("pk", "happened_on", "rule")
         .first()
@@ -38,12 +43,12 @@ def flag_from_reports(*, client_id: int) -> ClientFlag | None:
     return ClientFlag(report.pk, report.happened_on, report.rule) if report else None
 
 
-def report_list_for(*, user: User) -> QuerySet[Report]:
+def report_list_for(*, user: User) -> QuerySet[ViolationReport]:
     """Return the reports ``user`` may read: a team lead's team's, or all (auditor)."""
     return reports_visible_to(user).select_related("client", "team", "reported_by")
 
 
-def reports_of_conversation(*, conversation: Conversation) -> list[Report]:
+def reports_of_conversation(*, conversation: Conversation) -> list[ViolationReport]:
     """Return the reports made about one conversation, oldest first.
 
     For the employees of its team (who may report), so they see what was
@@ -51,7 +56,7 @@ def reports_of_conversation(*, conversation: Conversation) -> list[Report]:
     its scoped selector.
     """
     return list(
-        Report.objects.filter(conversation=conversation)
+        ViolationReport.objects.filter(conversation=conversation)
         .select_related("reported_by")
         .order_by("reported_at", "id")
     )
@@ -81,7 +86,7 @@ def rule_to_report_for(
     return rule.value
 
 
-def report_for(*, user: User, pk: int) -> Report:
+def report_for(*, user: User, pk: int) -> ViolationReport:
     """Return one report the user may read, or raise Http404."""
     return get_object_or_404(
         report_list_for(user=user).select_related(
@@ -91,23 +96,23 @@ def report_for(*, user: User, pk: int) -> Report:
     )
 
 
-def open_reports_for(*, user: User) -> QuerySet[Report]:
+def open_reports_for(*, user: User) -> QuerySet[ViolationReport]:
     """Return the reports waiting for a decision, oldest first."""
     return (
         report_list_for(user=user)
-        .filter(status=Status.REPORTED)
+        .filter(status=ReportStatus.REPORTED)
         .order_by("reported_at", "id")
     )
 
 
-def flagged_reports_for(*, user: User) -> QuerySet[Report]:
+def flagged_reports_for(*, user: User) -> QuerySet[ViolationReport]:
     """Return the flagging reports the user may read, by client, newest first."""
     return flagging(report_list_for(user=user)).order_by(
         "client__display_name", "client_id", "-decided_at"
     )
 
 
-def history_of(report: Report) -> list[ViolationEvent]:
+def history_of(report: ViolationReport) -> list[ViolationEvent]:
     """Return every step of the report's history, oldest first."""
     return list(report.events.select_related("actor").order_by("at", "id"))
 

@@ -28,8 +28,13 @@ from violations.access import (
     may_print_letter,
     may_report,
 )
-from violations.models import BrokenRule, Notification, Status, ViolationEvent
-from violations.models import ViolationReport as Report
+from violations.models import (
+    BrokenRule,
+    Notification,
+    ReportStatus,
+    ViolationEvent,
+    ViolationReport,
+)
 from violations.notifications import notification_create
 from violations.selectors import flag_from_reports
 
@@ -51,8 +56,8 @@ def violation_report(
     how_established: str,
     at: datetime.datetime,
     other_than_earlier: bool = False,
-) -> Report:
-    """Report a violation by the conversation's client; notify the team leads.
+) -> ViolationReport:
+    """ViolationReport a violation by the conversation's client; notify the team leads.
 
     A conversation reported on before takes ``other_than_earlier``: the reporter
     saw the earlier reports and says this is another violation. Otherwise it is
@@ -94,7 +99,7 @@ def _check_not_reported(conversation: Conversation, other_than_earlier: bool) ->
     )
     if other_than_earlier:
         return
-    if Report.objects.filter(conversation=conversation).exists():
+    if ViolationReport.objects.filter(conversation=conversation).exists():
         raise ViolationError(
             _(
                 "Bij dit gesprek is al een overtreding gemeld. Kijk of het om "
@@ -110,8 +115,8 @@ def _reported(
     conversation: Conversation,
     facts: dict[str, Any],
     at: datetime.datetime,
-) -> Report:
-    report = Report.objects.create(
+) -> ViolationReport:
+    report = ViolationReport.objects.create(
         client=conversation.client,
         conversation=conversation,
         team_id=conversation.team_id,
@@ -129,22 +134,22 @@ def _reported(
 
 
 def violation_confirm(
-    *, actor: User, report: Report, reason: str, at: datetime.datetime
-) -> Report:
+    *, actor: User, report: ViolationReport, reason: str, at: datetime.datetime
+) -> ViolationReport:
     """Confirm a report: from now on its client is flagged (R8)."""
-    return _decide(actor, report, Status.CONFIRMED, reason, at)
+    return _decide(actor, report, ReportStatus.CONFIRMED, reason, at)
 
 
 def violation_dismiss(
-    *, actor: User, report: Report, reason: str, at: datetime.datetime
-) -> Report:
+    *, actor: User, report: ViolationReport, reason: str, at: datetime.datetime
+) -> ViolationReport:
     """Dismiss a report: it does not count for R8."""
-    return _decide(actor, report, Status.DISMISSED, reason, at)
+    return _decide(actor, report, ReportStatus.DISMISSED, reason, at)
 
 
 def violation_withdraw(
-    *, actor: User, report: Report, reason: str, at: datetime.datetime
-) -> Report:
+    *, actor: User, report: ViolationReport, reason: str, at: datetime.datetime
+) -> ViolationReport:
     """Withdraw a confirmed violation (an error, an objection upheld), with a reason.
 
     The reporter and the team's other leads are notified, through the outbox.
@@ -181,11 +186,15 @@ def violation_withdraw(
 
 
 def _decide(
-    actor: User, report: Report, status: Status, reason: str, at: datetime.datetime
-) -> Report:
+    actor: User,
+    report: ViolationReport,
+    status: ReportStatus,
+    reason: str,
+    at: datetime.datetime,
+) -> ViolationReport:
     action = (
         Action.VIOLATION_CONFIRMED
-        if status == Status.CONFIRMED
+        if status == ReportStatus.CONFIRMED
         else Action.VIOLATION_DISMISSED
     )
     _check_team_lead(actor, report, action)
@@ -206,21 +215,21 @@ def _decide(
 
 def _decided(
     actor: User,
-    report: Report,
-    status: Status,
+    report: ViolationReport,
+    status: ReportStatus,
     reason: str,
     at: datetime.datetime,
     action: Action,
-) -> Report:
+) -> ViolationReport:
     _check_reason(reason)
-    if report.status != Status.REPORTED:
+    if report.status != ReportStatus.REPORTED:
         raise ViolationError(
             _("Over deze melding is al besloten."), code="already_decided"
         )
     report.status, report.decided_by, report.decided_at = status, actor, at
     report.decision_reason = reason
     report.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-    if status == Status.CONFIRMED:
+    if status == ReportStatus.CONFIRMED:
         _client_flag_kept(report.client)
     _event(report, ViolationEvent.Kind(status.value), actor, reason, at)
     _audit(actor, action, report)
@@ -230,7 +239,7 @@ def _decided(
     return report
 
 
-def _check_team_lead(actor: User, report: Report, action: Action) -> None:
+def _check_team_lead(actor: User, report: ViolationReport, action: Action) -> None:
     if not may_handle_report(actor, report):
         _refuse(actor, action, report=report)
         raise PermissionDenied(
@@ -243,9 +252,9 @@ def _check_reason(reason: str) -> None:
         raise ViolationError(_("Geef een reden."), code="reason_missing")
 
 
-def _locked(report: Report) -> Report:
+def _locked(report: ViolationReport) -> ViolationReport:
     return (
-        Report.objects.select_for_update(of=("self",))
+        ViolationReport.objects.select_for_update(of=("self",))
         .select_related("client")
         .get(pk=report.pk)
     )
@@ -277,7 +286,7 @@ def _team_leads(team_id: int, *, but: User) -> list[User]:
     )
 
 
-def _told_of_withdrawal(report: Report, actor: User) -> list[User]:
+def _told_of_withdrawal(report: ViolationReport, actor: User) -> list[User]:
     """Return the reporter and the team's leads, each once, but not ``actor``."""
     recipients = {lead.pk: lead for lead in _team_leads(report.team_id, but=actor)}
     if report.reported_by_id != actor.pk:
@@ -286,14 +295,14 @@ def _told_of_withdrawal(report: Report, actor: User) -> list[User]:
 
 
 def _event(
-    report: Report, kind: str, actor: User, reason: str, at: datetime.datetime
+    report: ViolationReport, kind: str, actor: User, reason: str, at: datetime.datetime
 ) -> ViolationEvent:
     return ViolationEvent.objects.create(
         report=report, kind=kind, actor=actor, reason=reason, at=at
     )
 
 
-def _audit(actor: User, action: Action, report: Report, **data: Any) -> None:
+def _audit(actor: User, action: Action, report: ViolationReport, **data: Any) -> None:
     payload: ViolationDecided = {"rule": report.rule, "status": report.status}
     audit_record(
         actor=actor,
@@ -307,7 +316,7 @@ def _refuse(
     actor: User,
     action: Action,
     *,
-    report: Report | None = None,
+    report: ViolationReport | None = None,
     conversation: Conversation | None = None,
     result: Result = Result.DENIED,
     code: str = "",
@@ -323,7 +332,7 @@ def _refuse(
     audit_record_refusal(actor=actor, event=event, result=result, **target)
 
 
-def report_view_record(*, actor: User, report: Report) -> None:
+def report_view_record(*, actor: User, report: ViolationReport) -> None:
     audit_record(
         actor=actor,
         event=VIOLATION_VIEWED({"status": report.status}),
@@ -333,7 +342,7 @@ def report_view_record(*, actor: User, report: Report) -> None:
 
 
 def letter_print_record(
-    *, actor: User, report: Report, language: str, pdf: bool = False
+    *, actor: User, report: ViolationReport, language: str, pdf: bool = False
 ) -> None:
     """Record that the letter to the client was made; only for a confirmed report.
 
@@ -352,7 +361,7 @@ def letter_print_record(
     )
 
 
-def flags_view_record(*, actor: User, reports: list[Report]) -> None:
+def flags_view_record(*, actor: User, reports: list[ViolationReport]) -> None:
     """Record that the flags of these reports' clients were shown to ``actor``.
 
     One event per report, all in one statement, however many the list shows.

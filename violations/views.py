@@ -38,8 +38,7 @@ from violations.letter import (
     letter_pdf_filename,
     report_reference,
 )
-from violations.models import BrokenRule
-from violations.models import ViolationReport as Report
+from violations.models import BrokenRule, ViolationReport
 
 
 class UserMixin:
@@ -71,7 +70,7 @@ class ReportCreateView(UserMixin, FormView):
         return conversation
 
     @cached_property
-    def earlier_reports(self) -> list[Report]:
+    def earlier_reports(self) -> list[ViolationReport]:
         return selectors.reports_of_conversation(conversation=self.conversation)
 
     def get_form_kwargs(self) -> dict[str, Any]:
@@ -145,7 +144,7 @@ class ReportMixin(ReaderMixin):
     kwargs: dict[str, Any]
 
     @cached_property
-    def report(self) -> Report:
+    def report(self) -> ViolationReport:
         return selectors.report_for(user=self.user, pk=self.kwargs["pk"])
 
     def render_detail(self, **forms: Any) -> HttpResponse:

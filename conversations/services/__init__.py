@@ -2,12 +2,10 @@
 
 from conversations.services.checklist import checklist_answer
 from conversations.services.clients import (
-    ClientNotFoundError,
     client_find,
     client_find_or_register,
     client_keys_rotate,
 )
-from conversations.services.common import ChecklistError
 from conversations.services.conversations import (
     conversation_cancel,
     conversation_conclude,
@@ -16,14 +14,11 @@ from conversations.services.conversations import (
     conversation_start_call,
     conversation_view_record,
 )
-from conversations.services.decisions import DecisionConflictError, decision_record
+from conversations.services.decisions import decision_record
 from conversations.services.flags import client_flag_shown, flag_view_record
 from conversations.services.participants import participant_add, participant_remove
 
 __all__ = [
-    "ChecklistError",
-    "ClientNotFoundError",
-    "DecisionConflictError",
     "checklist_answer",
     "client_find",
     "client_find_or_register",

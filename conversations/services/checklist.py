@@ -15,10 +15,10 @@ from audit.catalogue import Action
 from audit.payloads import CHECKLIST_ANSWERED, ChecklistAnswer
 from audit.services.record import audit_record
 from conversations.checklist import Step, StepRef, Wish
+from conversations.errors import InvalidAnswerError, StepNotReachableError
 from conversations.models import Conversation
 from conversations.selectors import plan_of, rule_text_for
 from conversations.services.common import (
-    ChecklistError,
     check_may_run,
     check_no_bsn,
     check_open,
@@ -46,9 +46,11 @@ def checklist_answer(
 ) -> Conversation:
     """Save one answer of the checklist; the server then decides the next step.
 
-    Raises ChecklistError for a step that is not (yet) on the path, an answer the
-    step cannot take, or a conversation on a date without a policy in force;
-    PermissionDenied for anyone but an employee of the team.
+    Raises StepNotReachableError for a step that is not (yet) on the path,
+    InvalidAnswerError (or BsnInTextError) for an answer the step cannot take,
+    ConversationClosedError for a conversation cancelled or held, ScheduleError
+    for a conversation on a date without a policy in force; PermissionDenied for
+    anyone but an employee of the team.
     """
     check_may_run(actor, Action.CHECKLIST_ANSWERED, conversation)
     failed = failures_recorded(
@@ -71,7 +73,7 @@ def _answer(
     check_open(conversation)
     check_policy(conversation)
     if not plan_of(conversation).reachable(ref):
-        raise ChecklistError(
+        raise StepNotReachableError(
             _("Deze vraag is nu niet aan de orde. Ga verder bij de volgende vraag."),
             code="not_reachable",
         )
@@ -106,7 +108,7 @@ def _participants(
     conv.participants_confirmed = True
     if missing := plan_of(conv).mediation_roles_missing():
         names = [str(MEDIATION_ROLE_NAMES[Missing(code)]) for code in missing]
-        raise ChecklistError(
+        raise InvalidAnswerError(
             _(
                 "Bij een mediation doen een mediator en een wederpartij mee. Voeg nog "
                 "toe: %(who)s."
@@ -122,7 +124,7 @@ def _inform(
 ) -> ChecklistAnswer:
     text: RuleText | None = answer.get("rule_text")
     if text is None or text != _current_text(conv, text.language):
-        raise ChecklistError(
+        raise InvalidAnswerError(
             _(
                 "De spelregeltekst is intussen vernieuwd. Vertel de klant de nieuwe "
                 "tekst en bevestig het opnieuw."
@@ -130,7 +132,7 @@ def _inform(
             code="stale_text",
         )
     if answer.get("told") is not True:
-        raise ChecklistError(
+        raise InvalidAnswerError(
             _("Bevestig dat u de spelregels aan de klant hebt verteld."),
             code="not_told",
         )
@@ -184,12 +186,12 @@ def _uwv_details(
 ) -> ChecklistAnswer:
     reason = str(answer.get("reason", "")).strip()
     if not reason:
-        raise ChecklistError(
+        raise InvalidAnswerError(
             _("Schrijf op waarom UWV het gesprek opneemt."), code="no_reason"
         )
     check_no_bsn(reason)
     if answer.get("told") is not True:
-        raise ChecklistError(
+        raise InvalidAnswerError(
             _("Bevestig dat iedereen die meedoet weet dat UWV opneemt."),
             code="not_told",
         )
@@ -201,7 +203,7 @@ def _uwv_details(
 def _outcome(
     conv: Conversation, ref: StepRef, answer: Answer, at: Any
 ) -> ChecklistAnswer:
-    raise ChecklistError(_("De uitkomst is geen vraag."), code="not_a_question")
+    raise StepNotReachableError(_("De uitkomst is geen vraag."), code="not_a_question")
 
 
 _APPLY: dict[Step, Callable[[Conversation, StepRef, Answer, Any], ChecklistAnswer]] = {

@@ -10,12 +10,9 @@ from audit.catalogue import Action
 from audit.payloads import CLIENT_KEYS_ROTATED, CLIENT_REGISTERED, CLIENT_SEARCHED
 from audit.services.record import audit_record
 from conversations.bsn import bsn_encrypt, bsn_hash, bsn_reencrypt
+from conversations.errors import ClientNotFoundError
 from conversations.models import Client
-from conversations.services.common import ChecklistError, check_may_run, check_no_bsn
-
-
-class ClientNotFoundError(ChecklistError):
-    """No client has this BSN, and no name was given to register one."""
+from conversations.services.common import check_may_run, check_no_bsn
 
 
 def client_find(*, actor: User, bsn: str) -> Client | None:
@@ -37,7 +34,7 @@ def client_find_or_register(*, actor: User, bsn: str, display_name: str = "") ->
     """Return the client with this BSN; register them when a name is given.
 
     Raises ClientNotFoundError when nobody has this BSN and no name was given, and
-    ChecklistError for a name holding a BSN.
+    BsnInTextError for a name holding a BSN.
     """
     if client := client_find(actor=actor, bsn=bsn):
         return client

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +16,12 @@ from audit.catalogue import Action, Result
 from audit.payloads import Event
 from audit.services.record import audit_record_refusal
 from conversations.access import may_run_checklist
-from conversations.bsn import BSN_IN_TEXT_MESSAGE, bsn_in_text
+from conversations.errors import (
+    BsnInTextError,
+    ConversationClosedError,
+    ConversationError,
+    ScheduleError,
+)
 from conversations.models import Conversation
 from conversations.schedule import date_problem, place_problem
 from conversations.selectors import (
@@ -24,16 +29,13 @@ from conversations.selectors import (
     conversation_has_policy,
     with_checklist_facts,
 )
+from uwvrec.personal_data import BSN_IN_TEXT_MESSAGE, bsn_in_text
 
 OPEN_STATUSES = (
     Conversation.Status.PLANNED,
     Conversation.Status.IN_CHECKLIST,
     Conversation.Status.DECIDED,
 )
-
-
-class ChecklistError(ValidationError):
-    """An answer or change the checklist cannot take, with a Dutch message."""
 
 
 def refuse(
@@ -57,7 +59,7 @@ def failures_recorded(
     *,
     conversation: Conversation | None = None,
 ) -> Iterator[None]:
-    """Record a ChecklistError raised in the block as a failed attempt; re-raise it.
+    """Record a ConversationError raised in the block as a failed attempt; re-raise it.
 
     ``coded`` makes the attempt's event of the error's code (``X.coded``). Put it
     around the block's transaction: the attempt is recorded after that rolled
@@ -65,7 +67,7 @@ def failures_recorded(
     """
     try:
         yield
-    except ChecklistError as error:
+    except ConversationError as error:
         event = coded(error.code or "")
         refuse(actor, event, conversation=conversation, result=Result.FAILED)
         raise
@@ -100,7 +102,7 @@ def locked(conversation: Conversation) -> Conversation:
 
 def check_open(conversation: Conversation) -> None:
     if conversation.status not in OPEN_STATUSES:
-        raise ChecklistError(
+        raise ConversationClosedError(
             _("Dit gesprek is %(status)s: er kan niets meer aan veranderen.")
             % {"status": conversation.get_status_display()},
             code="closed",
@@ -108,36 +110,33 @@ def check_open(conversation: Conversation) -> None:
 
 
 def check_schedulable(scheduled_at: datetime.datetime) -> None:
-    """Raise ChecklistError unless a conversation may be planned at that moment.
+    """Raise ScheduleError unless a conversation may be planned at that moment.
 
     Every writer passes here (the pages, the demo, a task, the shell), so no date
     without a policy, and none that PostgreSQL or Python cannot read back, is stored.
     """
     today = timezone.localdate()
     if problem := date_problem(conversation_date(scheduled_at), today=today):
-        raise ChecklistError(problem, code="date_out_of_range")
+        raise ScheduleError(problem, code="date_out_of_range")
 
 
 def check_place(channel: str, place: str) -> None:
-    """Raise ChecklistError when the place does not fit the channel."""
+    """Raise ScheduleError when the place does not fit the channel."""
     if problem := place_problem(channel, place):
         code, message = problem
-        raise ChecklistError(message, code=code)
+        raise ScheduleError(message, code=code)
 
 
 def check_no_bsn(text: str) -> None:
-    """Raise ChecklistError when free text holds a number that could be a BSN."""
+    """Raise BsnInTextError when free text holds a number that could be a BSN."""
     if bsn_in_text(text):
-        raise ChecklistError(
-            BSN_IN_TEXT_MESSAGE,
-            code="bsn_in_text",
-        )
+        raise BsnInTextError(BSN_IN_TEXT_MESSAGE, code="bsn_in_text")
 
 
 def check_policy(conversation: Conversation) -> None:
-    """Raise ChecklistError when no recording policy is in force on its date."""
+    """Raise ScheduleError when no recording policy is in force on its date."""
     if not conversation_has_policy(conversation):
-        raise ChecklistError(
+        raise ScheduleError(
             _(
                 "Op de datum van dit gesprek golden nog geen spelregels voor "
                 "opnemen. Verzet de afspraak naar de juiste datum, of annuleer het "

@@ -21,10 +21,10 @@ from audit.payloads import (
     Refused,
 )
 from audit.services.record import audit_record
+from conversations.errors import ConversationStatusError
 from conversations.models import Client, Conversation
 from conversations.services.clients import client_find_or_register
 from conversations.services.common import (
-    ChecklistError,
     check_may_run,
     check_no_bsn,
     check_open,
@@ -80,10 +80,10 @@ def conversation_register(
     """Plan a conversation with ``client`` for the actor's team.
 
     ``kind_confirmed``: the kind was asked just now (a phone call starting), so
-    the checklist does not ask it again. Raises ChecklistError for a date out of
-    range (``conversations.schedule``), a place that does not fit the channel, or
-    a BSN in the place. A moment in the past is taken: the form asks the employee
-    to confirm it first.
+    the checklist does not ask it again. Raises ScheduleError for a date out of
+    range (``conversations.schedule``) or a place that does not fit the channel,
+    BsnInTextError for a BSN in the place. A moment in the past is taken: the
+    form asks the employee to confirm it first.
     """
     team_id = check_may_run(actor, Action.CONVERSATION_REGISTERED)
     _check_when(actor, CONVERSATION_REGISTERED, scheduled_at, channel, place)
@@ -142,8 +142,9 @@ def conversation_reschedule(
 ) -> Conversation:
     """Move a planned conversation to another time or place.
 
-    Raises ChecklistError for a conversation no longer planned, a date out of
-    range, a place that does not fit its channel, or a BSN in the place.
+    Raises ConversationStatusError for a conversation no longer planned,
+    ScheduleError for a date out of range or a place that does not fit its
+    channel, BsnInTextError for a BSN in the place.
     """
     check_may_run(actor, Action.CONVERSATION_RESCHEDULED, conversation)
     _check_when(
@@ -157,7 +158,7 @@ def conversation_reschedule(
     with transaction.atomic():
         conversation = locked(conversation)
         if conversation.status != Conversation.Status.PLANNED:
-            raise ChecklistError(
+            raise ConversationStatusError(
                 _(
                     "Alleen een gesprek waarvoor de checklist nog niet begon, kan "
                     "worden verzet."
@@ -207,7 +208,7 @@ def conversation_conclude(
     with transaction.atomic():
         conversation = locked(conversation)
         if conversation.status != Conversation.Status.DECIDED:
-            raise ChecklistError(
+            raise ConversationStatusError(
                 _(
                     "Leg eerst het besluit vast; daarna kunt u vastleggen wat er "
                     "gebeurde."

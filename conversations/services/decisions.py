@@ -9,10 +9,14 @@ from accounts.models import User
 from audit.catalogue import Action
 from audit.payloads import DECISION_RECORDED
 from audit.services.record import audit_record
+from conversations.errors import (
+    ChecklistIncompleteError,
+    ConversationClosedError,
+    DecisionConflictError,
+)
 from conversations.models import Conversation, Decision
 from conversations.selectors import plan_of
 from conversations.services.common import (
-    ChecklistError,
     check_may_run,
     check_policy,
     failures_recorded,
@@ -20,10 +24,6 @@ from conversations.services.common import (
 )
 from rules.engine import Facts, Ruling
 from rules.engine.contract import Request, request_to_json
-
-
-class DecisionConflictError(ChecklistError):
-    """Someone else (or another tab) finalised first, or the answers changed."""
 
 
 def decision_record(
@@ -59,7 +59,7 @@ def _record(actor: User, conversation: Conversation, answers_version: int) -> De
     if conversation.status == Conversation.Status.DECIDED:
         raise DecisionConflictError(_already_decided(), code="already_decided")
     if conversation.status != Conversation.Status.IN_CHECKLIST:
-        raise ChecklistError(
+        raise ConversationClosedError(
             _("Dit gesprek is %(status)s: er kan geen besluit meer bij.")
             % {"status": conversation.get_status_display()},
             code="closed",
@@ -75,7 +75,7 @@ def _record(actor: User, conversation: Conversation, answers_version: int) -> De
     check_policy(conversation)
     plan = plan_of(conversation)
     if not plan.complete or plan.decision is None or plan.facts is None:
-        raise ChecklistError(
+        raise ChecklistIncompleteError(
             _("Nog niet alle vragen zijn beantwoord."), code="incomplete"
         )
     previous = conversation.decisions.order_by("-sequence").first()

@@ -11,9 +11,9 @@ from accounts.models import User
 from audit.catalogue import Action
 from audit.payloads import PARTICIPANT_ADDED, PARTICIPANT_REMOVED
 from audit.services.record import audit_record
+from conversations.errors import ParticipantError
 from conversations.models import Conversation, Participant
 from conversations.services.common import (
-    ChecklistError,
     check_may_run,
     check_no_bsn,
     check_open,
@@ -36,7 +36,8 @@ def participant_add(
     After a decision this is someone joining during the conversation: they are
     marked as joined now, the checklist opens again for what their joining asks
     (their consent, telling them UWV records), and the next decision supersedes
-    the last one from that moment. Raises ChecklistError for a BSN in the name.
+    the last one from that moment. Raises BsnInTextError for a BSN in the name,
+    ConversationClosedError for a conversation cancelled or held.
     """
     check_may_run(actor, Action.PARTICIPANT_ADDED, conversation)
     with failures_recorded(actor, PARTICIPANT_ADDED.coded, conversation=conversation):
@@ -87,9 +88,9 @@ def participant_remove(
         check_open(conversation)
         participant = conversation.participants.filter(pk=participant_id).first()
         if participant is None:
-            raise ChecklistError(_("Deze deelnemer bestaat niet."), code="unknown")
+            raise ParticipantError(_("Deze deelnemer bestaat niet."), code="unknown")
         if conversation.decisions.exists():
-            raise ChecklistError(
+            raise ParticipantError(
                 _(
                     "Er is al een besluit vastgelegd met deze deelnemer erin; "
                     "wie meedeed, blijft erin staan."

@@ -15,12 +15,17 @@ from django.views.generic import View
 
 from conversations import forms as step_forms
 from conversations.checklist import Plan, Step, StepRef
+from conversations.errors import (
+    BsnInTextError,
+    ConversationClosedError,
+    ConversationError,
+    DecisionConflictError,
+    ParticipantError,
+)
 from conversations.models import Conversation
 from conversations.presentation import STEP_OF_SLUG, step_url
 from conversations.selectors import plan_of
 from conversations.services import (
-    ChecklistError,
-    DecisionConflictError,
     checklist_answer,
     conversation_view_record,
     decision_record,
@@ -102,7 +107,7 @@ class ChecklistStepView(StaffMixin, View):
                 answer=self.answer(form),
                 at=timezone.now(),
             )
-        except ChecklistError as error:
+        except ConversationError as error:
             form.add_error(None, error)
             return self.render(form)
         return HttpResponseRedirect(step_url(conversation, plan_of(conversation).next))
@@ -125,7 +130,7 @@ class ChecklistStepView(StaffMixin, View):
             )
         except DecisionConflictError as error:
             messages.warning(self.request, error.messages[0])
-        except ChecklistError as error:
+        except ConversationError as error:
             messages.error(self.request, error.messages[0])
         return HttpResponseRedirect(step_url(self.conversation, StepRef(Step.OUTCOME)))
 
@@ -199,7 +204,7 @@ def add_participant_posted(
             at=timezone.now(),
             **form.cleaned_data,
         )
-    except ChecklistError as error:
+    except (BsnInTextError, ConversationClosedError) as error:
         messages.error(view.request, error.messages[0])
         return HttpResponseRedirect(refused_url)
     return None
@@ -235,7 +240,7 @@ class ParticipantRemoveView(StaffMixin, View):
                 conversation=self.conversation,
                 participant_id=kwargs["participant"],
             )
-        except ChecklistError as error:
+        except (ParticipantError, ConversationClosedError) as error:
             messages.error(request, error.messages[0])
         return HttpResponseRedirect(
             step_url(self.conversation, StepRef(Step.PARTICIPANTS))

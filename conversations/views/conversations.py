@@ -14,6 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
+from conversations.errors import (
+    BsnInTextError,
+    ClientNotFoundError,
+    ConversationError,
+)
 from conversations.forms import (
     AppointmentForm,
     ConcludeForm,
@@ -29,7 +34,6 @@ from conversations.selectors import (
     decisions_of,
 )
 from conversations.services import (
-    ChecklistError,
     client_find_or_register,
     conversation_cancel,
     conversation_conclude,
@@ -102,7 +106,7 @@ class AppointmentCreateView(StaffMixin, KeptBsnMixin, FormView):
             client = client_find_or_register(
                 actor=self.user, bsn=data["bsn"], display_name=data["display_name"]
             )
-        except ChecklistError as error:
+        except (ClientNotFoundError, BsnInTextError) as error:
             form.add_error("display_name", error)
             return self.form_invalid(form)
         try:
@@ -114,7 +118,7 @@ class AppointmentCreateView(StaffMixin, KeptBsnMixin, FormView):
                 scheduled_at=form.scheduled_at(),
                 place=data["place"],
             )
-        except ChecklistError as error:
+        except ConversationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
         self.bsn_used()
@@ -140,7 +144,7 @@ class PhoneCallStartView(StaffMixin, KeptBsnMixin, FormView):
                 kind=data["kind"],
                 at=timezone.now(),
             )
-        except ChecklistError as error:
+        except ConversationError as error:
             form.add_error("display_name", error)
             return self.form_invalid(form)
         self.bsn_used()
@@ -182,7 +186,7 @@ class ConversationFormView(StaffMixin, FormView):
     def form_valid(self, form: Any) -> HttpResponse:
         try:
             self.save(form)
-        except ChecklistError as error:
+        except ConversationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
         return HttpResponseRedirect(detail_url(self.conversation.pk))

@@ -8,8 +8,7 @@ from django.urls import reverse
 from accounts.models import User
 from accounts.roles import Role
 from audit.models import AuditEvent
-from tests.conversations.helpers import ConversationFactory
-from tests.factories import UserFactory
+from tests.factories import ConversationFactory, UserFactory
 
 PASSWORD = "correct-horse-battery"
 

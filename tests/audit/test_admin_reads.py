@@ -6,7 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from tests.conversations.helpers import ClientFactory, ConversationFactory, add
+from tests.conversations.helpers import add
+from tests.factories import ClientFactory, ConversationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from audit.payloads import Event
 from audit.services.record import audit_record
 from conversations.services.clients import client_find
 from tests.audit.review import AMSTERDAM, add_event, filtered, filtered_url
-from tests.conversations.helpers import ClientFactory, ConversationFactory, valid_bsn
-from tests.factories import UserFactory
+from tests.factories import ClientFactory, ConversationFactory, UserFactory, valid_bsn
 
 pytestmark = pytest.mark.django_db
 

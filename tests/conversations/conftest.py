@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conversations.helpers import ConversationFactory
+from tests.factories import ConversationFactory
 
 
 @pytest.fixture

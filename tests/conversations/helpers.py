@@ -1,54 +1,10 @@
-"""Factories and helpers for clients, conversations and the checklist."""
+"""Running the checklist through its services, as the pages do."""
 
-import datetime
-import itertools
-
-import factory
 from django.utils import timezone
-from stdnum.nl import bsn as stdnum_bsn
 
-from conversations.bsn import bsn_encrypt, bsn_hash
 from conversations.checklist import Step, StepRef
-from conversations.models import Client, Conversation
 from conversations.services import checklist_answer, participant_add
 from rules.selectors import rule_text_current
-from tests.factories import UserFactory
-
-_numbers = itertools.count(10_000_000)
-
-
-def valid_bsn() -> str:
-    """Return a fresh nine-digit number that passes the eleven-test."""
-    while not stdnum_bsn.is_valid(number := f"1{next(_numbers):08d}"):
-        pass
-    return number
-
-
-class ClientFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Client
-
-    class Params:
-        bsn = factory.LazyFunction(valid_bsn)
-
-    display_name = factory.Sequence(lambda n: f"Klant {n}")
-    bsn_encrypted = factory.LazyAttribute(lambda o: bsn_encrypt(o.bsn))
-    bsn_hash = factory.LazyAttribute(lambda o: bsn_hash(o.bsn))
-
-
-class ConversationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Conversation
-
-    client = factory.SubFactory(ClientFactory)
-    employee = factory.SubFactory(UserFactory)
-    team = factory.LazyAttribute(lambda o: o.employee.team)
-    channel = "face_to_face"
-    kind = "regular"
-    scheduled_at = factory.LazyFunction(
-        lambda: timezone.now().replace(microsecond=0) + datetime.timedelta(hours=1)
-    )
-    place = "Amsterdam, kamer 3.12"
 
 
 def answer(actor, conversation, step, participant=None, **values):

@@ -5,13 +5,8 @@ from django.urls import reverse
 
 from conversations.models import Conversation
 from conversations.services import decision_record
-from tests.conversations.helpers import (
-    ClientFactory,
-    ConversationFactory,
-    add,
-    answer,
-    walk_to_outcome,
-)
+from tests.conversations.helpers import add, answer, walk_to_outcome
+from tests.factories import ClientFactory, ConversationFactory
 
 pytestmark = pytest.mark.django_db
 

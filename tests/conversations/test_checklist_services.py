@@ -4,16 +4,16 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from audit.models import AuditEvent
-from conversations.models import Conversation, Decision
-from conversations.services import ChecklistError, decision_record
-from tests.conversations.helpers import (
-    ConversationFactory,
-    add,
-    answer,
-    handout,
-    walk_to_outcome,
+from conversations.errors import (
+    ChecklistIncompleteError,
+    DecisionConflictError,
+    InvalidAnswerError,
+    StepNotReachableError,
 )
-from tests.factories import UserFactory
+from conversations.models import Conversation, Decision
+from conversations.services import decision_record
+from tests.conversations.helpers import add, answer, handout, walk_to_outcome
+from tests.factories import ConversationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,7 @@ def test_a_step_beyond_the_next_one_is_refused_and_the_refusal_audited(
     employee, conversation
 ):
     answer(employee, conversation, "kind", kind="regular")
-    with pytest.raises(ChecklistError) as refused:
+    with pytest.raises(StepNotReachableError) as refused:
         answer(employee, conversation, "accepts", accepts=True)
     assert refused.value.code == "not_reachable"
     conversation.refresh_from_db()
@@ -197,7 +197,7 @@ def test_inform_needs_the_confirmation_that_it_was_told(employee, conversation):
     answer(employee, conversation, "kind", kind="regular")
     answer(employee, conversation, "wish", wish="audio")
     answer(employee, conversation, "participants")
-    with pytest.raises(ChecklistError) as refused:
+    with pytest.raises(InvalidAnswerError) as refused:
         answer(employee, conversation, "inform", told=False, rule_text=handout())
     assert refused.value.code == "not_told"
 
@@ -207,7 +207,7 @@ def test_a_mediation_needs_a_mediator_and_an_other_party(employee):
     answer(employee, conversation, "kind", kind="mediation")
     answer(employee, conversation, "wish", wish="audio")
     add(employee, conversation, "Bedrijf BV", "other_party")
-    with pytest.raises(ChecklistError) as refused:
+    with pytest.raises(InvalidAnswerError) as refused:
         answer(employee, conversation, "participants")
     assert "een mediator" in refused.value.messages[0]
     conversation.refresh_from_db()
@@ -234,7 +234,7 @@ def test_someone_joining_later_gets_a_new_decision_that_supersedes(
     conversation.refresh_from_db()
     assert conversation.status == Conversation.Status.IN_CHECKLIST
     assert conversation.participants_told_uwv_records is None
-    with pytest.raises(ChecklistError) as refused:
+    with pytest.raises(ChecklistIncompleteError) as refused:
         finalise(employee, conversation)
     assert refused.value.code == "incomplete"
     answer(employee, conversation, "consent", joiner, consents=False)
@@ -255,7 +255,7 @@ def test_a_second_finalisation_is_refused_with_a_clear_message(employee, convers
     conversation.refresh_from_db()
     version = conversation.answers_version
     decision_record(actor=employee, conversation=conversation, answers_version=version)
-    with pytest.raises(ChecklistError) as refused:
+    with pytest.raises(DecisionConflictError) as refused:
         decision_record(
             actor=employee, conversation=conversation, answers_version=version
         )
@@ -267,7 +267,7 @@ def test_a_second_finalisation_is_refused_with_a_clear_message(employee, convers
 def test_a_finalisation_made_on_older_answers_is_refused(employee, conversation):
     walk_to_outcome(employee, conversation)
     conversation.refresh_from_db()
-    with pytest.raises(ChecklistError) as refused:
+    with pytest.raises(DecisionConflictError) as refused:
         decision_record(
             actor=employee,
             conversation=conversation,
@@ -281,7 +281,7 @@ def test_inform_takes_only_the_current_text_for_the_channel(employee, conversati
     answer(employee, conversation, "wish", wish="audio")
     answer(employee, conversation, "participants")
     phone_script = handout(audience="phone_script")
-    with pytest.raises(ChecklistError) as refused:
+    with pytest.raises(InvalidAnswerError) as refused:
         answer(employee, conversation, "inform", told=True, rule_text=phone_script)
     assert refused.value.code == "stale_text"
     answer(employee, conversation, "inform", told=True, rule_text=handout("en"))

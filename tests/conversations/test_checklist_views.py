@@ -8,13 +8,8 @@ from audit.models import AuditEvent
 from conversations.models import Conversation, Decision, Participant
 from conversations.selectors import conversation_for
 from conversations.services import decision_record, participant_add
-from tests.conversations.helpers import (
-    ConversationFactory,
-    add,
-    answer,
-    walk_to_outcome,
-)
-from tests.factories import UserFactory
+from tests.conversations.helpers import add, answer, walk_to_outcome
+from tests.factories import ConversationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,10 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from conversations.bsn import bsn_clean, bsn_hash, bsn_masked
+from conversations.errors import ClientNotFoundError
 from conversations.models import Client, Conversation
-from conversations.services import ClientNotFoundError, client_find_or_register
-from tests.conversations.helpers import ClientFactory, valid_bsn
+from conversations.services import client_find_or_register
+from tests.factories import ClientFactory, valid_bsn
 
 pytestmark = pytest.mark.django_db
 

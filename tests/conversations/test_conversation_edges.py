@@ -15,15 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from conversations.errors import ScheduleError
 from conversations.models import Client, Conversation
 from conversations.services import (
-    ChecklistError,
     conversation_register,
     conversation_reschedule,
 )
 from conversations.views.kept_bsn import SESSION_KEY
-from tests.conversations.helpers import ClientFactory, ConversationFactory, valid_bsn
-from tests.factories import UserFactory
+from tests.factories import ClientFactory, ConversationFactory, UserFactory, valid_bsn
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("conversations:list")
@@ -239,7 +238,7 @@ def test_the_services_refuse_a_place_that_does_not_fit_and_record_it(
     employee, phone_call
 ):
     moment = timezone.now() + datetime.timedelta(days=1)
-    with pytest.raises(ChecklistError) as office:
+    with pytest.raises(ScheduleError) as office:
         conversation_register(
             actor=employee,
             client=ClientFactory(),
@@ -247,7 +246,7 @@ def test_the_services_refuse_a_place_that_does_not_fit_and_record_it(
             kind="regular",
             scheduled_at=moment,
         )
-    with pytest.raises(ChecklistError) as phone:
+    with pytest.raises(ScheduleError) as phone:
         conversation_reschedule(
             actor=employee, conversation=phone_call, scheduled_at=moment, place="B2"
         )

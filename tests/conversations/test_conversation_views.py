@@ -8,13 +8,8 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from conversations.models import Conversation
-from tests.conversations.helpers import (
-    ClientFactory,
-    ConversationFactory,
-    valid_bsn,
-    walk_to_outcome,
-)
-from tests.factories import UserFactory
+from tests.conversations.helpers import walk_to_outcome
+from tests.factories import ClientFactory, ConversationFactory, UserFactory, valid_bsn
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("conversations:list")

@@ -19,17 +19,17 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from conversations.checklist import Step, StepRef
+from conversations.errors import ScheduleError
 from conversations.models import Client, Conversation
 from conversations.schedule import latest_date
 from conversations.services import (
-    ChecklistError,
     checklist_answer,
     conversation_cancel,
     conversation_register,
     conversation_reschedule,
     decision_record,
 )
-from tests.conversations.helpers import ClientFactory, ConversationFactory, valid_bsn
+from tests.factories import ClientFactory, ConversationFactory, valid_bsn
 from uwvrec.localservices import libpq_url
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +120,7 @@ def test_the_services_refuse_a_date_out_of_range_from_any_caller(
     employee, conversation, moment
 ):
     """A task, the shell or the admin call the services, not the forms."""
-    with pytest.raises(ChecklistError) as registering:
+    with pytest.raises(ScheduleError) as registering:
         conversation_register(
             actor=employee,
             client=ClientFactory(),
@@ -128,7 +128,7 @@ def test_the_services_refuse_a_date_out_of_range_from_any_caller(
             kind="regular",
             scheduled_at=moment,
         )
-    with pytest.raises(ChecklistError) as rescheduling:
+    with pytest.raises(ScheduleError) as rescheduling:
         conversation_reschedule(
             actor=employee, conversation=conversation, scheduled_at=moment, place=""
         )
@@ -206,7 +206,7 @@ def test_an_answer_for_a_conversation_without_a_policy_is_refused(
 
 
 def test_the_services_refuse_to_answer_or_decide_without_a_policy(employee, stuck):
-    with pytest.raises(ChecklistError) as answering:
+    with pytest.raises(ScheduleError) as answering:
         checklist_answer(
             actor=employee,
             conversation=stuck,
@@ -214,7 +214,7 @@ def test_the_services_refuse_to_answer_or_decide_without_a_policy(employee, stuc
             answer={"wish": "no"},
             at=timezone.now(),
         )
-    with pytest.raises(ChecklistError) as deciding:
+    with pytest.raises(ScheduleError) as deciding:
         decision_record(actor=employee, conversation=stuck, answers_version=0)
     assert answering.value.code == deciding.value.code == "no_policy"
     assert not stuck.decisions.exists()

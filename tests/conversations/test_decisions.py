@@ -17,10 +17,11 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from conversations.checklist import Step, StepRef
+from conversations.errors import DecisionConflictError
 from conversations.models import Conversation, Decision, Participant
-from conversations.services import ChecklistError, checklist_answer, decision_record
-from tests.conversations.helpers import ConversationFactory, answer, walk_to_outcome
-from tests.factories import UserFactory
+from conversations.services import checklist_answer, decision_record
+from tests.conversations.helpers import answer, walk_to_outcome
+from tests.factories import ConversationFactory, UserFactory
 
 
 @pytest.mark.django_db(transaction=True)
@@ -42,7 +43,7 @@ def test_two_finalisations_racing_in_parallel_record_exactly_one_decision():
                     actor=actor, conversation=conversation, answers_version=version
                 )
             )
-        except ChecklistError as error:
+        except DecisionConflictError as error:
             results.append(error)
         finally:
             connections.close_all()
@@ -55,7 +56,7 @@ def test_two_finalisations_racing_in_parallel_record_exactly_one_decision():
     for thread in threads:
         thread.join(30)
     decisions = [r for r in results if isinstance(r, Decision)]
-    refusals = [r for r in results if isinstance(r, ChecklistError)]
+    refusals = [r for r in results if isinstance(r, DecisionConflictError)]
     assert len(decisions) == 1
     assert len(refusals) == 1
     assert refusals[0].code == "already_decided"

@@ -15,11 +15,12 @@ from audit.catalogue import Action
 from audit.models import AuditEvent
 from audit.payloads import Event
 from audit.services.record import PersonalDataInPayloadError, audit_record
-from conversations.bsn import bsn_in_text
+from conversations.errors import BsnInTextError
 from conversations.models import Client, Conversation, Participant
-from conversations.services import ChecklistError, conversation_reschedule
-from tests.conversations.helpers import add, answer, valid_bsn
-from tests.factories import TeamFactory
+from conversations.services import conversation_reschedule
+from tests.conversations.helpers import add, answer
+from tests.factories import TeamFactory, valid_bsn
+from uwvrec.personal_data import bsn_in_text
 
 pytestmark = pytest.mark.django_db
 A_BSN = "999990019"
@@ -94,7 +95,7 @@ def test_the_service_refuses_a_bsn_in_the_place_and_records_the_refusal(
     employee, conversation
 ):
     moment = timezone.now() + datetime.timedelta(days=1)
-    with pytest.raises(ChecklistError) as refused:
+    with pytest.raises(BsnInTextError) as refused:
         conversation_reschedule(
             actor=employee,
             conversation=conversation,
@@ -153,7 +154,7 @@ def test_a_participant_named_with_a_bsn_is_refused(client, employee, conversatio
     assert response.status_code == 200
     assert REFUSED in response.text
     assert not Participant.objects.exists()
-    with pytest.raises(ChecklistError):
+    with pytest.raises(BsnInTextError):
         add(employee, conversation, name=f"Jan {A_BSN}")
     assert not Participant.objects.exists()
 
@@ -171,7 +172,7 @@ def test_uwvs_reason_to_record_may_not_hold_a_bsn(client, employee, conversation
     assert REFUSED in response.text
     conversation.refresh_from_db()
     assert conversation.uwv_reason == ""
-    with pytest.raises(ChecklistError) as refused:
+    with pytest.raises(BsnInTextError) as refused:
         answer(employee, conversation, "uwv_details", reason=A_BSN, told=True)
     assert refused.value.code == "bsn_in_text"
 

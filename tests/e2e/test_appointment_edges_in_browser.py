@@ -7,9 +7,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from tests.conversations.helpers import ConversationFactory, valid_bsn
 from tests.e2e.conftest import check_page
 from tests.e2e.test_login import log_in
+from tests.factories import ConversationFactory, valid_bsn
 
 pytestmark = [
     pytest.mark.e2e,

@@ -10,9 +10,9 @@ from playwright.sync_api import Locator, Page, expect
 
 from conversations.demo import conversations_demo_load
 from conversations.models import Decision
-from tests.conversations.helpers import valid_bsn
 from tests.e2e.conftest import check_page
 from tests.e2e.test_login import log_in
+from tests.factories import valid_bsn
 
 pytestmark = [
     pytest.mark.e2e,

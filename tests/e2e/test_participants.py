@@ -4,10 +4,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from conversations.models import Participant
-from tests.conversations.helpers import valid_bsn
 from tests.e2e.conftest import check_page
 from tests.e2e.test_checklist import next_step
 from tests.e2e.test_login import log_in
+from tests.factories import valid_bsn
 
 pytestmark = [
     pytest.mark.e2e,

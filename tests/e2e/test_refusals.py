@@ -9,9 +9,9 @@ from playwright.sync_api import Page, expect
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import User
 from conversations.models import Conversation
-from tests.conversations.helpers import ConversationFactory, valid_bsn
 from tests.e2e.conftest import check_page
 from tests.e2e.test_login import log_in
+from tests.factories import ConversationFactory, valid_bsn
 
 pytestmark = [
     pytest.mark.e2e,

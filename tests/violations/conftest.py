@@ -2,8 +2,7 @@
 
 import pytest
 
-from tests.conversations.helpers import ConversationFactory
-from tests.factories import UserFactory
+from tests.factories import ConversationFactory, UserFactory
 
 
 @pytest.fixture

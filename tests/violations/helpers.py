@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from tests.conversations.helpers import ConversationFactory
+from tests.factories import ConversationFactory
 from violations.services import violation_confirm, violation_report
 
 

@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from conversations.models import Client
-from tests.conversations.helpers import ConversationFactory
-from tests.factories import UserFactory
+from tests.factories import ConversationFactory, UserFactory
 from tests.violations.helpers import confirmed, next_conversation, report
 from violations.models import ViolationReport
 

@@ -15,8 +15,7 @@ from tests.personas import (
     public_functions,
 )
 from violations import access
-from violations.models import Notification, Status
-from violations.models import ViolationReport as Report
+from violations.models import Notification, ReportStatus, ViolationReport
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +85,9 @@ def test_four_eyes_a_team_lead_does_not_decide_on_a_report_they_filed(people):
     world = people.world
     filer = UserFactory(team_lead=True, team=world.a.team)
     other = world.a.team_lead
-    filed = Report(team=world.a.team, reported_by=filer, status=Status.REPORTED)
+    filed = ViolationReport(
+        team=world.a.team, reported_by=filer, status=ReportStatus.REPORTED
+    )
     assert access.filed_it_themselves(filer, filed)
     assert not access.may_decide(filer, filed)
     assert access.may_decide(other, filed)

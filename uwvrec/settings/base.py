@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "audit",
     "conversations",
     "violations",
+    # The wiring: commands that load or span every app (load_demo_data).
+    "uwvrec.apps.UwvrecConfig",
     # After accounts: its commands of the same name (audited) replace axes' own.
     "accounts.apps.AxesConfig",
 ]

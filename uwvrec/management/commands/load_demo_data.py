@@ -7,7 +7,10 @@ from violations.demo import violations_demo_load
 
 
 class Command(BaseCommand):
-    help = "Load the demo teams and users (development only; idempotent)."
+    help = (
+        "Load every app's demo data: teams and users, today's conversations, "
+        "violation reports (development only; idempotent)."
+    )
 
     def handle(self, *args: object, **options: object) -> None:
         if not settings.DEMO_DATA_ALLOWED:
