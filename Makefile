@@ -53,6 +53,7 @@ browser:
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo
 
 # mypy with django-stubs over the application code. The plugin loads the test
 # settings, which need the services' URLs to be set; nothing connects to them.
