@@ -98,7 +98,7 @@ mutation: install
 	$(PY) tests/mutation/score.py
 
 messages: install
-	$(PY) manage.py makemessages --locale en --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*'
+	$(PY) manage.py makemessages --locale en --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'mutants/*'
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 clean:
