@@ -13,7 +13,9 @@ has the same flags, all false), so a caller need not ask first.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Group
+from typing import TypeAlias, TypeGuard
+
+from django.contrib.auth.models import AnonymousUser, Group
 from django.db.models import QuerySet
 
 from accounts.models import User
@@ -21,18 +23,21 @@ from accounts.roles import Role
 
 LIFT_LOCKOUT_PERMISSION = "axes.delete_accessattempt"
 
+# Whoever sent a request: a user, or Django's AnonymousUser before logging in.
+Visitor: TypeAlias = "User | AnonymousUser"
 
-def may_act(user: User) -> bool:
+
+def may_act(user: Visitor) -> TypeGuard[User]:
     """Return whether ``user`` is logged in with an active account."""
     return bool(user.is_authenticated and user.is_active)
 
 
-def holds(user: User, role: Role) -> bool:
+def holds(user: Visitor, role: Role) -> TypeGuard[User]:
     """Return whether ``user`` may act and holds ``role`` (the other apps ask this)."""
     return may_act(user) and user.has_role(role)
 
 
-def may_enter_admin(user: User) -> bool:
+def may_enter_admin(user: Visitor) -> bool:
     """Active staff in the admin role, and active staff superusers."""
     if not (may_act(user) and user.is_staff):
         return False

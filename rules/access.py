@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from accounts.access import may_act
+from accounts.access import Visitor, may_act
 from accounts.models import User
 
 PUBLISH_PERMISSION = "rules.add_ruletext"
 
 
-def may_read_rules(user: User) -> bool:
+def may_read_rules(user: Visitor) -> bool:
     """Everyone who works in uwvrec reads, prints and reads out the rules."""
     return may_act(user)
 

@@ -23,7 +23,7 @@ class RuleTextMixin:
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         # The login comes first (LoginRequiredMiddleware); the policy has the say.
-        if not may_read_rules(request.user):  # type: ignore[arg-type]
+        if not may_read_rules(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 

@@ -13,4 +13,4 @@ class UwvrecAdminSite(admin.AdminSite):
     index_title = _("Functioneel beheer")
 
     def has_permission(self, request: HttpRequest) -> bool:
-        return may_enter_admin(request.user)  # type: ignore[arg-type]
+        return may_enter_admin(request.user)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from accounts.access import holds, may_act
+from accounts.access import Visitor, holds, may_act
 from accounts.models import User
 from accounts.roles import Role
 from conversations.access import may_run_checklist
@@ -24,17 +24,17 @@ def may_report(user: User, conversation: Conversation) -> bool:
     return may_run_checklist(user, conversation)
 
 
-def may_read_all_reports(user: User) -> bool:
+def may_read_all_reports(user: Visitor) -> bool:
     """Auditors read every report, read-only."""
     return holds(user, Role.AUDITOR)
 
 
-def may_decide_reports(user: User) -> bool:
+def may_decide_reports(user: Visitor) -> bool:
     """Team leads of a team decide on their team's reports."""
     return holds(user, Role.TEAM_LEAD) and user.team_id is not None
 
 
-def may_read_reports(user: User) -> bool:
+def may_read_reports(user: Visitor) -> bool:
     """Team leads (their own team's reports) and auditors read reports."""
     return may_read_all_reports(user) or may_decide_reports(user)
 
@@ -68,7 +68,7 @@ def may_print_letter(user: User, report: ViolationReport) -> bool:
     return may_handle_report(user, report) and report.flags
 
 
-def may_receive_notifications(user: User) -> bool:
+def may_receive_notifications(user: Visitor) -> bool:
     """Members of a team get messages (berichten) about their team's reports."""
     return may_act(user) and user.team_id is not None
 

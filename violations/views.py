@@ -53,7 +53,7 @@ class ReaderMixin(UserMixin):
     """Team leads and auditors; everyone else gets a 404."""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not may_read_reports(request.user):  # type: ignore[arg-type]
+        if not may_read_reports(request.user):
             raise Http404
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
@@ -282,7 +282,7 @@ class RecipientMixin(UserMixin):
     """Members of a team, who get messages; anyone else gets a 404."""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not may_receive_notifications(request.user):  # type: ignore[arg-type]
+        if not may_receive_notifications(request.user):
             raise Http404
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
