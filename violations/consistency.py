@@ -12,13 +12,14 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
+from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from conversations.models import Client, ClientFlag
 from violations.models import ViolationReport
-from violations.selectors import flagging
+from violations.selectors import flag_from_reports, flagging
 
 # Who hears of a mismatch: who looks after the application and who checks it.
 ALERTED = (Role.ADMIN, Role.AUDITOR)
@@ -28,6 +29,7 @@ ALERTED = (Role.ADMIN, Role.AUDITOR)
 class FlagMismatch:
     """A client whose stored flag is not the one its reports call for."""
 
+    client_id: int
     client_ref: str
     expected: ClientFlag | None
     stored: ClientFlag | None
@@ -63,7 +65,18 @@ def flags_from_reports() -> dict[int, ClientFlag]:
 
 
 def client_flag_mismatches() -> list[FlagMismatch]:
-    """Return every client whose stored flag differs from its reports', by id."""
+    """Return every client whose stored flag differs from its reports', by id.
+
+    The reports and the clients are read in two statements, so a report confirmed
+    or withdrawn between them would look like a mismatch: each one found is read
+    again under the client's lock (the one the services write under) before it
+    counts.
+    """
+    confirmed = (_mismatch_under_lock(found) for found in _mismatches_at_a_glance())
+    return [mismatch for mismatch in confirmed if mismatch is not None]
+
+
+def _mismatches_at_a_glance() -> list[FlagMismatch]:
     expected = flags_from_reports()
     clients = (
         Client.objects.filter(
@@ -74,10 +87,23 @@ def client_flag_mismatches() -> list[FlagMismatch]:
         .order_by("pk")
     )
     return [
-        FlagMismatch(client.client_ref, expected.get(client.pk), client.flag)
+        FlagMismatch(client.pk, client.client_ref, expected.get(client.pk), client.flag)
         for client in clients.iterator()
         if client.flag != expected.get(client.pk)
     ]
+
+
+def _mismatch_under_lock(candidate: FlagMismatch) -> FlagMismatch | None:
+    with transaction.atomic():
+        client = (
+            Client.objects.select_for_update()
+            .only("pk", "bsn_hash", "flag_report_id", "flagged_on", "flag_rule")
+            .get(pk=candidate.client_id)
+        )
+        expected = flag_from_reports(client_id=client.pk)
+    if client.flag == expected:
+        return None
+    return FlagMismatch(client.pk, client.client_ref, expected, client.flag)
 
 
 def client_flags_verify() -> list[FlagMismatch]:

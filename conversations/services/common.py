@@ -90,14 +90,14 @@ def check_may_run(
 def locked(conversation: Conversation) -> Conversation:
     """Return the conversation again, locked until the transaction ends.
 
-    A statement that waited for the lock sees the locked row as it is now, but
-    the rows it joins as they were when it started. So the participants, which
-    others change under this lock, come in the next statement (the prefetch),
-    after the lock was granted; the client joined in the first is never changed
-    under this lock (its flag is the violation services', which do not take it).
+    The lock is taken in a statement of its own: a statement that waited for a
+    lock sees the rows it joins as they were when it started. So the conversation,
+    its client (with the client's flag, R8) and its participants are read in the
+    next statements, after the lock was granted, as they are now.
     """
     rows = Conversation.objects.filter(pk=conversation.pk)
-    return with_checklist_facts(rows.select_for_update(of=("self",))).get()
+    rows.select_for_update().values_list("pk", flat=True).get()
+    return with_checklist_facts(rows).get()
 
 
 def check_open(conversation: Conversation) -> None:

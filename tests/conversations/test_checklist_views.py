@@ -157,9 +157,9 @@ def test_step_pages_run_a_constant_number_of_queries(
 
 # Session, user, the conversation with its client and the client's flag, its
 # participants; in the answer's transaction (a savepoint here) the conversation
-# locked and read again with its client, its participants again, its update and
+# locked, then read again with its client, its participants again, its update and
 # the audit event.
-ANSWER_QUERIES = 10
+ANSWER_QUERIES = 11
 
 
 @pytest.mark.parametrize("volume", [1, 25])

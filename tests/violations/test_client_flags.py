@@ -17,7 +17,11 @@ from tests.conftest import app_env, start_worker, stop
 from tests.factories import UserFactory
 from tests.violations.helpers import confirmed, next_conversation, report
 from tests.violations.test_notification_reliability import broker
-from violations.consistency import client_flag_mismatches
+from violations.consistency import (
+    FlagMismatch,
+    _mismatch_under_lock,
+    client_flag_mismatches,
+)
 from violations.services import (
     violation_confirm,
     violation_dismiss,
@@ -120,6 +124,24 @@ def test_a_flag_changed_behind_the_services_back_is_named(reporter, lead, conver
     assert "stored not flagged" in err
     assert "1 clients' stored flags differ" in err
     assert conversation.client.bsn not in err
+
+
+def test_a_report_confirmed_between_the_checks_two_reads_is_no_mismatch(
+    reporter, lead, conversation
+):
+    # What the check's first look says when a lead confirms a report between its
+    # read of the reports (none flags) and its read of the clients (flagged).
+    first = confirmed(reporter, lead, conversation)
+    client = conversation.client
+    glance = FlagMismatch(client.pk, client.client_ref, None, stored(client))
+    assert _mismatch_under_lock(glance) is None
+    behind_the_services_back(client, None, None, "")
+    assert _mismatch_under_lock(glance) == FlagMismatch(
+        client.pk,
+        client.client_ref,
+        ClientFlag(first.pk, first.happened_on, first.rule),
+        None,
+    )
 
 
 def test_a_flag_stored_without_a_report_that_flags_is_named(reporter, conversation):
