@@ -17,9 +17,9 @@ import structlog
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from accounts.mail import mail_roles
 from accounts.roles import Role
 from audit import request_context
-from audit.alerts import audit_alert
 
 logger = structlog.get_logger(__name__)
 
@@ -92,7 +92,7 @@ def _report_stray(stray: tuple[StrayMonth, ...]) -> None:
         events=total,
         months=[month.label() for month in stray],
     )
-    audit_alert(
+    mail_roles(
         roles=[Role.AUDITOR, Role.ADMIN],
         subject=_("uwvrec: auditgebeurtenissen buiten hun maandpartitie"),
         message=_(

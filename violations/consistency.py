@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from accounts.mail import mail_roles
 from accounts.roles import Role
 from conversations.models import Client, ClientFlag
 from violations.models import ViolationReport
@@ -116,26 +115,14 @@ def client_flags_verify() -> list[FlagMismatch]:
 
 def _alert(count: int) -> list[str]:
     """Mail how many flags differ; the mail names no client."""
-    recipients = sorted(
-        set(
-            get_user_model()
-            .objects.filter(groups__name__in=[role.value for role in ALERTED])
-            .filter(is_active=True)
-            .exclude(email="")
-            .values_list("email", flat=True)
+    return mail_roles(
+        roles=ALERTED,
+        subject=_("uwvrec: signaleringen van klanten kloppen niet"),
+        message=_(
+            "Bij %(count)s klanten wijkt de opgeslagen signalering af van wat "
+            "hun meldingen van overtredingen zeggen. De checklist kan daardoor "
+            "een verkeerd besluit geven.\n\n"
+            "Bekijk welke klanten met: python manage.py check_client_flags"
         )
+        % {"count": count},
     )
-    if recipients:
-        send_mail(
-            subject=_("uwvrec: signaleringen van klanten kloppen niet"),
-            message=_(
-                "Bij %(count)s klanten wijkt de opgeslagen signalering af van wat "
-                "hun meldingen van overtredingen zeggen. De checklist kan daardoor "
-                "een verkeerd besluit geven.\n\n"
-                "Bekijk welke klanten met: python manage.py check_client_flags"
-            )
-            % {"count": count},
-            from_email=None,
-            recipient_list=recipients,
-        )
-    return recipients

@@ -18,9 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.mail import mail_roles
 from accounts.roles import Role
 from audit.access import may_export_trail, may_run_verification
-from audit.alerts import audit_alert
 from audit.anchor_file import read_anchors
 from audit.catalogue import Result
 from audit.models import AuditLink, VerificationJob
@@ -80,7 +80,7 @@ def audit_verify(
 
 
 def _notify_auditors(report: Report) -> None:
-    audit_alert(
+    mail_roles(
         roles=[Role.AUDITOR],
         subject=_("uwvrec: de audittrail is niet intact"),
         message=_(

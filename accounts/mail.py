@@ -1,4 +1,4 @@
-"""Tell the people who look after the trail that something is wrong with it."""
+"""Mail the people of some roles: the alerts of the audit trail and of the flags."""
 
 from collections.abc import Iterable
 
@@ -8,11 +8,11 @@ from django.core.mail import send_mail
 from accounts.roles import Role
 
 
-def audit_alert(*, roles: Iterable[Role], subject: str, message: str) -> list[str]:
+def mail_roles(*, roles: Iterable[Role], subject: str, message: str) -> list[str]:
     """Mail ``message`` to every active user of ``roles`` who has an address.
 
-    Return the addresses it went to. The mail holds nothing about clients: only
-    positions, counts and months of the trail.
+    Return the addresses it went to. Callers keep clients out of the mail: only
+    positions, counts and months.
     """
     recipients = sorted(
         set(
