@@ -15,9 +15,15 @@ from audit.payloads import LOGGED_IN, LOGGED_OUT, LOGIN_FAILED
 from audit.services.record import audit_record
 
 
+# The backend that logs a user in through the organisation's identity provider.
+SSO_BACKEND = "accounts.sso.IdentityProviderBackend"
+
+
 @receiver(user_logged_in)
 def record_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    audit_record(actor=user, event=LOGGED_IN(), obj=user)
+    """Record a login, and how: with a password here or through the IdP (SSO)."""
+    method = "sso" if getattr(user, "backend", "") == SSO_BACKEND else "password"
+    audit_record(actor=user, event=LOGGED_IN({"method": method}), obj=user)
 
 
 @receiver(user_logged_out)

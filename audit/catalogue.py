@@ -14,6 +14,15 @@ class Action(models.TextChoices):
     LOGIN_FAILED = "auth.login_failed", _("inloggen mislukt")
     LOCKED_OUT = "auth.locked_out", _("account geblokkeerd na mislukte pogingen")
     LOCKOUT_LIFTED = "auth.lockout_lifted", _("blokkade van inloggen opgeheven")
+    SSO_REFUSED = "auth.sso_refused", _("inloggen met UWV-account geweigerd")
+    IDP_ROLES_APPLIED = (
+        "auth.idp_roles_applied",
+        _("rollen of team overgenomen van de identiteitsprovider"),
+    )
+    DEVICE_ADDED = "auth.device_added", _("tweede factor ingesteld")
+    DEVICE_REMOVED = "auth.device_removed", _("tweede factor verwijderd")
+    SECOND_FACTOR_PASSED = "auth.second_factor_passed", _("tweede factor gecontroleerd")
+    SECOND_FACTOR_FAILED = "auth.second_factor_failed", _("tweede factor onjuist")
     ADMIN_ADDED = "admin.object_added", _("toegevoegd in beheer")
     ADMIN_CHANGED = "admin.object_changed", _("gewijzigd in beheer")
     ADMIN_DELETED = "admin.object_deleted", _("verwijderd in beheer")

@@ -106,6 +106,37 @@ class LockedOut(LockoutLifted):
     failures: Required[int]
 
 
+class LoggedIn(TypedDict):
+    method: str  # "password" or "sso"
+
+
+class SsoRefused(TypedDict):
+    code: str
+    login_ref: NotRequired[str]  # the subject at the IdP, as a keyed hash
+
+
+class IdpRolesApplied(TypedDict):
+    created: bool
+    roles_before: list[str]
+    roles_after: list[str]
+    team_before: str | None
+    team_after: str | None
+
+
+class DeviceKind(TypedDict):
+    kind: str  # "totp", "webauthn" or "recovery_codes"
+
+
+class SecondFactorPassed(TypedDict):
+    kind: str  # "totp", "webauthn" or "recovery_code"
+    remaining: NotRequired[int]  # recovery codes left after one was used
+
+
+class SecondFactorFailed(TypedDict, total=False):
+    code: str  # "wrong_code" or "throttled"
+    failures: int
+
+
 class AdminViewed(TypedDict):
     model: str
     count: NotRequired[int]  # a list shown: the rows on the page, and which page
@@ -264,11 +295,19 @@ class NotificationAbandoned(TypedDict):
     report: int
 
 
-LOGGED_IN: Final = Bare(Action.LOGGED_IN, Refused)
+LOGGED_IN: Final = Typed(Action.LOGGED_IN, LoggedIn, Refused)
 LOGGED_OUT: Final = Bare(Action.LOGGED_OUT, Refused)
 LOGIN_FAILED: Final = Typed(Action.LOGIN_FAILED, LoginFailed, Refused)
 LOCKED_OUT: Final = Typed(Action.LOCKED_OUT, LockedOut, Refused)
 LOCKOUT_LIFTED: Final = Typed(Action.LOCKOUT_LIFTED, LockoutLifted, Refused)
+SSO_REFUSED: Final = Bare(Action.SSO_REFUSED, SsoRefused)
+IDP_ROLES_APPLIED: Final = Typed(Action.IDP_ROLES_APPLIED, IdpRolesApplied, Refused)
+DEVICE_ADDED: Final = Typed(Action.DEVICE_ADDED, DeviceKind, Refused)
+DEVICE_REMOVED: Final = Typed(Action.DEVICE_REMOVED, DeviceKind, Refused)
+SECOND_FACTOR_PASSED: Final = Typed(
+    Action.SECOND_FACTOR_PASSED, SecondFactorPassed, Refused
+)
+SECOND_FACTOR_FAILED: Final = Bare(Action.SECOND_FACTOR_FAILED, SecondFactorFailed)
 ADMIN_ADDED: Final = Bare(Action.ADMIN_ADDED, Refused)
 ADMIN_CHANGED: Final = Bare(Action.ADMIN_CHANGED, Refused)
 ADMIN_DELETED: Final = Bare(Action.ADMIN_DELETED, Refused)
