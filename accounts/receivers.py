@@ -14,7 +14,6 @@ from audit.catalogue import Result
 from audit.payloads import LOGGED_IN, LOGGED_OUT, LOGIN_FAILED
 from audit.services.record import audit_record
 
-
 # The backend that logs a user in through the organisation's identity provider.
 SSO_BACKEND = "accounts.sso.IdentityProviderBackend"
 
