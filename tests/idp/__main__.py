@@ -5,8 +5,9 @@
 
 It makes a new SQLite database (in ``--directory``, or a temporary directory
 removed at exit), migrates it, registers the one client and the users of
-``--users`` (``{"name": {"password": "...", "claims": {...}}}``), prints the
-issuer, the client's id and secret and the control API's token, and serves.
+``--users`` (``{"name": {"password": "...", "claims": {...}}}``), and serves;
+once it listens it prints the issuer, the endpoints, the client's id and secret
+and the control API's token.
 ``IDP_CLIENT_SECRET`` and ``IDP_CONTROL_TOKEN`` are used when set (the test's
 handle sets them); otherwise new ones are made, as is the signing key, always.
 """
@@ -30,17 +31,28 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from gunicorn.app.base import BaseApplication
 
+from tests.idp.server import CLIENT_ID
 from uwvrec.localservices import free_port
-
-CLIENT_ID = "uwvrec"
 
 
 def arguments(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m tests.idp", description=__doc__)
+    """Parse the command line (``--help`` prints this module's docstring)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.idp",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--directory", type=Path, help="where its database is kept")
-    parser.add_argument("--redirect-uri", action="append", default=[])
-    parser.add_argument("--post-logout-redirect-uri", action="append", default=[])
+    parser.add_argument(
+        "--redirect-uri", action="append", default=[], help="the client's callback"
+    )
+    parser.add_argument(
+        "--post-logout-redirect-uri",
+        action="append",
+        default=[],
+        help="where logout may send the browser back to",
+    )
     parser.add_argument("--users", type=Path, help="a JSON file of users and claims")
     parser.add_argument(
         "--exit-with-parent",
@@ -120,25 +132,29 @@ class Server(BaseApplication):
         return get_wsgi_application()
 
 
-def exit_with(parent: int) -> Any:
-    """Return a gunicorn hook that stops the server once ``parent`` is gone.
+def watch_parent(parent: int) -> None:
+    """Stop the server once ``parent`` is gone.
 
     A test run that is killed outright cannot stop the provider; this way it
     does not outlive it.
     """
 
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def serve(port: int, values: dict[str, str], parent: int | None) -> None:
+    """Serve until SIGTERM; say what a client needs once the port is bound."""
+
     def when_ready(server: Any) -> None:
-        def watch() -> None:
-            while os.getppid() == parent:
-                time.sleep(0.5)
-            os.kill(os.getpid(), signal.SIGTERM)
+        announce(values)
+        if parent is not None:
+            watch_parent(parent)
 
-        threading.Thread(target=watch, daemon=True).start()
-
-    return when_ready
-
-
-def serve(port: int, parent: int | None) -> None:
     options: dict[str, Any] = {
         "bind": f"127.0.0.1:{port}",
         "workers": 1,
@@ -149,10 +165,30 @@ def serve(port: int, parent: int | None) -> None:
         "graceful_timeout": 2,
         "errorlog": "-",
         "loglevel": "warning",
+        "when_ready": when_ready,
     }
-    if parent is not None:
-        options["when_ready"] = exit_with(parent)
     Server(options).run()
+
+
+def announce(values: dict[str, str]) -> None:
+    """Print what a client needs (and the control token), for setting up by hand."""
+    issuer = values["IDP_ISSUER"]
+    lines = {
+        "issuer": issuer,
+        "discovery": f"{issuer}/.well-known/openid-configuration",
+        "authorization endpoint": f"{issuer}/authorize/",
+        "token endpoint": f"{issuer}/token/",
+        "userinfo endpoint": f"{issuer}/userinfo/",
+        "jwks uri": f"{issuer}/.well-known/jwks.json",
+        "end session endpoint": f"{issuer}/logout/",
+        "client id": CLIENT_ID,
+        "client secret": values["IDP_CLIENT_SECRET"],
+        "control token": values["IDP_CONTROL_TOKEN"],
+    }
+    sys.stdout.write(
+        "".join(f"{name + ':':24}{value}\n" for name, value in lines.items())
+    )
+    sys.stdout.flush()
 
 
 def main(argv: list[str]) -> None:
@@ -164,14 +200,7 @@ def main(argv: list[str]) -> None:
     try:
         values = configure(port, directory)
         provision(args, values)
-        sys.stdout.write(
-            f"issuer:        {values['IDP_ISSUER']}\n"
-            f"client id:     {CLIENT_ID}\n"
-            f"client secret: {values['IDP_CLIENT_SECRET']}\n"
-            f"control token: {values['IDP_CONTROL_TOKEN']}\n"
-        )
-        sys.stdout.flush()
-        serve(port, parent if args.exit_with_parent else None)
+        serve(port, values, parent if args.exit_with_parent else None)
     finally:
         # gunicorn's worker leaves through here too; only the server cleans up.
         if os.getpid() == owner and args.directory is None:

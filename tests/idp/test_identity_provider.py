@@ -12,7 +12,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import secrets
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
@@ -23,6 +29,7 @@ from jwcrypto.common import JWException
 
 from tests.html_forms import forms_of
 from tests.idp.server import IdentityProvider, IdentityProviderError
+from uwvrec.localservices import BASE_DIR
 
 # Nothing listens there: the flow stops at the redirect, as a client's callback
 # would receive it.
@@ -368,10 +375,62 @@ def test_control_api_refuses_a_request_without_its_token(provider):
     )
 
     assert response.status_code == 401
-    with pytest.raises(IdentityProviderError):
+    with pytest.raises(IdentityProviderError, match="no such user"):
         provider.sessions("intruder")
 
 
 def test_a_redirect_uri_the_provider_cannot_accept_is_refused(provider):
     with pytest.raises(IdentityProviderError, match="redirect_uris"):
         provider.set_client(redirect_uris=["ftp://127.0.0.1/callback"])
+
+
+@pytest.fixture
+def started_by_hand(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """``python -m tests.idp`` as a developer starts it; yield what it printed."""
+    users = tmp_path / "users.json"
+    users.write_text(json.dumps({"anna": {"password": PASSWORD, "claims": CLAIMS}}))
+    command = [sys.executable, "-m", "tests.idp", "--users", str(users),
+               "--redirect-uri", REDIRECT_URI]  # fmt: skip
+    server = subprocess.Popen(
+        command, cwd=BASE_DIR, stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        assert server.stdout is not None
+        printed = {}
+        while "control token" not in printed:
+            name, _, value = server.stdout.readline().partition(":")
+            assert value, f"the provider stopped printing (exit {server.poll()})"
+            printed[name] = value.strip()
+        yield printed
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.communicate(timeout=10)
+
+
+def test_started_by_hand_it_prints_what_a_client_needs(started_by_hand):
+    printed = started_by_hand
+    discovery = requests.get(printed["discovery"], timeout=10).json()
+    assert printed["issuer"] == discovery["issuer"]
+    for name in ("authorization_endpoint", "token_endpoint", "userinfo_endpoint",
+                 "end_session_endpoint"):  # fmt: skip
+        assert printed[name.replace("_", " ")] == discovery[name]
+    assert printed["jwks uri"] == discovery["jwks_uri"]
+
+    def client_authenticated(secret: str) -> bool:
+        data = {"grant_type": "authorization_code", "code": "no-such-code",
+                "redirect_uri": REDIRECT_URI, "code_verifier": "v" * 43}  # fmt: skip
+        auth = (printed["client id"], secret)
+        answer = requests.post(
+            discovery["token_endpoint"], data=data, auth=auth, timeout=10
+        )
+        return answer.json()["error"] != "invalid_client"
+
+    assert client_authenticated(printed["client secret"])
+    assert not client_authenticated("a wrong secret")
+    issuer = urlsplit(discovery["issuer"])
+    sessions = requests.get(
+        f"{issuer.scheme}://{issuer.netloc}/control/users/anna/sessions",
+        headers={"Authorization": f"Bearer {printed['control token']}"},
+        timeout=10,
+    )
+    assert sessions.json() == {"username": "anna", "sessions": 0}
