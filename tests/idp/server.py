@@ -17,6 +17,7 @@ from contextlib import suppress
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+from urllib.parse import quote
 
 import requests
 
@@ -101,9 +102,8 @@ class IdentityProvider:
 
     def set_user(self, username: str, *, password: str, **claims: Any) -> None:
         """Create or replace ``username`` with this password and only these claims."""
-        self._put(
-            f"/control/users/{username}", {"password": password, "claims": claims}
-        )
+        path = f"/control/users/{quote(username, safe='')}"
+        self._put(path, {"password": password, "claims": claims})
 
     def set_client(
         self,
@@ -122,9 +122,8 @@ class IdentityProvider:
 
     def sessions(self, username: str) -> int:
         """Return how many live sessions ``username`` has at the provider."""
-        response = self._control.get(
-            f"{self.url}/control/users/{username}/sessions", timeout=10
-        )
+        path = f"/control/users/{quote(username, safe='')}/sessions"
+        response = self._control.get(f"{self.url}{path}", timeout=10)
         self._check(response)
         return int(response.json()["sessions"])
 

@@ -55,6 +55,9 @@ DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": os.environ["IDP_DATABASE"],
+        # The worker's threads write at once (a login, a token request): each
+        # takes the write lock when its transaction starts, and waits for it.
+        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
