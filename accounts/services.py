@@ -54,7 +54,7 @@ def account_from_identity(identity: Identity) -> User:
     with transaction.atomic():
         team = _team_coded(identity.team_code)
         user = (
-            User.objects.select_for_update()
+            User.objects.select_for_update(of=("self",))
             .select_related("team")
             .filter(employee_number=identity.employee_number)
             .first()

@@ -20,7 +20,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import requests
@@ -28,6 +28,7 @@ from jwcrypto import jwk, jwt
 from jwcrypto.common import JWException
 
 from tests.html_forms import forms_of
+from tests.idp.browser import Browser
 from tests.idp.server import IdentityProvider, IdentityProviderError
 from uwvrec.localservices import BASE_DIR
 
@@ -66,41 +67,6 @@ def discovery(provider: IdentityProvider) -> dict[str, Any]:
 def s256(verifier: str) -> str:
     digest = hashlib.sha256(verifier.encode()).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-
-
-class Browser:
-    """A browser at the provider: it keeps cookies and follows the provider's
-    redirects, and stops at one that leaves the provider (to the client)."""
-
-    def __init__(self, provider: IdentityProvider) -> None:
-        self.provider = provider
-        self.session = requests.Session()
-
-    def get(self, url: str, params: dict[str, str] | None = None) -> requests.Response:
-        response = self.session.get(
-            url, params=params, allow_redirects=False, timeout=10
-        )
-        return self.follow(response)
-
-    def follow(self, response: requests.Response) -> requests.Response:
-        while response.is_redirect:
-            location = urljoin(response.url, response.headers["Location"])
-            if not location.startswith(self.provider.url + "/"):
-                break
-            response = self.session.get(location, allow_redirects=False, timeout=10)
-        return response
-
-    def log_in(
-        self, page: requests.Response, username: str, password: str
-    ) -> requests.Response:
-        """Fill in the login form of ``page`` and send it, as a user would."""
-        (form,) = (f for f in forms_of(page.url, page.text) if "password" in f.names)
-        data = {name: values[0] for name, values in form.values.items()}
-        data |= {"username": username, "password": password}
-        response = self.session.post(
-            urljoin(page.url, form.action), data=data, allow_redirects=False, timeout=10
-        )
-        return self.follow(response)
 
 
 class Client:
