@@ -5,7 +5,7 @@ a nonce, the token exchange and the ID token's signature. Added here, what a
 government deployment needs and the library leaves out:
 
 - the endpoints come from the provider's discovery document (cached), so one
-  issuer URL configures it (docs/adr/0012-single-sign-on.md);
+  issuer URL configures it (docs/adr/0006-single-sign-on.md);
 - the ID token's issuer, audience and (if required) ``acr`` are checked;
 - the claims give the account, its roles and its team (``accounts.claims``,
   ``account_from_identity``), at every login;
