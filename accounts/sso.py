@@ -23,6 +23,7 @@ from django.conf import settings
 from django.contrib import auth
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -184,7 +185,12 @@ class IdentityProviderBackend(OIDCAuthenticationBackend, StaffBackend):
             identity = identity_from(
                 claims, names=claim_names(), role_map=settings.OIDC_ROLE_MAP
             )
-            return account_from_identity(identity)
+            try:
+                return account_from_identity(identity)
+            except IntegrityError:
+                # Two first logins of one person at once: the other one made
+                # the account; this one finds it.
+                return account_from_identity(identity)
         except RefusedIdentityError as refusal:
             refuse(self.request, refusal.code, claims=claims)
             return None
