@@ -300,14 +300,11 @@ class _DeviceAdmin(AuditedModelAdmin):
     admin's or a superuser's account but a superuser (``may_remove_device``).
     """
 
-    list_display = ("owner", "added", "last_used")
     list_select_related = ("user",)
     search_fields = ("user__username", "user__first_name", "user__last_name")
     search_help_text = _("Zoek op gebruikersnaam, voornaam of achternaam.")
     ordering = ("-created_at",)
     actions = ()
-    fields: tuple[str, ...] = ("owner", "added", "last_used", "failures")
-    readonly_fields = fields
 
     @admin.display(description=_("gebruiker"), ordering="user__username")
     def owner(self, device: Any) -> str:

@@ -56,6 +56,5 @@ def has_second_factor(user: User) -> bool:
     """
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return True
-    return StaticToken.objects.filter(
-        device__user=user, device__confirmed=True
-    ).exists()
+    codes = StaticToken.objects.filter(device__user=user, device__confirmed=True)
+    return bool(codes.exists())

@@ -205,6 +205,7 @@ TRAIL_FILTERS = {
 }
 SECRETS = {"username": "secret", "password": "secret"}
 
+
 def _app_code_of(user: Any) -> str:
     return app_code(TOTPDevice.objects.get(user=user))
 

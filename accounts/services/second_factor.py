@@ -158,14 +158,17 @@ def second_factor_verify(*, user: User, code: str) -> Passed:
     kind = "totp" if APP_CODE.fullmatch(code) else "recovery_code"
     with transaction.atomic():
         device = _device_for(user, kind)
-        refusal = _attempt(device, code) if device is not None else WrongCodeError(0)
-        if refusal is None and device is not None:
+        if device is None:
+            refusal: WrongCodeError | ThrottledError = WrongCodeError(0)
+        elif (attempted := _attempt(device, code)) is None:
             passed = _passed(device, kind)
             payload: SecondFactorPassed = {"kind": kind}
             if passed.remaining is not None:
                 payload["remaining"] = passed.remaining
             audit_record(actor=user, event=SECOND_FACTOR_PASSED(payload), obj=user)
             return passed
+        else:
+            refusal = attempted
         _record_refusal(user, refusal)
     raise refusal
 

@@ -146,7 +146,8 @@ def test_a_wrong_code_is_refused_in_dutch_and_recorded(client, lead_with_app):
     assert "Deze code klopt niet." in response.text
     assert client.get(HOME).status_code == 302
     (event,) = _events("auth.second_factor_failed", lead_with_app)
-    assert (event.result, event.data) == ("failed", {"code": "wrong_code", "failures": 1})
+    assert event.result == "failed"
+    assert event.data == {"code": "wrong_code", "failures": 1}
     assert event.actor_id == lead_with_app.pk
 
 
@@ -216,17 +217,25 @@ def test_a_recovery_code_passes_once(client, lead_with_app):
     assert again.status_code == 200
     assert "Deze herstelcode klopt niet, of is al gebruikt." in again.text
     assert _summary(_second_factor_events(lead_with_app))[-2:] == [
-        ("auth.second_factor_passed", "success", {"kind": "recovery_code", "remaining": 9}),
+        (
+            "auth.second_factor_passed",
+            "success",
+            {"kind": "recovery_code", "remaining": 9},
+        ),
         ("auth.second_factor_failed", "failed", {"code": "wrong_code", "failures": 1}),
     ]
 
 
-def test_text_that_is_no_code_is_refused_before_any_device_counts(client, lead_with_app):
+def test_text_that_is_no_code_is_refused_before_any_device_counts(
+    client, lead_with_app
+):
     _log_in(client, lead_with_app)
     response = client.post(VERIFY, {"code": "12345"})
     assert "Vul de 6 cijfers in die uw authenticator-app nu toont" in response.text
     response = client.post(VERIFY, {"code": ""})
-    assert "Vul de code uit uw authenticator-app in, of een herstelcode." in response.text
+    assert "Vul de code uit uw authenticator-app in, of een herstelcode." in (
+        response.text
+    )
     assert _events("auth.second_factor_failed", lead_with_app) == []
 
 
@@ -257,7 +266,10 @@ def test_an_htmx_request_gets_hx_redirect_to_the_step(client, lead_with_app):
     _log_in(client, lead_with_app)
     response = client.get(
         reverse("violations:notification_count"),
-        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/overtredingen/"},
+        headers={
+            "HX-Request": "true",
+            "HX-Current-URL": "http://testserver/overtredingen/",
+        },
     )
     assert response.status_code == 200
     assert response.content == b""
@@ -346,7 +358,8 @@ def test_a_team_lead_without_an_app_sets_one_up_first(client, team_lead):
     assert client.get(CONVERSATIONS).status_code == 200
 
     device = TOTPDevice.objects.get(user=team_lead)
-    assert device.confirmed and device.bin_key == key
+    assert device.confirmed
+    assert device.bin_key == key
     assert sorted(StaticToken.objects.values_list("token", flat=True)) == sorted(
         code.replace(" ", "") for code in codes
     )
@@ -358,7 +371,8 @@ def test_a_team_lead_without_an_app_sets_one_up_first(client, team_lead):
     ]
     trail = " ".join(str(e.data) for e in AuditEvent.objects.all())
     assert _code_of(key) not in trail
-    assert device.key not in trail and codes[0].replace(" ", "") not in trail
+    assert device.key not in trail
+    assert codes[0].replace(" ", "") not in trail
 
 
 def test_an_unverified_user_with_an_app_cannot_set_up_another(client, lead_with_app):
@@ -485,7 +499,8 @@ def test_the_admin_site_never_shows_a_secret(client, admin_user, lead_with_app):
     secret = base64.b32encode(app.bin_key).decode()
     for page in pages:
         text = client.get(page).text
-        assert app.key not in text and secret not in text
+        assert app.key not in text
+        assert secret not in text
         assert not any(code in text for code in codes)
     assert "10" in client.get(pages[2]).text
 
