@@ -145,7 +145,9 @@ def test_the_second_factor_page_manages_the_app(page: Page, demo_users):
         "link", name="Tweede factor"
     ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tweede factor")
-    expect(page.get_by_test_id("app")).to_contain_text(re.compile(r"\d{4}, \d{2}:\d{2}"))
+    expect(page.get_by_test_id("app")).to_contain_text(
+        re.compile(r"\d{4}, \d{2}:\d{2}")
+    )
     check_page(page, "second-factor-manage")
 
     page.get_by_role("button", name="Herstelcodes maken").click()
