@@ -510,3 +510,20 @@ def test_only_whoever_needs_one_gets_a_staff_client_verified(db):
     client = StaffClient()
     client.force_login(employee)
     assert not TOTPDevice.objects.filter(user=employee).exists()
+
+
+def test_the_trail_tells_the_second_factors_events_in_dutch(client, lead_with_app):
+    _log_in(client, lead_with_app)
+    client.post(VERIFY, {"code": _wrong(TOTPDevice.objects.get(user=lead_with_app))})
+    client.post(reverse("accounts:logout"))
+    recovery_codes_renew(user=lead_with_app)
+    auditor = UserFactory(auditor=True)
+    client.force_login(auditor)
+    (failed,) = _events("auth.second_factor_failed", lead_with_app)
+    page = client.get(reverse("audit:event", args=[failed.pk])).text
+    assert "onjuiste code" in page
+    assert "wrong_code" not in page
+    (added,) = _events("auth.device_added", lead_with_app)
+    page = client.get(reverse("audit:event", args=[added.pk])).text
+    assert "herstelcodes" in page
+    assert "recovery_codes" not in page
