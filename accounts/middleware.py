@@ -1,14 +1,16 @@
-"""Idle sessions expire; a privileged session passes its second factor first."""
+"""Idle sessions expire; an htmx request that must log in gets the whole login page;
+a privileged session passes its second factor first."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import resolve_url
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -37,6 +39,28 @@ class IdleSessionMiddleware:
             now = int(time.time())
             if now - session.get(TOUCHED, 0) >= settings.SESSION_TOUCH_INTERVAL_SECONDS:
                 session[TOUCHED] = now  # marks it modified: saved with a new expiry
+        return response
+
+
+class HtmxLoginRedirectMiddleware:
+    """Send an htmx request that must log in first to the login page, as a page.
+
+    A plain redirect would be followed by htmx itself, and the login page would
+    land inside the fragment being swapped (a session that expired while a page
+    was open). ``HX-Redirect`` makes the browser load the login page instead.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.headers.get("HX-Request") == "true"
+            and response.status_code == 302
+            and urlsplit(response["Location"]).path == resolve_url(settings.LOGIN_URL)
+        ):
+            return HttpResponseClientRedirect(response["Location"])
         return response
 
 

@@ -23,6 +23,17 @@ class Team(models.Model):
     name = models.CharField(_("naam"), max_length=100, unique=True)
     division = models.CharField(_("divisie"), max_length=32, choices=Division.choices)
     office = models.CharField(_("vestiging"), max_length=100)
+    idp_code = models.CharField(
+        _("code bij de identiteitsprovider"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_(
+            "De team- of afdelingscode die de identiteitsprovider meestuurt bij "
+            "inloggen met een UWV-account: wie die code heeft, komt in dit team."
+        ),
+    )
 
     class Meta:
         ordering = ("name",)

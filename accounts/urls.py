@@ -1,8 +1,7 @@
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from accounts import views
+from accounts import sso, views
 
 app_name = "accounts"
 
@@ -13,7 +12,22 @@ urlpatterns = [
         login_not_required(views.LoginView.as_view()),
         name="login",
     ),
-    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "inloggen/uwv-account/",
+        login_not_required(sso.SsoBeginView.as_view()),
+        name="sso_begin",
+    ),
+    path(
+        "inloggen/uwv-account/terug/",
+        login_not_required(sso.SsoCallbackView.as_view()),
+        name="sso_callback",
+    ),
+    path(
+        "inloggen/uwv-account/geweigerd/",
+        login_not_required(views.SsoRefusedView.as_view()),
+        name="sso_refused",
+    ),
+    path("uitloggen/", views.LogoutView.as_view(), name="logout"),
     path("tweede-factor/", views.SecondFactorView.as_view(), name="second_factor"),
     path(
         "tweede-factor/controleren/",

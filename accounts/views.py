@@ -8,17 +8,18 @@ from urllib.parse import urlencode
 
 import django_otp
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import FormView, TemplateView, View
 from django_otp.models import Device
 
@@ -44,6 +45,7 @@ from accounts.services.second_factor import (
     recovery_codes_renew,
     second_factor_verify,
 )
+from accounts.sso import REFUSAL_SESSION_KEY, log_out, sso_enabled
 
 # New recovery codes wait here for the one page that shows them.
 NEW_CODES_SESSION_KEY = "second_factor_new_codes"
@@ -51,8 +53,46 @@ NEW_CODES_SESSION_KEY = "second_factor_new_codes"
 FEW_CODES_LEFT = 3
 
 
+# Why an SSO login was refused, as the refusal page explains it.
+REFUSALS = {
+    "no_role": gettext_lazy(
+        "Uw UWV-account heeft geen rol in uwvrec. Vraag uw leidinggevende om u "
+        "de rol medewerker, teamleider, auditor of functioneel beheerder te geven."
+    ),
+    "too_many_groups": gettext_lazy(
+        "Uw UWV-account is lid van zo veel groepen dat de rollen niet mee konden "
+        "komen. Vraag de functioneel beheerder om uwvrec-rollen als app-rollen toe "
+        "te kennen."
+    ),
+    "no_employee_number": gettext_lazy(
+        "Uw UWV-account geeft geen personeelsnummer door. Neem contact op met de "
+        "servicedesk."
+    ),
+    "unknown_team": gettext_lazy(
+        "Uw team is nog niet bekend in uwvrec. Vraag de functioneel beheerder uw "
+        "team toe te voegen."
+    ),
+    "inactive": gettext_lazy(
+        "Uw account in uwvrec is uitgeschakeld. Neem contact op met de "
+        "functioneel beheerder."
+    ),
+    "acr": gettext_lazy(
+        "U bent niet ingelogd met de vereiste extra controle (bijvoorbeeld een "
+        "code op uw telefoon). Log opnieuw in met uw UWV-account."
+    ),
+    "idp_unavailable": gettext_lazy(
+        "Het inlogsysteem van UWV is nu niet bereikbaar. Probeer het over een "
+        "paar minuten opnieuw."
+    ),
+    "idp_error": gettext_lazy(
+        "Het inloggen met uw UWV-account is afgebroken of niet gelukt. Probeer "
+        "het opnieuw."
+    ),
+}
+
+
 class LoginView(auth_views.LoginView):
-    """Log in with username and password.
+    """Log in with the UWV account (SSO) or, where allowed, a password.
 
     A privileged user is then sent to their second factor by
     ``accounts.middleware.SecondFactorMiddleware``, with ``next`` kept.
@@ -60,6 +100,43 @@ class LoginView(auth_views.LoginView):
 
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.LOCAL_LOGIN_ENABLED:
+            return self.render_to_response(self.get_context_data(), status=403)
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["sso_enabled"] = sso_enabled()
+        context["local_login_enabled"] = settings.LOCAL_LOGIN_ENABLED
+        return context
+
+
+class LogoutView(auth_views.LogoutView):
+    """Log out; after an SSO login, at the identity provider too."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        at_idp = log_out(request)
+        if at_idp is not None:
+            return HttpResponseRedirect(at_idp)
+        return HttpResponseRedirect(resolve_url(settings.LOGOUT_REDIRECT_URL))
+
+
+class SsoRefusedView(TemplateView):
+    """Say why a login with the UWV account did not let someone in."""
+
+    template_name = "registration/sso_refused.html"
+    http_method_names = ["get"]  # noqa: RUF012 - Django's attribute
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not sso_enabled():
+            raise Http404
+        code = request.session.pop(REFUSAL_SESSION_KEY, "idp_error")
+        context = self.get_context_data(
+            reason=REFUSALS.get(code, REFUSALS["idp_error"])
+        )
+        return self.render_to_response(context, status=403)
 
 
 class HomeView(TemplateView):

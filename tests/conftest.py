@@ -21,6 +21,9 @@ from tests.second_factor import StaffClient
 from tests.world import World, build_world, world_transaction
 from uwvrec.localservices import free_port, wait_for_port
 
+# The test identity provider's fixture (``identity_provider``), started on demand.
+pytest_plugins = ["tests.idp.fixtures"]
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 PERSONAS = ("employee", "team_lead", "auditor", "admin")
 

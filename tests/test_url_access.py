@@ -142,6 +142,11 @@ EXPECTED: dict[str, Cells] = {
         "GET":  (LOGIN,     403,      403,       200,       200,       200,     200),
         "POST": (LOGIN,     403,      403,       302,       302,       302,     302),
     },
+    # Single sign-on is not configured here: absent (tests/accounts/test_sso.py
+    # walks it with a provider). Only GET is served.
+    "accounts:sso_begin": {"GET": (404,) * 7, "POST": (405,) * 7},
+    "accounts:sso_callback": {"GET": (404,) * 7, "POST": (405,) * 7},
+    "accounts:sso_refused": {"GET": (404,) * 7, "POST": (405,) * 7},
     "rules:handout": everyone(200, 405),
     "rules:handout_language": everyone(200, 405),
     "rules:handout_pdf": everyone(200, 405),

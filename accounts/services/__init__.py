@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -11,10 +10,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.access import may_lift_lockout
+from accounts.claims import Identity, RefusedIdentityError
 from accounts.lockouts import locks_in_force, record_lifted
-
-if TYPE_CHECKING:
-    from accounts.models import User
+from accounts.models import Team, User
+from accounts.roles import Role
+from audit.payloads import IDP_ROLES_APPLIED
+from audit.services.record import audit_record
 
 
 def sessions_clear_expired() -> int:
@@ -38,3 +39,88 @@ def lockout_lift(*, actor: User | None, attempts: QuerySet[AccessAttempt]) -> in
         _total, per_model = attempts.delete()
         record_lifted(actor, before - locks_in_force(since))
     return per_model.get(AccessAttempt._meta.label, 0)
+
+
+def account_from_identity(identity: Identity) -> User:
+    """Return the account of an SSO login, with the roles and team the IdP gives.
+
+    Found by employee number, or created at the first login (without a password
+    of its own). The roles, the team, the names and the e-mail address follow
+    the claims at every login: a role removed at the IdP is gone now. A change,
+    and a new account, is recorded (``auth.idp_roles_applied``). Raises
+    RefusedIdentityError: ``unknown_team`` for a team code no team has, ``inactive``
+    for a deactivated account.
+    """
+    with transaction.atomic():
+        team = _team_coded(identity.team_code)
+        user = (
+            User.objects.select_for_update(of=("self",))
+            .select_related("team")
+            .filter(employee_number=identity.employee_number)
+            .first()
+        )
+        if user is not None and not user.is_active:
+            raise RefusedIdentityError("inactive")
+        created = user is None
+        if user is None:
+            user = User(
+                username=_free_username(identity),
+                employee_number=identity.employee_number,
+            )
+            user.set_unusable_password()
+        roles_before = [] if created else sorted(role.value for role in user.roles)
+        team_before = None if created or user.team is None else user.team.name
+        _take_claims(user, identity, team)
+        user.save()
+        _give_roles(user, identity.roles)
+        roles_after = sorted(role.value for role in identity.roles)
+        team_after = team.name if team is not None else None
+        if created or (roles_before, team_before) != (roles_after, team_after):
+            audit_record(
+                actor=user,
+                event=IDP_ROLES_APPLIED(
+                    {
+                        "created": created,
+                        "roles_before": roles_before,
+                        "roles_after": roles_after,
+                        "team_before": team_before,
+                        "team_after": team_after,
+                    }
+                ),
+                obj=user,
+            )
+    return user
+
+
+def _team_coded(code: str | None) -> Team | None:
+    if code is None:
+        return None
+    team = Team.objects.filter(idp_code=code).first()
+    if team is None:
+        raise RefusedIdentityError("unknown_team")
+    return team
+
+
+def _free_username(identity: Identity) -> str:
+    """The username the IdP gives, else the employee number, whichever is free."""
+    for candidate in (identity.username, identity.employee_number):
+        if not User.objects.filter(username=candidate).exists():
+            return candidate
+    return f"sso-{identity.employee_number}"
+
+
+def _take_claims(user: User, identity: Identity, team: Team | None) -> None:
+    user.first_name = identity.given_name or user.first_name
+    user.last_name = identity.family_name or user.last_name
+    user.email = identity.email or user.email
+    user.team = team
+    # The admin site lets in staff in the admin role (accounts.access).
+    user.is_staff = user.is_superuser or Role.ADMIN in identity.roles
+
+
+def _give_roles(user: User, roles: frozenset[Role]) -> None:
+    """Make the user's role groups exactly ``roles``; other groups stay."""
+    wanted = {role.value for role in roles}
+    user.groups.remove(*user.groups.filter(name__in=set(Role.values) - wanted))
+    user.groups.add(*Group.objects.filter(name__in=wanted))
+    user.__dict__.pop("roles", None)

@@ -26,6 +26,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.second_factor import IDP_MFA_SESSION_KEY, session_is_verified
 from accounts.services.second_factor import recovery_codes_renew
 from audit.models import AuditEvent
+from tests.accounts.test_sso import person, sign_in
+
+# The SSO tests' fixtures: uwvrec configured for the test provider, and a team.
+from tests.accounts.test_sso import sso as provider  # noqa: F401 - a fixture
+from tests.accounts.test_sso import team as idp_team  # noqa: F401 - a fixture
 from tests.factories import UserFactory
 from tests.second_factor import StaffClient, app_code, authenticator_for
 
@@ -527,3 +532,25 @@ def test_the_trail_tells_the_second_factors_events_in_dutch(client, lead_with_ap
     page = client.get(reverse("audit:event", args=[added.pk])).text
     assert "herstelcodes" in page
     assert "recovery_codes" not in page
+
+
+# --- After a login through the identity provider ------------------------------------
+
+
+@pytest.mark.parametrize("trusted", [True, False])
+def test_an_sso_login_of_a_team_lead_passes_the_second_factor_only_when_trusted(
+    client, request, settings, trusted
+):
+    settings.OIDC_TRUSTS_IDP_MFA = trusted
+    sso = request.getfixturevalue("provider")
+    request.getfixturevalue("idp_team")
+    username = person(sso, f"lead-{trusted}", roles=["uwvrec.teamleider"])
+    answer, _ = sign_in(client, sso, username, next_url=CONVERSATIONS)
+    assert answer["Location"] == CONVERSATIONS
+    response = client.get(CONVERSATIONS)
+    if trusted:
+        assert response.status_code == 200
+        assert "U bent ingelogd met uw UWV-account" in client.get(MANAGE).text
+    else:
+        # Without the IdP's MFA trusted, a second factor here: set up an app.
+        assert urlsplit(response["Location"]).path == SETUP

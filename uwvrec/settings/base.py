@@ -7,6 +7,7 @@ no code path exists only in production. Every variable read here is listed in
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 import structlog
@@ -76,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "accounts.middleware.HtmxLoginRedirectMiddleware",
     # Last, as axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -150,6 +152,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "accounts.backends.StaffBackend",
+    # Logins through the identity provider (only its callback authenticates so).
+    "accounts.sso.IdentityProviderBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
@@ -195,6 +199,60 @@ OTP_STATIC_THROTTLE_FACTOR = env.int("OTP_STATIC_THROTTLE_FACTOR", default=1)
 # The admin site never shows a device's secret, its QR code or recovery codes.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
+# Single sign-on with the organisation's identity provider (OpenID Connect, the
+# authorization code flow with PKCE; docs/configuration.md, "Single sign-on").
+# On when an issuer and a client id are set; the endpoints come from the
+# provider's discovery document (accounts/sso.py).
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="").rstrip("/")
+OIDC_OP_DISCOVERY_URL = env.str(
+    "OIDC_OP_DISCOVERY_URL",
+    default=f"{OIDC_OP_ISSUER}/.well-known/openid-configuration"
+    if OIDC_OP_ISSUER
+    else "",
+)
+# The IdP's origin (scheme, host and port), where logging out is sent on to.
+_IDP_ORIGIN = (
+    [urlunsplit((*urlsplit(OIDC_OP_ISSUER)[:2], "", "", ""))] if OIDC_OP_ISSUER else []
+)
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+SSO_ENABLED = bool(OIDC_OP_ISSUER and OIDC_RP_CLIENT_ID)
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid profile email")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+# The ID token is kept in the session, as the hint for logging out at the IdP.
+OIDC_STORE_ID_TOKEN = True
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT_SECONDS", default=10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"
+OIDC_DISCOVERY_CACHE_SECONDS = env.int("OIDC_DISCOVERY_CACHE_SECONDS", default=3600)
+# Where the claims are: names of the claims (a dot reads into a nested claim,
+# as Keycloak's "realm_access.roles").
+OIDC_CLAIM_ROLES = env.str("OIDC_CLAIM_ROLES", default="roles")
+OIDC_CLAIM_TEAM = env.str("OIDC_CLAIM_TEAM", default="team")
+OIDC_CLAIM_EMPLOYEE_NUMBER = env.str(
+    "OIDC_CLAIM_EMPLOYEE_NUMBER", default="employee_number"
+)
+OIDC_CLAIM_USERNAME = env.str("OIDC_CLAIM_USERNAME", default="preferred_username")
+# The IdP's app roles (or groups) and the role each gives here.
+OIDC_ROLE_MAP = env.dict(
+    "OIDC_ROLE_MAP",
+    default={
+        "uwvrec.medewerker": "employee",
+        "uwvrec.teamleider": "team_lead",
+        "uwvrec.auditor": "auditor",
+        "uwvrec.beheerder": "admin",
+    },
+)
+# Whether a login through the IdP counts as a second factor here: the IdP
+# enforces MFA. An organisational decision (Entra's ID tokens carry no "amr").
+OIDC_TRUSTS_IDP_MFA = env.bool("OIDC_TRUSTS_IDP_MFA", default=False)
+# If set, an SSO login whose ID token has another "acr" is refused.
+OIDC_REQUIRED_ACR = env.str("OIDC_REQUIRED_ACR", default="")
+# The login page's username and password; off where everyone signs in with SSO
+# (then only SSO lets anyone in, break-glass accounts included).
+LOCAL_LOGIN_ENABLED = env.bool("LOCAL_LOGIN_ENABLED", default=True)
+
 # Idle sessions expire: a request renews the session (at most once a minute, see
 # accounts.middleware.IdleSessionMiddleware), so the age is the idle time.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT_SECONDS", default=30 * 60)
@@ -222,7 +280,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
-        "form-action": [SELF],
+        # Logging out of an SSO session posts here and is sent on to the IdP.
+        "form-action": [SELF, *_IDP_ORIGIN],
         "frame-ancestors": [NONE],
         "base-uri": [NONE],
     },

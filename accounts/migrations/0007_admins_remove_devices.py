@@ -35,6 +35,6 @@ def _permissions(apps):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0005_second_factor_devices")]
+    dependencies = [("accounts", "0006_second_factor_devices")]
 
     operations = [migrations.RunPython(grant, revoke)]

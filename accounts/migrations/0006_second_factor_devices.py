@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0004_dutch_names_for_roles_and_failed_logins"),
+        ("accounts", "0005_team_idp_code"),
         ("otp_static", "0003_add_timestamps"),
         ("otp_totp", "0003_add_timestamps"),
     ]
