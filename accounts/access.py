@@ -5,7 +5,8 @@ account may do anything (``may_act``). The admin site asks ``may_enter_admin`` o
 every request and the menu asks it before it shows "Beheer", so the menu never
 offers a door the site then keeps shut. Inside the admin, the powers that could
 hand out every right belong to the operator's break-glass superuser only
-(``may_manage_privileges``).
+(``may_manage_privileges``). Who must pass a second factor is decided here too
+(``needs_second_factor``; ``accounts.second_factor`` asks it for the middleware).
 
 Each predicate answers False for an anonymous user (Django's ``AnonymousUser``
 has the same flags, all false), so a caller need not ask first.
@@ -22,6 +23,9 @@ from accounts.models import User
 from accounts.roles import Role
 
 LIFT_LOCKOUT_PERMISSION = "axes.delete_accessattempt"
+# The roles whose password alone does not let them in (BIO: multi-factor
+# authentication for privileged accounts); a superuser neither.
+PRIVILEGED_ROLES = frozenset({Role.TEAM_LEAD, Role.AUDITOR, Role.ADMIN})
 
 # Whoever sent a request: a user, or Django's AnonymousUser before logging in.
 Visitor: TypeAlias = "User | AnonymousUser"
@@ -35,6 +39,29 @@ def may_act(user: Visitor) -> TypeGuard[User]:
 def holds(user: Visitor, role: Role) -> TypeGuard[User]:
     """Return whether ``user`` may act and holds ``role`` (the other apps ask this)."""
     return may_act(user) and user.has_role(role)
+
+
+def needs_second_factor(user: Visitor) -> bool:
+    """Return whether ``user`` must pass a second factor before any page.
+
+    Team leads, auditors and admins read or manage what employees may not, and a
+    superuser may do everything: a stolen password alone must not be enough. The
+    same users manage their authenticator app and recovery codes.
+    """
+    if not may_act(user):
+        return False
+    return user.is_superuser or bool(user.roles & PRIVILEGED_ROLES)
+
+
+def may_remove_device(user: Visitor, owner: User) -> bool:
+    """Return whether ``user`` may remove a second factor of ``owner``.
+
+    Their own, on the second-factor page; someone else's, in the admin site, only
+    who may change that account (so an admin never removes another admin's).
+    """
+    if not may_act(user):
+        return False
+    return user.pk == owner.pk or may_change_account(user, owner)
 
 
 def may_enter_admin(user: Visitor) -> bool:

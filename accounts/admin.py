@@ -25,23 +25,40 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.access import (
     groups_grantable_by,
     may_change_account,
     may_manage_privileges,
+    may_remove_device,
 )
 from accounts.forms import StaffUserAddForm, StaffUserChangeForm
 from accounts.labels import permission_label, role_label
-from accounts.models import FailedLogin, RoleGroup, Team, User
+from accounts.models import (
+    AuthenticatorApp,
+    FailedLogin,
+    RecoveryCodes,
+    RoleGroup,
+    Team,
+    User,
+)
 from accounts.roles import Role
 from accounts.services import lockout_lift
+from accounts.services.second_factor import device_remove
 from audit.admin import AuditedModelAdmin
+from uwvrec.moments import moment_shown
 
 if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldOpts
 
 admin.site.unregister(Group)
+# django-otp's own admins name everything in English, record nothing in the audit
+# trail and can show a device's secret: the proxies below take their place.
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)
 
 # One fieldset of the admin: a title and the options (its fields).
 Fieldset = tuple[Any, "_FieldOpts"]
@@ -272,3 +289,95 @@ class AccessAttemptAdmin(AuditedModelAdmin, AxesAccessAttemptAdmin):
         self, request: HttpRequest, queryset: QuerySet[AccessAttempt]
     ) -> None:
         lockout_lift(actor=request.user, attempts=queryset)  # type: ignore[arg-type]
+
+
+class _DeviceAdmin(AuditedModelAdmin):
+    """A second factor of a user: read, and removed (audited), never made here.
+
+    An admin removes the device of a user who lost it; the user then sets up a
+    new one at their next login. Nobody adds or changes a device in the admin
+    site (an admin who made one would know its secret), nor removes one of an
+    admin's or a superuser's account but a superuser (``may_remove_device``).
+    """
+
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__first_name", "user__last_name")
+    search_help_text = _("Zoek op gebruikersnaam, voornaam of achternaam.")
+    ordering = ("-created_at",)
+    actions = ()
+
+    @admin.display(description=_("gebruiker"), ordering="user__username")
+    def owner(self, device: Any) -> str:
+        return str(device.user)
+
+    @admin.display(description=_("ingesteld op"), ordering="created_at")
+    def added(self, device: Any) -> str:
+        return moment_shown(device.created_at) if device.created_at else "-"
+
+    @admin.display(description=_("laatst gebruikt"), ordering="last_used_at")
+    def last_used(self, device: Any) -> str:
+        return moment_shown(device.last_used_at) if device.last_used_at else "-"
+
+    @admin.display(description=_("onjuiste codes op rij"))
+    def failures(self, device: Any) -> int:
+        return int(device.throttling_failure_count)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or may_remove_device(_actor(request), obj.user)
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        # Django would list the codes' own rows; what goes is the device.
+        devices = list(objs)
+        listed = [str(device) for device in devices]
+        counts = {self.opts.verbose_name_plural: len(devices)}
+        return listed, counts, set(), []
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        device_remove(actor=_actor(request), device=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for device in queryset:
+            device_remove(actor=_actor(request), device=device)
+
+
+@admin.register(AuthenticatorApp)
+class AuthenticatorAppAdmin(_DeviceAdmin):
+    """Authenticator apps; removing a user's last one removes their codes too."""
+
+    list_display = ("owner", "added", "last_used", "state")
+    fields = ("owner", "state", "added", "last_used", "failures")
+    readonly_fields = fields
+
+    @admin.display(description=_("status"))
+    def state(self, device: AuthenticatorApp) -> str:
+        return str(_("in gebruik") if device.confirmed else _("nog niet bevestigd"))
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        listed, counts, perms, protected = super().get_deleted_objects(objs, request)
+        owners = {device.user_id for device in objs}
+        codes = RecoveryCodes.objects.filter(user_id__in=owners).select_related("user")
+        listed += [str(device) for device in codes]
+        if codes:
+            counts[RecoveryCodes._meta.verbose_name_plural] = len(codes)
+        return listed, counts, perms, protected
+
+
+@admin.register(RecoveryCodes)
+class RecoveryCodesAdmin(_DeviceAdmin):
+    """Recovery codes: how many are left, never the codes themselves."""
+
+    list_display = ("owner", "added", "last_used", "left")
+    fields = ("owner", "added", "last_used", "left", "failures")
+    readonly_fields = fields
+
+    @admin.display(description=_("codes over"))
+    def left(self, device: RecoveryCodes) -> int:
+        return StaticToken.objects.filter(device=device).count()

@@ -1,3 +1,4 @@
+import re
 from typing import Any
 
 from django import forms
@@ -5,7 +6,7 @@ from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from uwvrec.forms import AppFormMixin
+from uwvrec.forms import AppForm, AppFormMixin
 from uwvrec.personal_data import no_bsn
 
 
@@ -61,3 +62,78 @@ class StaffUserAddForm(StaffUserChangeForm):
             user.save()
             self.save_m2m()
         return user
+
+
+# A recovery code as django-otp makes them: 8 letters and digits of base32.
+_RECOVERY_CODE = re.compile(r"[a-z2-7]{8}")
+_APP_CODE = re.compile(r"\d{6}")
+# Spaces and dashes people type to keep their place; the code is without them.
+_SEPARATORS = re.compile(r"[\s\-]+")
+
+
+def _typed_code(value: str) -> str:
+    return _SEPARATORS.sub("", value).lower()
+
+
+class _CodeForm(AppForm):
+    code = forms.CharField(max_length=32, strip=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        widget = self.fields["code"].widget
+        widget.attrs.update(
+            {
+                "autocomplete": "one-time-code",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+            }
+        )
+
+
+class SecondFactorForm(_CodeForm):
+    """The code of the authenticator app, or one of the recovery codes."""
+
+    error_messages = {  # noqa: RUF012 - read by clean_code
+        "shape": _(
+            "Vul de 6 cijfers in die uw authenticator-app nu toont, of een "
+            "herstelcode van 8 tekens."
+        ),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["code"]
+        field.label = _("Code")
+        field.help_text = _(
+            "De 6 cijfers uit uw authenticator-app, of een van uw herstelcodes."
+        )
+        field.error_messages["required"] = _(
+            "Vul de code uit uw authenticator-app in, of een herstelcode."
+        )
+
+    def clean_code(self) -> str:
+        code = _typed_code(self.cleaned_data["code"])
+        if not (_APP_CODE.fullmatch(code) or _RECOVERY_CODE.fullmatch(code)):
+            raise forms.ValidationError(self.error_messages["shape"], code="shape")
+        return code
+
+
+class AppSetupForm(_CodeForm):
+    """The first code of a newly scanned authenticator app, to confirm it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["code"]
+        field.label = _("Code uit de app")
+        field.help_text = _("De 6 cijfers die de app nu bij uwvrec toont.")
+        field.widget.attrs["inputmode"] = "numeric"
+        field.error_messages["required"] = _("Vul de 6 cijfers in die de app nu toont.")
+
+    def clean_code(self) -> str:
+        code = _typed_code(self.cleaned_data["code"])
+        if not _APP_CODE.fullmatch(code):
+            raise forms.ValidationError(
+                _("Een code uit de app is 6 cijfers, bijvoorbeeld 123456."),
+                code="shape",
+            )
+        return code

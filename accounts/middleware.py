@@ -1,14 +1,21 @@
-"""Idle sessions expire, without a database write on every request; an htmx
-request of an expired session is sent to the login page as a whole."""
+"""Idle sessions expire; an htmx request that must log in gets the whole login page;
+a privileged session passes its second factor first."""
+
+from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from urllib.parse import urlsplit
+from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
+from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
+
+from accounts.second_factor import needs_second_factor, session_is_verified
+from accounts.selectors import has_second_factor
 
 TOUCHED = "_idle_touched"
 
@@ -55,3 +62,66 @@ class HtmxLoginRedirectMiddleware:
         ):
             return HttpResponseClientRedirect(response["Location"])
         return response
+
+
+# What an unverified session of a privileged user may open: the way out, the
+# language switch and the health check, besides the pages of its second factor.
+OPEN_VIEWS = frozenset({"accounts:logout", "set_language", "health"})
+VERIFY = "accounts:second_factor_verify"
+SETUP = "accounts:second_factor_setup"
+# The pages of each step: entering a code, or setting up an app (and its QR code).
+STEP_VIEWS = {
+    VERIFY: frozenset({VERIFY}),
+    SETUP: frozenset({SETUP, "accounts:second_factor_qr"}),
+}
+
+
+class SecondFactorMiddleware:
+    """Send a privileged user whose session is not verified to its second factor.
+
+    After a password login, a team lead, auditor, admin or superuser reaches only
+    the step they are at: entering a code (they have an app or recovery codes) or
+    setting up an app (they have neither), and logging out. Every other page
+    redirects there, with ``next`` so that they land where they were going; an
+    htmx request gets ``HX-Redirect``, so the step is a page of its own, never a
+    fragment inside another. Goes after ``LoginRequiredMiddleware`` (anonymous
+    users log in first) and django-otp's ``OTPMiddleware``.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: Any,
+        view_kwargs: Any,
+    ) -> HttpResponse | None:
+        if not needs_second_factor(request.user) or session_is_verified(request):
+            return None
+        step = VERIFY if has_second_factor(request.user) else SETUP  # type: ignore[arg-type]
+        match = request.resolver_match
+        view_name = match.view_name if match is not None else ""
+        if view_name in OPEN_VIEWS or view_name in STEP_VIEWS[step]:
+            return None
+        return _to_step(request, step)
+
+
+def _to_step(request: HttpRequest, step: str) -> HttpResponse:
+    """Redirect to ``step``, to come back to the page asked for (or shown) after."""
+    htmx = getattr(request, "htmx", None)
+    if htmx:
+        # The fragment's own URL is no page to come back to: the page around it is.
+        back = htmx.current_url_abs_path or ""
+    else:
+        back = request.get_full_path() if request.method in ("GET", "HEAD") else ""
+    url = reverse(step)
+    if back:
+        url += "?" + urlencode({"next": back})
+    if htmx:
+        return HttpResponseClientRedirect(url)
+    return HttpResponseRedirect(url)

@@ -5,6 +5,8 @@ from django.contrib.auth.models import AbstractUser, Group
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.roles import Role
 from uwvrec.moments import moment_shown
@@ -120,3 +122,34 @@ class FailedLogin(AccessAttempt):
         return _("mislukte inlogpoging op %(when)s") % {
             "when": moment_shown(self.attempt_time)
         }
+
+
+class AuthenticatorApp(TOTPDevice):
+    """A user's authenticator app (django-otp's TOTP device), named in Dutch.
+
+    The admin site lists these (django-otp's own admin of the device has English
+    names and is not audited); devices are made as ``TOTPDevice``, so the session
+    django-otp verifies names that model.
+    """
+
+    class Meta:
+        proxy = True
+        default_permissions = ("view", "delete")
+        verbose_name = _("authenticator-app")
+        verbose_name_plural = _("authenticator-apps")
+
+    def __str__(self) -> str:
+        return _("authenticator-app van %(user)s") % {"user": self.user}
+
+
+class RecoveryCodes(StaticDevice):
+    """A user's single-use recovery codes (django-otp's static device), in Dutch."""
+
+    class Meta:
+        proxy = True
+        default_permissions = ("view", "delete")
+        verbose_name = _("herstelcodes")
+        verbose_name_plural = _("herstelcodes")
+
+    def __str__(self) -> str:
+        return _("herstelcodes van %(user)s") % {"user": self.user}

@@ -28,4 +28,30 @@ urlpatterns = [
         name="sso_refused",
     ),
     path("uitloggen/", views.LogoutView.as_view(), name="logout"),
+    path("tweede-factor/", views.SecondFactorView.as_view(), name="second_factor"),
+    path(
+        "tweede-factor/controleren/",
+        views.SecondFactorVerifyView.as_view(),
+        name="second_factor_verify",
+    ),
+    path(
+        "tweede-factor/instellen/",
+        views.SecondFactorSetupView.as_view(),
+        name="second_factor_setup",
+    ),
+    path(
+        "tweede-factor/instellen/qr-code.svg",
+        views.SecondFactorQrView.as_view(),
+        name="second_factor_qr",
+    ),
+    path(
+        "tweede-factor/herstelcodes/",
+        views.RecoveryCodesView.as_view(),
+        name="recovery_codes",
+    ),
+    path(
+        "tweede-factor/app-verwijderen/",
+        views.AuthenticatorRemoveView.as_view(),
+        name="authenticator_remove",
+    ),
 ]

@@ -1,47 +1,90 @@
+from __future__ import annotations
+
+import base64
+import io
+import math
 from typing import Any
+from urllib.parse import urlencode
 
+import django_otp
+import segno
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import resolve_url
-from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
+from django.shortcuts import redirect, resolve_url
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.generic import FormView, TemplateView, View
+from django_otp.models import Device
 
-from accounts.forms import LoginForm
+from accounts.access import needs_second_factor
+from accounts.forms import AppSetupForm, LoginForm, SecondFactorForm
+from accounts.models import User
+from accounts.second_factor import IDP_MFA_SESSION_KEY, session_is_verified
+from accounts.selectors import (
+    authenticator_of,
+    pending_authenticator_of,
+    recovery_codes_left,
+    recovery_codes_of,
+)
+from accounts.services.second_factor import (
+    AlreadySetUpError,
+    NotSetUpError,
+    SecondFactorError,
+    ThrottledError,
+    WrongCodeError,
+    authenticator_begin,
+    authenticator_confirm,
+    device_remove,
+    recovery_codes_renew,
+    second_factor_verify,
+)
 from accounts.sso import REFUSAL_SESSION_KEY, log_out, sso_enabled
+
+# New recovery codes wait here for the one page that shows them.
+NEW_CODES_SESSION_KEY = "second_factor_new_codes"
+# Fewer codes than this left: the page after a recovery code says to make new ones.
+FEW_CODES_LEFT = 3
+
 
 # Why an SSO login was refused, as the refusal page explains it.
 REFUSALS = {
-    "no_role": _(
+    "no_role": gettext_lazy(
         "Uw UWV-account heeft geen rol in uwvrec. Vraag uw leidinggevende om u "
         "de rol medewerker, teamleider, auditor of functioneel beheerder te geven."
     ),
-    "too_many_groups": _(
+    "too_many_groups": gettext_lazy(
         "Uw UWV-account is lid van zo veel groepen dat de rollen niet mee konden "
         "komen. Vraag de functioneel beheerder om uwvrec-rollen als app-rollen toe "
         "te kennen."
     ),
-    "no_employee_number": _(
+    "no_employee_number": gettext_lazy(
         "Uw UWV-account geeft geen personeelsnummer door. Neem contact op met de "
         "servicedesk."
     ),
-    "unknown_team": _(
+    "unknown_team": gettext_lazy(
         "Uw team is nog niet bekend in uwvrec. Vraag de functioneel beheerder uw "
         "team toe te voegen."
     ),
-    "inactive": _(
+    "inactive": gettext_lazy(
         "Uw account in uwvrec is uitgeschakeld. Neem contact op met de "
         "functioneel beheerder."
     ),
-    "acr": _(
+    "acr": gettext_lazy(
         "U bent niet ingelogd met de vereiste extra controle (bijvoorbeeld een "
         "code op uw telefoon). Log opnieuw in met uw UWV-account."
     ),
-    "idp_unavailable": _(
+    "idp_unavailable": gettext_lazy(
         "Het inlogsysteem van UWV is nu niet bereikbaar. Probeer het over een "
         "paar minuten opnieuw."
     ),
-    "idp_error": _(
+    "idp_error": gettext_lazy(
         "Het inloggen met uw UWV-account is afgebroken of niet gelukt. Probeer "
         "het opnieuw."
     ),
@@ -49,7 +92,11 @@ REFUSALS = {
 
 
 class LoginView(auth_views.LoginView):
-    """Log in with the UWV account (SSO) or, where allowed, a password."""
+    """Log in with the UWV account (SSO) or, where allowed, a password.
+
+    A privileged user is then sent to their second factor by
+    ``accounts.middleware.SecondFactorMiddleware``, with ``next`` kept.
+    """
 
     form_class = LoginForm
     redirect_authenticated_user = True
@@ -100,3 +147,253 @@ class HomeView(TemplateView):
     """
 
     template_name = "accounts/home.html"
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]  # logged in: LoginRequired
+
+
+def next_url(request: HttpRequest) -> str:
+    """Return the page to go on to: ``next`` when it is on this site, else home."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("accounts:home")
+
+
+def _with_next(url_name: str, request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    url = reverse(url_name)
+    if target and target == next_url(request):
+        url += "?" + urlencode({"next": target})
+    return url
+
+
+def _verified(request: HttpRequest, device: Device) -> None:
+    """Mark the session verified by ``device``, under a new session key.
+
+    The session is worth more from here on, so its key changes (as at a login):
+    a key someone learnt before is worth nothing.
+    """
+    request.session.cycle_key()
+    django_otp.login(request, device)
+
+
+def wait_shown(until: Any) -> str:
+    """Return how long to wait before the next code, in Dutch words."""
+    seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
+    if seconds < 120:
+        return ngettext("%(n)d seconde", "%(n)d seconden", seconds) % {"n": seconds}
+    minutes = math.ceil(seconds / 60)
+    return ngettext("%(n)d minuut", "%(n)d minuten", minutes) % {"n": minutes}
+
+
+def refusal_message(error: SecondFactorError, *, recovery_code: bool) -> str:
+    """Return what to tell a user whose code did not pass."""
+    if isinstance(error, ThrottledError):
+        return _(
+            "U hebt te vaak achter elkaar een onjuiste code ingevuld. Wacht "
+            "%(wait)s en probeer het dan opnieuw."
+        ) % {"wait": wait_shown(error.until)}
+    if recovery_code:
+        return _(
+            "Deze herstelcode klopt niet, of is al gebruikt. Elke herstelcode "
+            "werkt maar één keer."
+        )
+    return _(
+        "Deze code klopt niet. Vul de code in die de app nu toont: die verandert "
+        "elke 30 seconden."
+    )
+
+
+class SecondFactorMixin:
+    """Only who must pass a second factor opens these pages; others get a 403."""
+
+    request: HttpRequest
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if not needs_second_factor(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class SecondFactorView(SecondFactorMixin, TemplateView):
+    """The user's second factor: their app and recovery codes, to manage."""
+
+    template_name = "accounts/second_factor.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        user = _user(self.request)
+        codes = recovery_codes_of(user)
+        return super().get_context_data(
+            **kwargs,
+            app=authenticator_of(user),
+            codes=codes,
+            codes_left=recovery_codes_left(codes),
+            verified_by_idp=self.request.session.get(IDP_MFA_SESSION_KEY) is True,
+        )
+
+
+class SecondFactorVerifyView(SecondFactorMixin, FormView):
+    """Enter the code of the authenticator app, or a recovery code."""
+
+    template_name = "accounts/second_factor_verify.html"
+    form_class = SecondFactorForm
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if needs_second_factor(request.user) and session_is_verified(request):
+            return HttpResponseRedirect(next_url(request))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(**kwargs, next=next_url(self.request))
+
+    def form_valid(self, form: Form) -> HttpResponse:
+        code = form.cleaned_data["code"]
+        user = _user(self.request)
+        try:
+            passed = second_factor_verify(user=user, code=code)
+        except (WrongCodeError, ThrottledError) as error:
+            recovery = not code.isdigit()
+            form.add_error("code", refusal_message(error, recovery_code=recovery))
+            return self.form_invalid(form)
+        _verified(self.request, passed.device)
+        if passed.remaining is not None:
+            self._tell_codes_left(passed.remaining)
+        if authenticator_of(user) is None:
+            messages.info(
+                self.request,
+                _("U hebt geen authenticator-app meer: stel nu een nieuwe in."),
+            )
+            return HttpResponseRedirect(
+                _with_next("accounts:second_factor_setup", self.request)
+            )
+        return HttpResponseRedirect(next_url(self.request))
+
+    def _tell_codes_left(self, left: int) -> None:
+        text = ngettext(
+            "U hebt een herstelcode gebruikt. U hebt er nog %(n)d over.",
+            "U hebt een herstelcode gebruikt. U hebt er nog %(n)d over.",
+            left,
+        ) % {"n": left}
+        if left < FEW_CODES_LEFT:
+            text += " " + _("Maak nieuwe herstelcodes op de pagina Tweede factor.")
+        messages.warning(self.request, text)
+
+
+class SecondFactorSetupView(SecondFactorMixin, FormView):
+    """Set up an authenticator app: scan the QR code (or type the secret), confirm."""
+
+    template_name = "accounts/second_factor_setup.html"
+    form_class = AppSetupForm
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if needs_second_factor(request.user) and authenticator_of(_user(request)):
+            messages.info(request, _("U hebt al een authenticator-app ingesteld."))
+            return redirect("accounts:second_factor")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        device = authenticator_begin(user=_user(self.request))
+        return super().get_context_data(
+            **kwargs,
+            secret=grouped(base64.b32encode(device.bin_key).decode("ascii"), 4),
+            next=next_url(self.request),
+            first=not session_is_verified(self.request),
+        )
+
+    def form_valid(self, form: Form) -> HttpResponse:
+        try:
+            confirmed = authenticator_confirm(
+                user=_user(self.request), code=form.cleaned_data["code"]
+            )
+        except (WrongCodeError, ThrottledError) as error:
+            form.add_error("code", refusal_message(error, recovery_code=False))
+            return self.form_invalid(form)
+        except (NotSetUpError, AlreadySetUpError):
+            form.add_error(
+                "code",
+                _("Deze instelling is verlopen. Scan de nieuwe QR-code hieronder."),
+            )
+            return self.form_invalid(form)
+        _verified(self.request, confirmed.device)
+        self.request.session[NEW_CODES_SESSION_KEY] = confirmed.recovery_codes
+        return HttpResponseRedirect(_with_next("accounts:recovery_codes", self.request))
+
+
+def grouped(text: str, size: int) -> str:
+    """Return ``text`` in groups of ``size`` characters, for reading and typing."""
+    return " ".join(text[i : i + size] for i in range(0, len(text), size))
+
+
+class SecondFactorQrView(SecondFactorMixin, View):
+    """The QR code of the app being set up, as an SVG image of this site."""
+
+    http_method_names = ["get", "head"]  # noqa: RUF012 - Django's attribute
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        device = pending_authenticator_of(_user(request))
+        if device is None:
+            raise Http404
+        image = io.BytesIO()
+        segno.make(device.config_url, error="m").save(
+            image, kind="svg", scale=6, border=4, xmldecl=False,
+            title=_("QR-code voor uw authenticator-app"),
+        )  # fmt: skip
+        return HttpResponse(image.getvalue(), content_type="image/svg+xml")
+
+
+class RecoveryCodesView(SecondFactorMixin, TemplateView):
+    """Show new recovery codes once; make new ones (the old ones stop working)."""
+
+    template_name = "accounts/recovery_codes.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        user = _user(self.request)
+        new = self.request.session.pop(NEW_CODES_SESSION_KEY, None)
+        return super().get_context_data(
+            **kwargs,
+            new_codes=[grouped(code, 4) for code in new or []],
+            codes_left=recovery_codes_left(recovery_codes_of(user)),
+            app=authenticator_of(user),
+            next=next_url(self.request),
+        )
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        try:
+            codes = recovery_codes_renew(user=_user(request))
+        except NotSetUpError:
+            messages.error(
+                request, _("Stel eerst een authenticator-app in; dan krijgt u codes.")
+            )
+            return redirect("accounts:second_factor")
+        request.session[NEW_CODES_SESSION_KEY] = codes
+        return redirect("accounts:recovery_codes")
+
+
+class AuthenticatorRemoveView(SecondFactorMixin, TemplateView):
+    """Remove the authenticator app (after a confirmation), with its codes."""
+
+    template_name = "accounts/authenticator_remove.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(**kwargs, app=self._app())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        device_remove(actor=_user(request), device=self._app())
+        messages.success(
+            request,
+            _(
+                "Uw authenticator-app en herstelcodes zijn verwijderd. Stel nu een "
+                "nieuwe app in."
+            ),
+        )
+        return redirect("accounts:second_factor")
+
+    def _app(self) -> Any:
+        app = authenticator_of(_user(self.request))
+        if app is None:
+            raise Http404
+        return app

@@ -124,11 +124,11 @@ class IdpRolesApplied(TypedDict):
 
 
 class DeviceKind(TypedDict):
-    kind: str  # "totp", "webauthn" or "recovery_codes"
+    kind: str  # "totp" (an authenticator app) or "recovery_codes"
 
 
 class SecondFactorPassed(TypedDict):
-    kind: str  # "totp", "webauthn" or "recovery_code"
+    kind: str  # "totp" or "recovery_code"
     remaining: NotRequired[int]  # recovery codes left after one was used
 
 

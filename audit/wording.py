@@ -83,6 +83,7 @@ KEY_LABELS: dict[str, Promise] = {
     "problem": gettext_lazy("gevonden fout"),
     "reason_given": gettext_lazy("reden opgegeven"),
     "reasons": gettext_lazy("redenen"),
+    "remaining": gettext_lazy("herstelcodes over"),
     "report": gettext_lazy("melding (nummer)"),
     "result": gettext_lazy("resultaat"),
     "role": gettext_lazy("rol"),
@@ -134,6 +135,8 @@ CODE_WORDS: dict[str, Promise] = {
     "required": gettext_lazy("niet ingevuld"),
     "stale_text": gettext_lazy("er was intussen een nieuwere spelregeltekst"),
     "unknown": gettext_lazy("onbekend"),
+    "throttled": gettext_lazy("te veel onjuiste codes achter elkaar: even wachten"),
+    "wrong_code": gettext_lazy("onjuiste code"),
 }
 
 PAGE_TITLES: dict[str, Promise] = {
@@ -148,6 +151,12 @@ PAGE_TITLES: dict[str, Promise] = {
 }
 
 _SCOPES = {"username": gettext_lazy("het account"), "ip": gettext_lazy("het adres")}
+# The second factor's kinds of device (auth.device_*, auth.second_factor_*).
+_SECOND_FACTORS = {
+    "totp": gettext_lazy("authenticator-app"),
+    "recovery_codes": gettext_lazy("herstelcodes"),
+    "recovery_code": gettext_lazy("herstelcode"),
+}
 _FORMATS = {"csv": "CSV", "jsonl": "JSON Lines"}
 
 
@@ -161,6 +170,8 @@ def _choices(*choices: Any) -> dict[str, Any]:
 def _vocabulary(action: str, key: str) -> Mapping[str, Any] | None:
     """Return what the codes under ``key`` mean, for an event of ``action``."""
     if key == "kind":
+        if action.startswith("auth."):
+            return _SECOND_FACTORS
         notification = action.startswith("notification.")
         return _choices(Notification.Kind.choices if notification else KINDS)
     if key == "status":

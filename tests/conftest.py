@@ -17,6 +17,7 @@ from django.test.utils import override_settings, setup_databases, teardown_datab
 
 from tests import tally
 from tests.factories import UserFactory
+from tests.second_factor import StaffClient
 from tests.world import World, build_world, world_transaction
 from uwvrec.localservices import free_port, wait_for_port
 
@@ -80,6 +81,17 @@ def django_db_setup(request, django_test_environment, django_db_blocker):
     yield
     with django_db_blocker.unblock(), logged_in_as(owner_url):
         teardown_databases(databases, verbosity=request.config.option.verbose)
+
+
+@pytest.fixture
+def client() -> StaffClient:
+    """pytest-django's test client, whose force_login passes the second factor.
+
+    A privileged user's session reaches no page before it passed one
+    (``tests/second_factor.py``); ``force_login(user, second_factor=False)``
+    gives the session a password login leaves.
+    """
+    return StaffClient()
 
 
 @pytest.fixture

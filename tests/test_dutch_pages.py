@@ -34,7 +34,7 @@ FORBIDDEN: dict[str, str] = {
     "English model names": (
         r"\b(?:Audit (?:anchor|link|pending|event)|Export job|Conversation|"
         r"Violation ?report|Violation ?event|Notification|Rule ?text|"
-        r"Access attempt)s?\b"
+        r"Access attempt|TOTP device|Static device|Static token)s?\b"
     ),
     "a field named from its code": r"\bUwv\b|\b(?:[Kk]ind|[Ww]ish) confirmed\b",
     # Codes of roles, engine terms, choices and URL names.
@@ -66,6 +66,7 @@ NOT_PAGES = {
     "admin:jsi18n",
     "admin:autocomplete",
     "violations:notification_count",
+    "accounts:second_factor_qr",
 }
 
 

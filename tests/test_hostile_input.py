@@ -24,12 +24,14 @@ from django.apps import apps
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests import tally
 from tests.factories import valid_bsn
 from tests.html_forms import HtmlForm, forms_of
+from tests.second_factor import app_code
 from tests.urlconf import ROUTES, Route, ServerError, path_of
 from tests.world import World, rolled_back
 
@@ -203,7 +205,20 @@ TRAIL_FILTERS = {
 }
 SECRETS = {"username": "secret", "password": "secret"}
 
+
+def _app_code_of(user: Any) -> str:
+    return app_code(TOTPDevice.objects.get(user=user))
+
+
 CASES = [
+    # A code of the second factor: the app's, a recovery code, or nothing to pass.
+    Case("second factor", "team_lead_unverified", url("accounts:second_factor_verify"),
+         {"code": "secret"}, valid=lambda w: {"code": _app_code_of(w.a.team_lead)},
+         accepted="redirect"),
+    Case("second factor set-up", "auditor_without_app",
+         url("accounts:second_factor_setup"), {"code": "secret"},
+         valid=lambda w: {"code": _app_code_of(w.auditor_without_app)},
+         accepted="redirect"),
     Case("login", "anonymous", url("accounts:login"), SECRETS,
          valid=lambda w: {"username": w.a.employee.username, "password": PASSWORD}),
     Case("admin login", "anonymous", url("admin:login"), SECRETS,
@@ -331,6 +346,9 @@ CASES = [
          method="GET", in_query=True, accepted="clean", dutch=False),
     Case("admin: conversations by date", "admin",
          url("admin:conversations_conversation_changelist"), CONVERSATION_FILTERS,
+         method="GET", in_query=True, accepted="clean", dutch=False),
+    Case("admin: search authenticator apps", "admin",
+         url("admin:accounts_authenticatorapp_changelist"), {"q": "any"},
          method="GET", in_query=True, accepted="clean", dutch=False),
     Case("admin: search rule texts", "admin",
          url("admin:rules_ruletext_changelist"), {"q": "any", "language__exact": "any"},

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from tests.factories import UserFactory
 from tests.personas import PERSONAS
+from tests.second_factor import StaffClient
 from tests.world import World, rolled_back
 from uwvrec.navigation import SECTIONS
 
@@ -33,6 +34,7 @@ MENUS = {
         "Overtredingen",
         "Audittrail",
         "Berichten",
+        "Tweede factor",
     ],
     "team_lead_other_team": [
         "Gesprekken",
@@ -40,9 +42,10 @@ MENUS = {
         "Overtredingen",
         "Audittrail",
         "Berichten",
+        "Tweede factor",
     ],
-    "auditor": ["Spelregels", "Overtredingen", "Audittrail"],
-    "admin": ["Spelregels", "Beheer"],
+    "auditor": ["Spelregels", "Overtredingen", "Audittrail", "Tweede factor"],
+    "admin": ["Spelregels", "Beheer", "Tweede factor"],
 }
 SECTION_URLS = {
     "Gesprekken": reverse("conversations:list"),
@@ -51,6 +54,7 @@ SECTION_URLS = {
     "Audittrail": reverse("audit:trail"),
     "Berichten": reverse("violations:notifications"),
     "Beheer": reverse("admin:index"),
+    "Tweede factor": reverse("accounts:second_factor"),
 }
 
 
@@ -202,7 +206,7 @@ def test_the_team_leads_home_page_offers_deciding_and_names_messages(world):
 def test_each_section_shows_exactly_when_its_landing_page_opens(people, persona):
     """Walk ``SECTIONS``: its ``allowed`` is what its landing page asks."""
     user = people[persona]
-    client = Client()
+    client = StaffClient()
     if persona != "anonymous":
         client.force_login(user)
     with rolled_back():

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
@@ -86,6 +86,9 @@ ADMIN_MODELS = {
     "violations_notification": admin_model(view=True),
     # Failed logins that count towards a lock; deleting one lifts it (audited).
     "axes_accessattempt": admin_model(view=True, delete=True),
+    # Second factors: read, and removed for a user who lost theirs (audited).
+    "accounts_authenticatorapp": admin_model(view=True, delete=True),
+    "accounts_recoverycodes": admin_model(view=True, delete=True),
 }
 
 
@@ -111,6 +114,34 @@ EXPECTED: dict[str, Cells] = {
         "POST": (200,       302,      302,       302,       302,       302,     302),
     },
     "accounts:logout": everyone(405, 302),
+    # The second factor: the privileged roles' own (employees need none). These
+    # sessions passed it, so entering a code or setting up an app (they have one)
+    # leads on; the QR code exists only while an app is being set up.
+    "accounts:second_factor": {
+        "GET":  (LOGIN,     403,      403,       200,       200,       200,     200),
+        "POST": (LOGIN,     403,      403,       405,       405,       405,     405),
+    },
+    "accounts:second_factor_verify": {
+        "GET":  (LOGIN,     403,      403,       302,       302,       302,     302),
+        "POST": (LOGIN,     403,      403,       302,       302,       302,     302),
+    },
+    "accounts:second_factor_setup": {
+        "GET":  (LOGIN,     403,      403,       302,       302,       302,     302),
+        "POST": (LOGIN,     403,      403,       302,       302,       302,     302),
+    },
+    "accounts:second_factor_qr": {
+        "GET":  (LOGIN,     403,      403,       404,       404,       404,     404),
+        "POST": (LOGIN,     403,      403,       405,       405,       405,     405),
+    },
+    # Shown once after they are made; a POST makes new ones.
+    "accounts:recovery_codes": {
+        "GET":  (LOGIN,     403,      403,       200,       200,       200,     200),
+        "POST": (LOGIN,     403,      403,       302,       302,       302,     302),
+    },
+    "accounts:authenticator_remove": {
+        "GET":  (LOGIN,     403,      403,       200,       200,       200,     200),
+        "POST": (LOGIN,     403,      403,       302,       302,       302,     302),
+    },
     # Single sign-on is not configured here: absent (tests/accounts/test_sso.py
     # walks it with a provider). Only GET is served.
     "accounts:sso_begin": {"GET": (404,) * 7, "POST": (405,) * 7},
@@ -392,3 +423,59 @@ def test_access(world, key, method, persona):
     assert matches(expected, response), (
         f"{cell}: expected {expected}, got {describe(response)}"
     )
+
+
+# --- Sessions that did not pass their second factor yet -------------------------
+
+# What such a session opens besides its step's pages: the way out, the language
+# switch and the health check. Everything else redirects to the step.
+OPEN_BEFORE_SECOND_FACTOR: dict[str, dict[str, int]] = {
+    "accounts:logout": {"GET": 405, "POST": 302},
+    "set_language": {"GET": 302, "POST": 302},
+    "health": {"GET": 200, "POST": 405},
+}
+# The step of each unverified session (tests/world.py), and the pages of it: a
+# POST of an empty form shows the form again with its error.
+STEPS: dict[str, tuple[str, dict[str, dict[str, int]]]] = {
+    "team_lead_unverified": (
+        "/tweede-factor/controleren/",
+        {"accounts:second_factor_verify": {"GET": 200, "POST": 200}},
+    ),
+    "auditor_without_app": (
+        "/tweede-factor/instellen/",
+        {
+            "accounts:second_factor_setup": {"GET": 200, "POST": 200},
+            "accounts:second_factor_qr": {"GET": 200, "POST": 405},
+        },
+    ),
+}
+UNVERIFIED_CELLS = [
+    pytest.param(key, method, persona, id=f"{key}-{method}-{persona}")
+    for key in ROUTES
+    for method in METHODS
+    for persona in STEPS
+]
+
+
+@pytest.mark.parametrize(("key", "method", "persona"), UNVERIFIED_CELLS)
+def test_an_unverified_session_reaches_only_its_second_factor(
+    world, key, method, persona
+):
+    step, own_pages = STEPS[persona]
+    query = QUERIES.get(key)
+    url = path_of(ROUTES[key], world) + (f"?{urlencode(query)}" if query else "")
+    response = request(world, persona, method, url, POST_DATA.get(key, {}))
+    tally.count("persona matrix cells", server_error=response.status_code == 500)
+    cell = f"{method} {url} as {persona}"
+    assert response.status_code != 500, f"{cell}: {describe(response)}"
+    allowed = {**OPEN_BEFORE_SECOND_FACTOR, **own_pages}.get(key)
+    if allowed is not None:
+        assert response.status_code == allowed[method], f"{cell}: {describe(response)}"
+        return
+    location = urlsplit(response.get("Location", ""))
+    assert (response.status_code, location.path) == (302, step), (
+        f"{cell}: expected a redirect to {step}, got {describe(response)}"
+    )
+    # Back to the page asked for afterwards; a form sent is not sent again.
+    expected_next = {"next": [url]} if method == "GET" else {}
+    assert parse_qs(location.query) == expected_next, f"{cell}: {describe(response)}"

@@ -22,8 +22,9 @@ from django.db import models, transaction
 from django.test import Client
 from django.utils import timezone
 
-from accounts.models import Team, User
+from accounts.models import AuthenticatorApp, RecoveryCodes, Team, User
 from accounts.roles import Role
+from accounts.services.second_factor import authenticator_begin, recovery_codes_renew
 from audit.models import AuditEvent, ExportJob, VerificationJob
 from conversations.models import Client as ClientModel
 from conversations.models import Conversation, Decision, Participant
@@ -31,6 +32,7 @@ from conversations.services import decision_record
 from rules.models import RuleText
 from tests.conversations.helpers import add, answer, handout, walk_to_outcome
 from tests.factories import ConversationFactory, UserFactory
+from tests.second_factor import StaffClient, authenticator_for
 from tests.violations.helpers import confirmed, report
 from violations.models import Notification, ViolationEvent, ViolationReport
 
@@ -43,6 +45,10 @@ PERSONAS = (
     "auditor",
     "admin",
 )
+# Sessions that have not passed their second factor yet, besides the personas':
+# team A's lead, who has an app, and an auditor who has none (an app is being set
+# up: the QR code's page has one to show).
+UNVERIFIED = ("team_lead_unverified", "auditor_without_app")
 
 
 @dataclass
@@ -75,6 +81,7 @@ class World:
     admin: User
     access_attempt: AccessAttempt
     verification_job: VerificationJob
+    auditor_without_app: User
     sessions: dict[str, str] = field(default_factory=dict)
 
     def user(self, persona: str) -> User | None:
@@ -86,6 +93,8 @@ class World:
             "team_lead_other_team": self.b.team_lead,
             "auditor": self.auditor,
             "admin": self.admin,
+            "team_lead_unverified": self.a.team_lead,
+            "auditor_without_app": self.auditor_without_app,
         }[persona]
 
     def client(self, persona: str) -> Client:
@@ -113,6 +122,8 @@ class World:
             AuditEvent: a.event,
             ExportJob: a.export_job,
             AccessAttempt: self.access_attempt,
+            AuthenticatorApp: AuthenticatorApp.objects.get(user=a.team_lead),
+            RecoveryCodes: RecoveryCodes.objects.get(user=a.team_lead),
         }
         if model not in objects:
             raise LookupError(
@@ -209,7 +220,12 @@ def _access_attempt() -> AccessAttempt:
 
 
 def build_world(export_dir: Path) -> World:
-    """Make two teams' records through the services, and a session per persona."""
+    """Make two teams' records through the services, and a session per persona.
+
+    Every privileged persona's session passed its second factor (an app of
+    theirs, ``tests/second_factor.py``); team A's lead has recovery codes too.
+    The sessions of ``UNVERIFIED`` did not pass it.
+    """
     auditor = UserFactory(auditor=True)
     world = World(
         a=_team(export_dir),
@@ -220,12 +236,16 @@ def build_world(export_dir: Path) -> World:
         verification_job=VerificationJob.objects.create(
             requested_by=auditor, status=VerificationJob.Status.DONE, intact=True
         ),
+        auditor_without_app=UserFactory(auditor=True),
     )
-    for persona in PERSONAS:
+    authenticator_for(world.a.team_lead)
+    recovery_codes_renew(user=world.a.team_lead)
+    authenticator_begin(user=world.auditor_without_app)
+    for persona in (*PERSONAS, *UNVERIFIED):
         user = world.user(persona)
         if user is not None:
-            client = Client()
-            client.force_login(user)
+            client = StaffClient()
+            client.force_login(user, second_factor=persona not in UNVERIFIED)
             world.sessions[persona] = client.cookies[settings.SESSION_COOKIE_NAME].value
     return world
 

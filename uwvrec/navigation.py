@@ -15,7 +15,7 @@ from django.urls import ResolverMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import may_enter_admin
+from accounts.access import may_enter_admin, needs_second_factor
 from accounts.models import User
 from audit.access import may_review_trail
 from conversations.access import may_run_checklist, may_view_conversations
@@ -61,6 +61,10 @@ def _messages(user: User) -> Promise:
 
 def _admin(user: User) -> Promise:
     return _("Gebruikers en teams beheren.")
+
+
+def _second_factor(user: User) -> Promise:
+    return _("Uw authenticator-app en herstelcodes beheren.")
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,20 @@ SECTIONS = (
         allowed=may_enter_admin,
         describe=_admin,
         namespaces=("admin",),
+    ),
+    Section(
+        key="second_factor",
+        url_name="accounts:second_factor",
+        label=_("Tweede factor"),
+        title=_("Tweede factor"),
+        allowed=needs_second_factor,
+        describe=_second_factor,
+        views=(
+            "accounts:second_factor",
+            "accounts:second_factor_setup",
+            "accounts:recovery_codes",
+            "accounts:authenticator_remove",
+        ),
     ),
 )
 

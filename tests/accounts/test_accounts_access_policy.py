@@ -37,6 +37,34 @@ ROWS = [
         obj=lambda w: w.admin,
     ),
     Row("may_lift_lockout", access.may_lift_lockout, frozenset({"admin", "superuser"})),
+    # The privileged roles, and the superuser, pass a second factor; employees not.
+    Row(
+        "needs_second_factor",
+        access.needs_second_factor,
+        frozenset(
+            {
+                "team_lead",
+                "team_lead_other_team",
+                "team_lead_no_team",
+                "auditor",
+                "admin",
+                "superuser",
+            }
+        ),
+    ),
+    # Their own; another's only who may change that account, in the admin site.
+    Row(
+        "may_remove_device(team lead's)",
+        access.may_remove_device,
+        frozenset({"team_lead", "admin"}),
+        obj=lambda w: w.a.team_lead,
+    ),
+    Row(
+        "may_remove_device(admin's)",
+        access.may_remove_device,
+        frozenset({"admin"}),
+        obj=lambda w: w.admin,
+    ),
 ]
 
 

@@ -142,9 +142,9 @@ def test_naming_objects_costs_the_same_queries_however_many(
     assert len(listed(response)) == 50
 
 
-# The list's six (test_review.LIST_QUERIES without its team names), and one each
+# The list's seven (test_review.LIST_QUERIES without its team names), and one each
 # for the conversations and the clients named on the page.
-NAMED_LIST_QUERIES = 8
+NAMED_LIST_QUERIES = 9
 
 
 def test_a_client_found_by_bsn_is_named(client, auditor):

@@ -3,8 +3,12 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from accounts.access import needs_second_factor
 from accounts.demo import DEMO_PASSWORD, DEMO_USERS
+from accounts.models import User
+from accounts.selectors import authenticator_of
 from tests.e2e.conftest import check_page
+from tests.second_factor import app_code
 
 pytestmark = [
     pytest.mark.e2e,
@@ -15,10 +19,27 @@ ONE_PER_ROLE = {user.role: user for user in reversed(DEMO_USERS)}.values()
 
 
 def log_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
+    """Log in on the login page; a team lead, auditor or admin types the app's code.
+
+    The code is the one the user's authenticator app would show now, computed
+    from the device's key (``tests.second_factor.app_code``).
+    """
     page.goto("/")
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
+    user = User.objects.filter(username=username).first()
+    if password == DEMO_PASSWORD and user is not None and needs_second_factor(user):
+        device = authenticator_of(user)
+        assert device is not None, f"{username} has no authenticator app"
+        enter_code(page, app_code(device))
+
+
+def enter_code(page: Page, code: str) -> None:
+    """Type ``code`` on the second factor's page and send it."""
+    expect(page).to_have_url(re.compile(r"/tweede-factor/controleren/"))
+    page.get_by_label("Code", exact=True).fill(code)
+    page.get_by_role("button", name="Controleren").click()
 
 
 @pytest.mark.parametrize("demo", ONE_PER_ROLE, ids=lambda user: user.role.value)

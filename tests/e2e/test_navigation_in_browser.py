@@ -20,9 +20,10 @@ MENUS = {
         "Overtredingen",
         "Audittrail",
         "Berichten",
+        "Tweede factor",
     ],
-    "auditor": ["Spelregels", "Overtredingen", "Audittrail"],
-    "beheerder": ["Spelregels", "Beheer"],
+    "auditor": ["Spelregels", "Overtredingen", "Audittrail", "Tweede factor"],
+    "beheerder": ["Spelregels", "Beheer", "Tweede factor"],
 }
 
 
@@ -48,7 +49,7 @@ def test_each_role_gets_its_menu_and_each_item_marks_its_page(
         current = main_menu(page).locator("[aria-current=page]")
         expect(current).to_have_count(1)
         expect(current).to_contain_text(label)
-        check_page(page, f"nav-{username}-{label.lower()}")
+        check_page(page, f"nav-{username}-{label.lower().replace(' ', '-')}")
 
 
 def test_the_menu_reads_in_english(page: Page, demo_users):

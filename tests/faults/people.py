@@ -10,12 +10,15 @@ remembered, so that the checks can look for it in the database afterwards.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import itertools
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from django_otp.oath import TOTP
 from stdnum.nl import bsn as stdnum_bsn
 
 from tests.faults.browser import Browser, Hiccup, Page, RequestLog, hidden_value
@@ -61,8 +64,16 @@ class Seen:
                 self.report_decisions[report] = status
 
 
+def app_key(username: str) -> str:
+    """Return the secret (hex) of the authenticator app of ``username`` here."""
+    return hashlib.sha256(f"faults-{username}".encode()).hexdigest()[:40]
+
+
 class Person(threading.Thread):
     """One member of staff working until ``stop`` is set."""
+
+    # Team leads and auditors pass a second factor after their password.
+    second_factor = False
 
     def __init__(
         self,
@@ -80,6 +91,7 @@ class Person(threading.Thread):
         self.stop_event = stop
         self.pause = pause
         self.failure: BaseException | None = None
+        self.last_step = -1  # the app's time step whose code was used last
 
     def run(self) -> None:
         try:
@@ -116,6 +128,25 @@ class Person(threading.Thread):
         )
         if page.goes_to != "/":
             raise Hiccup(f"login went to {page.location}")
+        if self.second_factor:
+            self.pass_second_factor()
+
+    def pass_second_factor(self) -> None:
+        """Type the code the app shows, as the person reads it from their phone."""
+        path = "/tweede-factor/controleren/"
+        self.browser.get(path, "second factor page")
+        page = self.browser.post(path, "second factor", {"code": self.app_code()})
+        if page.goes_to != "/":
+            raise Hiccup(f"the second factor went to {page.location}")
+
+    def app_code(self) -> str:
+        """Return the app's code now; the next step's when this one was used."""
+        totp = TOTP(bytes.fromhex(app_key(self.username)))
+        totp.time = time.time()
+        if totp.t() <= self.last_step:
+            totp.time += totp.step  # django-otp accepts one step ahead
+        self.last_step = totp.t()
+        return f"{totp.token():06d}"
 
 
 class Employee(Person):
@@ -221,6 +252,8 @@ def report_form() -> dict[str, str]:
 class TeamLead(Person):
     """Decides the reports in the queue: confirms most, dismisses some."""
 
+    second_factor = True
+
     def work(self) -> None:
         queue = self.browser.get("/overtredingen/", "report queue")
         for number, report in enumerate(REPORT_LINK.findall(queue.body)[:3]):
@@ -244,6 +277,8 @@ class TeamLead(Person):
 
 class Auditor(Person):
     """Reads the audit trail and exports it, again and again."""
+
+    second_factor = True
 
     def work(self) -> None:
         self.browser.get("/audit/", "audit trail")
@@ -285,8 +320,9 @@ def staff_accounts(employees: int, leads: int) -> list[Account]:
 
 CREATE_STAFF = """
 from django.contrib.auth.models import Group
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Team, User
-accounts, password = ARGS
+accounts, password, app_keys = ARGS
 teams = {}
 for username, role, number in accounts:
     if number is not None and number not in teams:
@@ -297,5 +333,8 @@ for username, role, number in accounts:
         username, f"{username}@uwv.example", password, first_name="Test",
         last_name=username, team=teams.get(number))
     user.groups.set([Group.objects.get(name=role)])
+    if username in app_keys:
+        TOTPDevice.objects.create(
+            user=user, name="Authenticator-app", key=app_keys[username])
 print(json.dumps(User.objects.count()))
 """

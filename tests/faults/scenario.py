@@ -26,6 +26,7 @@ from tests.faults.people import (
     Person,
     Seen,
     TeamLead,
+    app_key,
     report_form,
     staff_accounts,
 )
@@ -241,7 +242,10 @@ class Outcome:
 def run(stack: Stack, scenario: Scenario) -> Outcome:
     """Run the staff against ``stack`` with the faults; return what happened."""
     accounts = staff_accounts(scenario.employees, scenario.leads)
-    stack.django(CREATE_STAFF, [astuple(a) for a in accounts], PASSWORD)
+    app_keys = {
+        a.username: app_key(a.username) for a in accounts if a.role != "employee"
+    }
+    stack.django(CREATE_STAFF, [astuple(a) for a in accounts], PASSWORD, app_keys)
     log, seen, stop = RequestLog(), Seen(), threading.Event()
     people = _people(stack, scenario, log, seen, stop)
     probe = Employee(

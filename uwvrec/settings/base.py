@@ -39,6 +39,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "django_structlog",
+    # Before accounts: its admin replaces django-otp's (Dutch names, audited).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "rules",
     "audit",
@@ -65,7 +69,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session passed a second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # A privileged user's session reaches nothing else before its second factor.
+    "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -180,6 +188,16 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_ENABLE_ADMIN = False
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
+
+# The second factor of privileged roles (django-otp, accounts/second_factor.py): an
+# authenticator app (TOTP) and single-use recovery codes. After n wrong codes in a
+# row the next is refused until factor x 2^(n-1) seconds have passed (1, 2, 4, 8 s
+# ... with factor 1); 0 turns that off. The issuer is the name the app shows.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="uwvrec")
+OTP_TOTP_THROTTLE_FACTOR = env.int("OTP_TOTP_THROTTLE_FACTOR", default=1)
+OTP_STATIC_THROTTLE_FACTOR = env.int("OTP_STATIC_THROTTLE_FACTOR", default=1)
+# The admin site never shows a device's secret, its QR code or recovery codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Single sign-on with the organisation's identity provider (OpenID Connect, the
 # authorization code flow with PKCE; docs/configuration.md, "Single sign-on").

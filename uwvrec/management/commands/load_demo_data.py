@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.access import PRIVILEGED_ROLES
 from accounts.demo import DEMO_PASSWORD, demo_data_load
 from conversations.demo import conversations_demo_load
 from violations.demo import violations_demo_load
@@ -27,6 +28,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {user.role.label!s:<24} {user.username} / {DEMO_PASSWORD}"
             )
+        with_app = [user.username for user in users if user.role in PRIVILEGED_ROLES]
+        self.stdout.write(
+            f"  {', '.join(with_app)} also pass a second factor: the code their "
+            "authenticator app shows now is printed by\n"
+            "    .venv/bin/python manage.py demo_otp_code USERNAME"
+        )
         if conversations:
             self.stdout.write(f"  {conversations} demo conversations for today.")
         if violations:

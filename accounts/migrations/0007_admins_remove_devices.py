@@ -1,0 +1,40 @@
+"""Admins see users' second factors and remove a lost one (audited)."""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+CODES = [
+    "view_authenticatorapp",
+    "delete_authenticatorapp",
+    "view_recoverycodes",
+    "delete_recoverycodes",
+]
+
+
+def grant(apps, schema_editor):
+    # Permissions are normally made after migrate; the group needs them now.
+    app_config = apps.get_app_config("accounts")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    _admin_group(apps).permissions.add(*_permissions(apps))
+
+
+def revoke(apps, schema_editor):
+    _admin_group(apps).permissions.remove(*_permissions(apps))
+
+
+def _admin_group(apps):
+    return apps.get_model("auth", "Group").objects.get(name="admin")
+
+
+def _permissions(apps):
+    return apps.get_model("auth", "Permission").objects.filter(
+        content_type__app_label="accounts", codename__in=CODES
+    )
+
+
+class Migration(migrations.Migration):
+    dependencies = [("accounts", "0006_second_factor_devices")]
+
+    operations = [migrations.RunPython(grant, revoke)]

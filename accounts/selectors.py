@@ -1,0 +1,60 @@
+"""What the second-factor pages read: a user's own authenticator app and codes.
+
+A user has at most one authenticator app (confirmed, or waiting to be confirmed
+while it is being set up) and at most one set of recovery codes; every read is
+of the user's own, so nobody reaches another's device from these pages.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def authenticator_of(user: User) -> TOTPDevice | None:
+    """Return the user's confirmed authenticator app, if they set one up."""
+    found: TOTPDevice | None = (
+        TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    )
+    return found
+
+
+def pending_authenticator_of(user: User) -> TOTPDevice | None:
+    """Return the app being set up: made, its code not yet confirmed."""
+    found: TOTPDevice | None = (
+        TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    )
+    return found
+
+
+def recovery_codes_of(user: User) -> StaticDevice | None:
+    """Return the user's recovery codes (their device), if any were made."""
+    found: StaticDevice | None = (
+        StaticDevice.objects.filter(user=user).order_by("pk").first()
+    )
+    return found
+
+
+def recovery_codes_left(device: StaticDevice | None) -> int:
+    """Return how many of the codes of ``device`` are still unused."""
+    if device is None:
+        return 0
+    count: int = StaticToken.objects.filter(device=device).count()
+    return count
+
+
+def has_second_factor(user: User) -> bool:
+    """Return whether the user can pass a second factor: an app, or a code left.
+
+    Who has neither is sent to set up an app; who has only recovery codes left
+    (an admin removed a lost app) uses one of them first.
+    """
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return True
+    codes = StaticToken.objects.filter(device__user=user, device__confirmed=True)
+    return bool(codes.exists())

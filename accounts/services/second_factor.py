@@ -1,0 +1,284 @@
+"""The second factor's writes: set up an app, pass or fail a code, codes, removal.
+
+A privileged user has one authenticator app (django-otp's TOTP device) and one
+set of single-use recovery codes (its static device). Every code typed is checked
+by django-otp on the device's locked row, with its throttling: after n wrong codes
+in a row the device refuses any code, right or wrong, for factor x 2^(n-1)
+seconds. A wrong or refused code is committed with its audit event before the
+error is raised, so the count of failures survives the request. Audit payloads
+never hold a code or a secret.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.access import may_remove_device, needs_second_factor
+from audit.catalogue import Result
+from audit.payloads import (
+    DEVICE_ADDED,
+    DEVICE_REMOVED,
+    SECOND_FACTOR_FAILED,
+    SECOND_FACTOR_PASSED,
+    SecondFactorPassed,
+)
+from audit.services.record import audit_record
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+RECOVERY_CODE_COUNT = 10
+# What an authenticator app shows: six digits. Anything else is a recovery code.
+APP_CODE = re.compile(r"\d{6}")
+APP_NAME = "Authenticator-app"
+CODES_NAME = "Herstelcodes"
+
+
+class SecondFactorError(Exception):
+    """A second-factor action that could not be done; ``code`` says why."""
+
+    code = "second_factor"
+
+
+class WrongCodeError(SecondFactorError):
+    """The code was not one the device accepts (or no device could check it)."""
+
+    code = "wrong_code"
+
+    def __init__(self, failures: int) -> None:
+        super().__init__(f"wrong code ({failures} in a row)")
+        self.failures = failures
+
+
+class ThrottledError(SecondFactorError):
+    """Too many wrong codes in a row: no code is checked before ``until``."""
+
+    code = "throttled"
+
+    def __init__(self, until: dt.datetime, failures: int) -> None:
+        super().__init__(f"throttled until {until.isoformat()}")
+        self.until = until
+        self.failures = failures
+
+
+class AlreadySetUpError(SecondFactorError):
+    """The user has an authenticator app already: one is enough."""
+
+    code = "already_set_up"
+
+
+class NotSetUpError(SecondFactorError):
+    """There is no app (being set up) to confirm, or to make codes for."""
+
+    code = "not_set_up"
+
+
+@dataclass(frozen=True)
+class Passed:
+    """A code that passed: on which device, of which kind, and codes left."""
+
+    device: Device
+    kind: str  # "totp" or "recovery_code"
+    remaining: int | None = None  # recovery codes left, after one was used
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    """An app set up and confirmed, with the new recovery codes to show once."""
+
+    device: TOTPDevice
+    recovery_codes: list[str]
+
+
+def authenticator_begin(*, user: User) -> TOTPDevice:
+    """Return the app being set up (made now if there is none), to be scanned.
+
+    Opening the set-up page again shows the same secret, so an app that scanned
+    it already still gives the right codes.
+    """
+    if not needs_second_factor(user):
+        raise PermissionDenied
+    with transaction.atomic():
+        if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            raise AlreadySetUpError
+        pending = _pending_app(user)
+        if pending is not None:
+            return pending
+        created: TOTPDevice = TOTPDevice.objects.create(
+            user=user, name=APP_NAME, confirmed=False
+        )
+        return created
+
+
+def authenticator_confirm(*, user: User, code: str) -> Confirmed:
+    """Confirm the app being set up with a code it shows; make recovery codes.
+
+    The session that confirmed is then verified (the view logs the device in).
+    """
+    if not needs_second_factor(user):
+        raise PermissionDenied
+    with transaction.atomic():
+        if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            raise AlreadySetUpError
+        device = _pending_app(user, lock=True)
+        if device is None:
+            raise NotSetUpError
+        refusal = _attempt(device, code)
+        if refusal is None:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            audit_record(actor=user, event=DEVICE_ADDED({"kind": "totp"}), obj=user)
+            codes = _codes_renew(user)
+            audit_record(
+                actor=user, event=SECOND_FACTOR_PASSED({"kind": "totp"}), obj=user
+            )
+            return Confirmed(device=device, recovery_codes=codes)
+        _record_refusal(user, refusal)
+    raise refusal
+
+
+def second_factor_verify(*, user: User, code: str) -> Passed:
+    """Check a code of the user's app, or one of their recovery codes.
+
+    Six digits are the app's code; anything else is taken for a recovery code,
+    which is used up when it passes.
+    """
+    if not needs_second_factor(user):
+        raise PermissionDenied
+    kind = "totp" if APP_CODE.fullmatch(code) else "recovery_code"
+    with transaction.atomic():
+        device = _device_for(user, kind)
+        if device is None:
+            refusal: WrongCodeError | ThrottledError = WrongCodeError(0)
+        elif (attempted := _attempt(device, code)) is None:
+            passed = _passed(device, kind)
+            payload: SecondFactorPassed = {"kind": kind}
+            if passed.remaining is not None:
+                payload["remaining"] = passed.remaining
+            audit_record(actor=user, event=SECOND_FACTOR_PASSED(payload), obj=user)
+            return passed
+        else:
+            refusal = attempted
+        _record_refusal(user, refusal)
+    raise refusal
+
+
+def recovery_codes_renew(*, user: User) -> list[str]:
+    """Make new recovery codes for the user; the old ones stop working."""
+    if not needs_second_factor(user):
+        raise PermissionDenied
+    with transaction.atomic():
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            raise NotSetUpError
+        return _codes_renew(user)
+
+
+def device_remove(*, actor: User, device: TOTPDevice | StaticDevice) -> None:
+    """Remove a second factor of its user (their own, or in the admin site).
+
+    Recovery codes stand in for an app: when a user's last app goes, their
+    codes go with it, and the next page they open sends them to set up a new
+    app. A session verified by a removed device is verified no more.
+    """
+    owner = device.user
+    if not may_remove_device(actor, owner):
+        raise PermissionDenied
+    with transaction.atomic():
+        kind = "totp" if isinstance(device, TOTPDevice) else "recovery_codes"
+        device.delete()
+        audit_record(actor=actor, event=DEVICE_REMOVED({"kind": kind}), obj=owner)
+        if kind == "totp" and not TOTPDevice.objects.filter(user=owner).exists():
+            for codes in StaticDevice.objects.filter(user=owner):
+                codes.delete()
+                audit_record(
+                    actor=actor,
+                    event=DEVICE_REMOVED({"kind": "recovery_codes"}),
+                    obj=owner,
+                )
+
+
+def _pending_app(user: User, *, lock: bool = False) -> TOTPDevice | None:
+    pending = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk")
+    found: TOTPDevice | None = (
+        pending.select_for_update() if lock else pending
+    ).first()
+    return found
+
+
+def _device_for(user: User, kind: str) -> TOTPDevice | StaticDevice | None:
+    """Return the user's device that checks a code of ``kind``, its row locked."""
+    model: type[TOTPDevice] | type[StaticDevice] = (
+        TOTPDevice if kind == "totp" else StaticDevice
+    )
+    devices = model.objects.select_for_update().filter(user=user, confirmed=True)
+    found: TOTPDevice | StaticDevice | None = devices.order_by("pk").first()
+    return found
+
+
+def _attempt(
+    device: TOTPDevice | StaticDevice, code: str
+) -> WrongCodeError | ThrottledError | None:
+    """Let django-otp check ``code`` on ``device``; return why it did not pass."""
+    allowed, info = device.verify_is_allowed()
+    if not allowed:
+        return ThrottledError(
+            until=info["locked_until"], failures=info["failure_count"]
+        )
+    if device.verify_token(code):
+        return None
+    return WrongCodeError(failures=device.throttling_failure_count)
+
+
+def _passed(device: TOTPDevice | StaticDevice, kind: str) -> Passed:
+    if kind == "totp":
+        return Passed(device=device, kind=kind)
+    left = StaticToken.objects.filter(device=device).count()
+    return Passed(device=device, kind=kind, remaining=left)
+
+
+def _record_refusal(user: User, refusal: WrongCodeError | ThrottledError) -> None:
+    """Record a wrong code (failed) or a throttled one (denied), with the count."""
+    throttled = isinstance(refusal, ThrottledError)
+    audit_record(
+        actor=user,
+        event=SECOND_FACTOR_FAILED.refused(
+            {"code": refusal.code, "failures": refusal.failures}
+        ),
+        obj=user,
+        result=Result.DENIED if throttled else Result.FAILED,
+    )
+
+
+def _codes_renew(user: User) -> list[str]:
+    """Replace the user's recovery codes by new ones; return them (shown once)."""
+    device = (
+        StaticDevice.objects.select_for_update()
+        .filter(user=user)
+        .order_by("pk")
+        .first()
+    )
+    if device is None:
+        device = StaticDevice.objects.create(user=user, name=CODES_NAME)
+    else:
+        StaticToken.objects.filter(device=device).delete()
+        device.created_at = timezone.now()
+        device.last_used_at = None
+        device.confirmed = True
+        device.throttle_reset(commit=False)
+        device.save()
+    codes: set[str] = set()
+    while len(codes) < RECOVERY_CODE_COUNT:
+        codes.add(StaticToken.random_token())
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+    audit_record(actor=user, event=DEVICE_ADDED({"kind": "recovery_codes"}), obj=user)
+    return sorted(codes)
