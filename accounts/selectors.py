@@ -24,11 +24,13 @@ def authenticator_of(user: User) -> TOTPDevice | None:
     return found
 
 
-def pending_authenticator_of(user: User) -> TOTPDevice | None:
-    """Return the app being set up: made, its code not yet confirmed."""
-    found: TOTPDevice | None = (
-        TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    )
+def pending_authenticator_of(user: User, pk: object) -> TOTPDevice | None:
+    """Return the app being set up in this session: made, not yet confirmed."""
+    if not isinstance(pk, int):
+        return None
+    found: TOTPDevice | None = TOTPDevice.objects.filter(
+        user=user, confirmed=False, pk=pk
+    ).first()
     return found
 
 

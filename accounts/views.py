@@ -296,7 +296,11 @@ class SecondFactorSetupView(SecondFactorMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        device = authenticator_begin(user=_user(self.request))
+        session = self.request.session
+        device = authenticator_begin(
+            user=_user(self.request), pending=_pending_id(self.request)
+        )
+        session[PENDING_APP_SESSION_KEY] = device.pk
         return super().get_context_data(
             **kwargs,
             secret=grouped(base64.b32encode(device.bin_key).decode("ascii"), 4),
@@ -307,20 +311,35 @@ class SecondFactorSetupView(SecondFactorMixin, FormView):
     def form_valid(self, form: Form) -> HttpResponse:
         try:
             confirmed = authenticator_confirm(
-                user=_user(self.request), code=form.cleaned_data["code"]
+                user=_user(self.request),
+                code=form.cleaned_data["code"],
+                pending=_pending_id(self.request),
             )
         except (WrongCodeError, ThrottledError) as error:
             form.add_error("code", refusal_message(error, recovery_code=False))
             return self.form_invalid(form)
         except (NotSetUpError, AlreadySetUpError):
+            if authenticator_of(_user(self.request)) is not None:
+                # Confirmed meanwhile (a second click, another tab).
+                return redirect("accounts:second_factor")
             form.add_error(
                 "code",
                 _("Deze instelling is verlopen. Scan de nieuwe QR-code hieronder."),
             )
             return self.form_invalid(form)
         _verified(self.request, confirmed.device)
+        self.request.session.pop(PENDING_APP_SESSION_KEY, None)
         self.request.session[NEW_CODES_SESSION_KEY] = confirmed.recovery_codes
         return HttpResponseRedirect(_with_next("accounts:recovery_codes", self.request))
+
+
+# The app this session is setting up: its secret is shown to this session only.
+PENDING_APP_SESSION_KEY = "second_factor_pending_app"
+
+
+def _pending_id(request: HttpRequest) -> int | None:
+    pk = request.session.get(PENDING_APP_SESSION_KEY)
+    return pk if isinstance(pk, int) else None
 
 
 def grouped(text: str, size: int) -> str:
@@ -334,7 +353,7 @@ class SecondFactorQrView(SecondFactorMixin, View):
     http_method_names = ["get", "head"]  # noqa: RUF012 - Django's attribute
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        device = pending_authenticator_of(_user(request))
+        device = pending_authenticator_of(_user(request), _pending_id(request))
         if device is None:
             raise Http404
         image = io.BytesIO()

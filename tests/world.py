@@ -25,6 +25,7 @@ from django.utils import timezone
 from accounts.models import AuthenticatorApp, RecoveryCodes, Team, User
 from accounts.roles import Role
 from accounts.services.second_factor import authenticator_begin, recovery_codes_renew
+from accounts.views import PENDING_APP_SESSION_KEY
 from audit.models import AuditEvent, ExportJob, VerificationJob
 from conversations.models import Client as ClientModel
 from conversations.models import Conversation, Decision, Participant
@@ -240,12 +241,18 @@ def build_world(export_dir: Path) -> World:
     )
     authenticator_for(world.a.team_lead)
     recovery_codes_renew(user=world.a.team_lead)
-    authenticator_begin(user=world.auditor_without_app)
+    pending = authenticator_begin(user=world.auditor_without_app)
     for persona in (*PERSONAS, *UNVERIFIED):
         user = world.user(persona)
         if user is not None:
             client = StaffClient()
             client.force_login(user, second_factor=persona not in UNVERIFIED)
+            if persona == "auditor_without_app":
+                # The set-up page was opened in this session: its secret is this
+                # session's (accounts.views.PENDING_APP_SESSION_KEY).
+                session = client.session
+                session[PENDING_APP_SESSION_KEY] = pending.pk
+                session.save()
             world.sessions[persona] = client.cookies[settings.SESSION_COOKIE_NAME].value
     return world
 

@@ -100,28 +100,31 @@ class Confirmed:
     recovery_codes: list[str]
 
 
-def authenticator_begin(*, user: User) -> TOTPDevice:
-    """Return the app being set up (made now if there is none), to be scanned.
+def authenticator_begin(*, user: User, pending: int | None = None) -> TOTPDevice:
+    """Return the app being set up in this session (``pending``), or a new one.
 
-    Opening the set-up page again shows the same secret, so an app that scanned
-    it already still gives the right codes.
+    Opening the set-up page again in the same session shows the same secret, so
+    an app that scanned it already still gives the right codes. Another session
+    (someone else who knows the password, say) never sees that secret: starting
+    there makes a new secret and drops the one set up elsewhere.
     """
     if not needs_second_factor(user):
         raise PermissionDenied
     with transaction.atomic():
         if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
             raise AlreadySetUpError
-        pending = _pending_app(user)
-        if pending is not None:
-            return pending
+        own = _pending_app(user, pk=pending)
+        if own is not None:
+            return own
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         created: TOTPDevice = TOTPDevice.objects.create(
             user=user, name=APP_NAME, confirmed=False
         )
         return created
 
 
-def authenticator_confirm(*, user: User, code: str) -> Confirmed:
-    """Confirm the app being set up with a code it shows; make recovery codes.
+def authenticator_confirm(*, user: User, code: str, pending: int | None) -> Confirmed:
+    """Confirm the app this session set up with a code it shows; make recovery codes.
 
     The session that confirmed is then verified (the view logs the device in).
     """
@@ -130,7 +133,7 @@ def authenticator_confirm(*, user: User, code: str) -> Confirmed:
     with transaction.atomic():
         if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
             raise AlreadySetUpError
-        device = _pending_app(user, lock=True)
+        device = _pending_app(user, pk=pending, lock=True)
         if device is None:
             raise NotSetUpError
         refusal = _attempt(device, code)
@@ -207,8 +210,12 @@ def device_remove(*, actor: User, device: TOTPDevice | StaticDevice) -> None:
                 )
 
 
-def _pending_app(user: User, *, lock: bool = False) -> TOTPDevice | None:
-    pending = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk")
+def _pending_app(
+    user: User, *, pk: int | None, lock: bool = False
+) -> TOTPDevice | None:
+    if pk is None:
+        return None
+    pending = TOTPDevice.objects.filter(user=user, confirmed=False, pk=pk)
     found: TOTPDevice | None = (
         pending.select_for_update() if lock else pending
     ).first()

@@ -380,6 +380,33 @@ def test_a_team_lead_without_an_app_sets_one_up_first(client, team_lead):
     assert codes[0].replace(" ", "") not in trail
 
 
+def session_is_verified_for(client) -> bool:
+    return client.get(CONVERSATIONS).status_code == 200
+
+
+def test_a_secret_being_set_up_is_shown_to_one_session_only(team_lead):
+    # Someone else who knows the password opens the set-up page first...
+    intruder, owner = StaffClient(), StaffClient()
+    _log_in(intruder, team_lead)
+    seen_by_intruder = _secret_on(intruder.get(SETUP).text)
+    # ...then the team lead sets up their phone: another secret.
+    _log_in(owner, team_lead)
+    key = _secret_on(owner.get(SETUP).text)
+    assert key != seen_by_intruder
+    assert intruder.get(QR).status_code == 404
+
+    confirmed = owner.post(SETUP, {"code": _code_of(key)})
+    assert confirmed.status_code == 302
+    (app,) = TOTPDevice.objects.filter(user=team_lead)
+    assert app.confirmed
+    assert app.bin_key == key
+    # The secret the other session saw gives no way in.
+    assert urlsplit(intruder.get(SETUP)["Location"]).path == VERIFY
+    refused = intruder.post(VERIFY, {"code": _code_of(seen_by_intruder)})
+    assert refused.status_code == 200
+    assert not session_is_verified_for(intruder)
+
+
 def test_an_unverified_user_with_an_app_cannot_set_up_another(client, lead_with_app):
     _log_in(client, lead_with_app)
     assert urlsplit(client.get(SETUP)["Location"]).path == VERIFY

@@ -21,6 +21,7 @@ from audit.models import AuditEvent
 from tests.factories import TeamFactory, UserFactory
 from tests.idp.browser import Browser
 from tests.idp.server import IdentityProvider
+from tests.sso import point_at
 
 pytestmark = pytest.mark.django_db
 
@@ -32,16 +33,7 @@ PASSWORD = "een wachtwoord bij de identiteitsprovider"
 @pytest.fixture
 def sso(identity_provider: IdentityProvider, settings) -> IdentityProvider:
     """uwvrec configured for the test provider, as the environment would."""
-    identity_provider.set_client(
-        redirect_uris=[CALLBACK], post_logout_redirect_uris=[LOGIN_PAGE]
-    )
-    settings.OIDC_OP_ISSUER = identity_provider.issuer
-    settings.OIDC_OP_DISCOVERY_URL = (
-        f"{identity_provider.issuer}/.well-known/openid-configuration"
-    )
-    settings.OIDC_RP_CLIENT_ID = identity_provider.client_id
-    settings.OIDC_RP_CLIENT_SECRET = identity_provider.client_secret
-    settings.SSO_ENABLED = True
+    point_at(identity_provider, settings, "http://testserver")
     return identity_provider
 
 

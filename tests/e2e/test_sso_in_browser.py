@@ -14,6 +14,7 @@ from accounts.roles import Role
 from tests.e2e.conftest import check_page
 from tests.factories import TeamFactory
 from tests.idp.server import IdentityProvider
+from tests.sso import point_at
 
 pytestmark = [
     pytest.mark.e2e,
@@ -32,17 +33,7 @@ ROLES = {
 @pytest.fixture
 def sso(identity_provider: IdentityProvider, live_server, settings) -> IdentityProvider:
     """uwvrec at the live server, configured for the provider (its IdP MFA trusted)."""
-    identity_provider.set_client(
-        redirect_uris=[f"{live_server.url}/inloggen/uwv-account/terug/"],
-        post_logout_redirect_uris=[f"{live_server.url}/inloggen/"],
-    )
-    settings.OIDC_OP_ISSUER = identity_provider.issuer
-    settings.OIDC_OP_DISCOVERY_URL = (
-        f"{identity_provider.issuer}/.well-known/openid-configuration"
-    )
-    settings.OIDC_RP_CLIENT_ID = identity_provider.client_id
-    settings.OIDC_RP_CLIENT_SECRET = identity_provider.client_secret
-    settings.SSO_ENABLED = True
+    point_at(identity_provider, settings, live_server.url)
     settings.OIDC_TRUSTS_IDP_MFA = True
     directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
     settings.CONTENT_SECURITY_POLICY = {
