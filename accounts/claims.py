@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from accounts.roles import Role
 
-EMPLOYEE_NUMBER = re.compile(r"\d{6,12}")
+EMPLOYEE_NUMBER = re.compile(r"[0-9]{6,12}")  # ASCII digits, as the model asks
 
 
 class RefusedIdentityError(Exception):

@@ -76,6 +76,10 @@ REFUSALS = {
         "Uw account in uwvrec is uitgeschakeld. Neem contact op met de "
         "functioneel beheerder."
     ),
+    "superuser": gettext_lazy(
+        "Dit account is een noodaccount van uwvrec en logt niet in met een "
+        "UWV-account. Gebruik de gebruikersnaam en het wachtwoord van het noodaccount."
+    ),
     "acr": gettext_lazy(
         "U bent niet ingelogd met de vereiste extra controle (bijvoorbeeld een "
         "code op uw telefoon). Log opnieuw in met uw UWV-account."
@@ -100,6 +104,14 @@ class LoginView(auth_views.LoginView):
 
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def get_success_url(self) -> str:
+        """Where to go after logging in; never the login page itself (Django
+        raises on that loop for a user who is logged in already)."""
+        url: str = super().get_success_url()
+        if url == self.request.path:
+            return resolve_url(settings.LOGIN_REDIRECT_URL)
+        return url
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not settings.LOCAL_LOGIN_ENABLED:

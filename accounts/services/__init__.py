@@ -61,6 +61,10 @@ def account_from_identity(identity: Identity) -> User:
         )
         if user is not None and not user.is_active:
             raise RefusedIdentityError("inactive")
+        if user is not None and user.is_superuser:
+            # A superuser is a break-glass account: it logs in here, with its
+            # password and second factor, never on an IdP's word.
+            raise RefusedIdentityError("superuser")
         created = user is None
         if user is None:
             user = User(

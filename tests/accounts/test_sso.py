@@ -190,6 +190,12 @@ def test_the_admin_role_from_the_provider_opens_the_admin_site(client, sso, team
         ({"roles": None}, "no_role", "geen rol in uwvrec"),
         ({"employee_number": None}, "no_employee_number", "personeelsnummer"),
         ({"employee_number": "12ab"}, "no_employee_number", "personeelsnummer"),
+        # Digits of another script (fullwidth): not an employee number here.
+        (
+            {"employee_number": "\uff17\uff10\uff10\uff11\uff10\uff10"},
+            "no_employee_number",
+            "personeelsnummer",
+        ),
         ({"team": "ONBEKEND-TEAM"}, "unknown_team", "team is nog niet bekend"),
         (
             {"_claim_names": {"roles": "src1"}, "roles": None},
@@ -230,6 +236,24 @@ def test_a_deactivated_account_stays_out(client, sso, team):
     (refusal,) = events("auth.sso_refused")
     assert refusal.data == {"code": "inactive"}
     assert refusal.object_id == str(User.objects.get(username="weg").pk)
+
+
+def test_a_superuser_account_never_logs_in_through_the_provider(client, sso, team):
+    UserFactory(username="noodaccount", employee_number="700777", is_superuser=True)
+    username = person(sso, "nood@uwv.example", employee_number="700777")
+    answer, _ = sign_in(client, sso, username)
+    assert answer["Location"] == reverse("accounts:sso_refused")
+    assert "noodaccount" in client.get(answer["Location"]).content.decode()
+    (refusal,) = events("auth.sso_refused")
+    assert refusal.data == {"code": "superuser"}
+    assert SESSION_KEY not in client.session
+
+
+def test_the_login_page_as_next_of_a_logged_in_user_goes_home(client, employee):
+    client.force_login(employee)
+    answer = client.get(reverse("accounts:login"), {"next": reverse("accounts:login")})
+    assert answer.status_code == 302
+    assert answer["Location"] == reverse("accounts:home")
 
 
 def test_keycloak_realm_roles_are_read_from_a_nested_claim(client, sso, team, settings):
@@ -310,6 +334,7 @@ def test_a_provider_that_does_not_answer_is_explained(client, settings):
     assert answer["Location"] == reverse("accounts:sso_refused")
     page = client.get(answer["Location"])
     assert "niet bereikbaar" in page.content.decode()
+    assert events("auth.sso_refused")[0].data == {"code": "idp_unavailable"}
 
 
 def test_logging_out_ends_the_session_at_the_provider_too(client, sso, team):
