@@ -297,8 +297,9 @@ class SsoCallbackView(OIDCAuthenticationCallbackView):
         return HttpResponseRedirect(reverse("accounts:sso_refused"))
 
     def login_success(self) -> HttpResponse:
-        """Log in, always: a new session key and an ``auth.logged_in`` event even
-        when the same user was logged in already (the library skips both then)."""
+        """Log in, always: ``auth.login`` records the login (``auth.logged_in``)
+        even when the same user was logged in already (the library skips it then);
+        Django gives a new session key when the session was not theirs."""
         auth.login(self.request, self.user)
         response = HttpResponseRedirect(self.success_url)
         session = self.request.session

@@ -249,6 +249,16 @@ def test_a_superuser_account_never_logs_in_through_the_provider(client, sso, tea
     assert SESSION_KEY not in client.session
 
 
+def test_logging_in_again_while_logged_in_is_recorded_again(client, sso, team):
+    # mozilla-django-oidc skips auth.login for the user already logged in; here
+    # each login through the provider is a login (Django keeps the session key,
+    # as it does for a user logging in again into their own session).
+    username = person(sso, "twee.keer")
+    sign_in(client, sso, username)
+    sign_in(client, sso, username)
+    assert [e.data for e in events("auth.logged_in")] == [{"method": "sso"}] * 2
+
+
 def test_the_login_page_as_next_of_a_logged_in_user_goes_home(client, employee):
     client.force_login(employee)
     answer = client.get(reverse("accounts:login"), {"next": reverse("accounts:login")})
