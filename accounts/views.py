@@ -45,7 +45,7 @@ from accounts.services.second_factor import (
     recovery_codes_renew,
     second_factor_verify,
 )
-from accounts.sso import REFUSAL_SESSION_KEY, log_out, sso_enabled
+from accounts.sso import REFUSAL_SESSION_KEY, SSO_SESSION_KEY, log_out, sso_enabled
 
 # New recovery codes wait here for the one page that shows them.
 NEW_CODES_SESSION_KEY = "second_factor_new_codes"
@@ -260,7 +260,9 @@ class SecondFactorVerifyView(SecondFactorMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(**kwargs, next=next_url(self.request))
+        return super().get_context_data(
+            **kwargs, next=next_url(self.request), sso=_logged_in_by_sso(self.request)
+        )
 
     def form_valid(self, form: Form) -> HttpResponse:
         code = form.cleaned_data["code"]
@@ -318,6 +320,7 @@ class SecondFactorSetupView(SecondFactorMixin, FormView):
             secret=grouped(base64.b32encode(device.bin_key).decode("ascii"), 4),
             next=next_url(self.request),
             first=not session_is_verified(self.request),
+            sso=_logged_in_by_sso(self.request),
         )
 
     def form_valid(self, form: Form) -> HttpResponse:
@@ -347,6 +350,11 @@ class SecondFactorSetupView(SecondFactorMixin, FormView):
 
 # The app this session is setting up: its secret is shown to this session only.
 PENDING_APP_SESSION_KEY = "second_factor_pending_app"
+
+
+def _logged_in_by_sso(request: HttpRequest) -> bool:
+    """Whether this session logged in with the UWV account: no password typed."""
+    return request.session.get(SSO_SESSION_KEY) is True
 
 
 def _pending_id(request: HttpRequest) -> int | None:

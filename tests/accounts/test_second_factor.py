@@ -581,3 +581,6 @@ def test_an_sso_login_of_a_team_lead_passes_the_second_factor_only_when_trusted(
     else:
         # Without the IdP's MFA trusted, a second factor here: set up an app.
         assert urlsplit(response["Location"]).path == SETUP
+        page = client.get(SETUP).text
+        assert "naast uw UWV-account ook een tweede factor" in page
+        assert "wachtwoord" not in page
