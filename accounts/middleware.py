@@ -43,11 +43,12 @@ class IdleSessionMiddleware:
 
 
 class HtmxLoginRedirectMiddleware:
-    """Send an htmx request that must log in first to the login page, as a page.
+    """Send an htmx request that must log in first to that page, as a page.
 
-    A plain redirect would be followed by htmx itself, and the login page would
-    land inside the fragment being swapped (a session that expired while a page
-    was open). ``HX-Redirect`` makes the browser load the login page instead.
+    The login page, and the second factor's steps (``SecondFactorMiddleware``):
+    a plain redirect would be followed by htmx itself, and the page would land
+    inside the fragment being swapped (a session that expired while a page was
+    open). ``HX-Redirect`` makes the browser load the page instead.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -58,10 +59,14 @@ class HtmxLoginRedirectMiddleware:
         if (
             request.headers.get("HX-Request") == "true"
             and response.status_code == 302
-            and urlsplit(response["Location"]).path == resolve_url(settings.LOGIN_URL)
+            and urlsplit(response["Location"]).path in _whole_pages()
         ):
             return HttpResponseClientRedirect(response["Location"])
         return response
+
+
+def _whole_pages() -> set[str]:
+    return {resolve_url(settings.LOGIN_URL), reverse(VERIFY), reverse(SETUP)}
 
 
 # What an unverified session of a privileged user may open: the way out, the
@@ -122,6 +127,5 @@ def _to_step(request: HttpRequest, step: str) -> HttpResponse:
     url = reverse(step)
     if back:
         url += "?" + urlencode({"next": back})
-    if htmx:
-        return HttpResponseClientRedirect(url)
+    # An htmx request gets HX-Redirect from HtmxLoginRedirectMiddleware.
     return HttpResponseRedirect(url)
