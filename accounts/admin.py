@@ -27,6 +27,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts.access import (
     groups_grantable_by,
@@ -44,6 +45,7 @@ from accounts.models import (
     Team,
     User,
 )
+from accounts.passkeys.models import Passkey
 from accounts.roles import Role
 from accounts.services import lockout_lift
 from accounts.services.second_factor import device_remove
@@ -56,7 +58,7 @@ if TYPE_CHECKING:
 admin.site.unregister(Group)
 # django-otp's own admins name everything in English, record nothing in the audit
 # trail and can show a device's secret: the proxies below take their place.
-for _device_model in (TOTPDevice, StaticDevice):
+for _device_model in (TOTPDevice, StaticDevice, WebAuthnCredential):
     if admin.site.is_registered(_device_model):
         admin.site.unregister(_device_model)
 
@@ -381,3 +383,12 @@ class RecoveryCodesAdmin(_DeviceAdmin):
     @admin.display(description=_("codes over"))
     def left(self, device: RecoveryCodes) -> int:
         return StaticToken.objects.filter(device=device).count()
+
+
+@admin.register(Passkey)
+class PasskeyAdmin(_DeviceAdmin):
+    """Passkeys: when added and last used, never their keys."""
+
+    list_display = ("owner", "added", "last_used")
+    fields = ("owner", "added", "last_used")
+    readonly_fields = fields

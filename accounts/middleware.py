@@ -14,7 +14,11 @@ from django.shortcuts import resolve_url
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.second_factor import needs_second_factor, session_is_verified
+from accounts.second_factor import (
+    needs_second_factor,
+    passkeys_offered,
+    session_is_verified,
+)
 from accounts.selectors import has_second_factor
 
 TOUCHED = "_idle_touched"
@@ -74,9 +78,17 @@ def _whole_pages() -> set[str]:
 OPEN_VIEWS = frozenset({"accounts:logout", "set_language", "health"})
 VERIFY = "accounts:second_factor_verify"
 SETUP = "accounts:second_factor_setup"
-# The pages of each step: entering a code, or setting up an app (and its QR code).
+# The pages of each step: entering a code (or using a passkey, with the texts of
+# its script), or setting up an app (and its QR code).
 STEP_VIEWS = {
-    VERIFY: frozenset({VERIFY}),
+    VERIFY: frozenset(
+        {
+            VERIFY,
+            "accounts:passkey_verify_begin",
+            "accounts:passkey_verify_complete",
+            "accounts:passkey_catalog",
+        }
+    ),
     SETUP: frozenset({SETUP, "accounts:second_factor_qr"}),
 }
 
@@ -108,7 +120,11 @@ class SecondFactorMiddleware:
     ) -> HttpResponse | None:
         if not needs_second_factor(request.user) or session_is_verified(request):
             return None
-        step = VERIFY if has_second_factor(request.user) else SETUP  # type: ignore[arg-type]
+        can_pass = has_second_factor(
+            request.user,  # type: ignore[arg-type]
+            passkeys=passkeys_offered(request),
+        )
+        step = VERIFY if can_pass else SETUP
         match = request.resolver_match
         view_name = match.view_name if match is not None else ""
         if view_name in OPEN_VIEWS or view_name in STEP_VIEWS[step]:

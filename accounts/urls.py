@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
 from accounts import sso, views
+from accounts.passkeys import views as passkeys
 
 app_name = "accounts"
 
@@ -53,5 +54,37 @@ urlpatterns = [
         "tweede-factor/app-verwijderen/",
         views.AuthenticatorRemoveView.as_view(),
         name="authenticator_remove",
+    ),
+    # Passkeys: the JSON steps of the browser's ceremonies (POST), the texts of
+    # their scripts, and removing one.
+    path(
+        "tweede-factor/passkey/toevoegen/begin/",
+        passkeys.PasskeyAddBeginView.as_view(),
+        name="passkey_add_begin",
+    ),
+    path(
+        "tweede-factor/passkey/toevoegen/klaar/",
+        passkeys.PasskeyAddCompleteView.as_view(),
+        name="passkey_add_complete",
+    ),
+    path(
+        "tweede-factor/passkey/controleren/begin/",
+        passkeys.PasskeyVerifyBeginView.as_view(),
+        name="passkey_verify_begin",
+    ),
+    path(
+        "tweede-factor/passkey/controleren/klaar/",
+        passkeys.PasskeyVerifyCompleteView.as_view(),
+        name="passkey_verify_complete",
+    ),
+    path(
+        "tweede-factor/passkey/teksten.js",
+        passkeys.PasskeyCatalogView.as_view(),
+        name="passkey_catalog",
+    ),
+    path(
+        "tweede-factor/passkeys/<int:pk>/verwijderen/",
+        passkeys.PasskeyRemoveView.as_view(),
+        name="passkey_remove",
     ),
 ]

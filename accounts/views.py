@@ -26,9 +26,16 @@ from django_otp.models import Device
 from accounts.access import needs_second_factor
 from accounts.forms import AppSetupForm, LoginForm, SecondFactorForm
 from accounts.models import User
-from accounts.second_factor import IDP_MFA_SESSION_KEY, session_is_verified
+from accounts.second_factor import (
+    IDP_MFA_SESSION_KEY,
+    may_add_passkey,
+    passkey_script_config,
+    passkeys_offered,
+    session_is_verified,
+)
 from accounts.selectors import (
     authenticator_of,
+    passkeys_of,
     pending_authenticator_of,
     recovery_codes_left,
     recovery_codes_of,
@@ -183,7 +190,7 @@ def _with_next(url_name: str, request: HttpRequest) -> str:
     return url
 
 
-def _verified(request: HttpRequest, device: Device) -> None:
+def mark_verified(request: HttpRequest, device: Device) -> None:
     """Mark the session verified by ``device``, under a new session key.
 
     The session is worth more from here on, so its key changes (as at a login):
@@ -191,6 +198,20 @@ def _verified(request: HttpRequest, device: Device) -> None:
     """
     request.session.cycle_key()
     django_otp.login(request, device)
+
+
+def after_second_factor(request: HttpRequest) -> str:
+    """Return where a session that just passed its second factor goes on to.
+
+    Where it was going; but who has no authenticator app (any more) sets up a
+    new one first, so that they have recovery codes again.
+    """
+    if authenticator_of(_user(request)) is None:
+        messages.info(
+            request, _("U hebt geen authenticator-app meer: stel nu een nieuwe in.")
+        )
+        return _with_next("accounts:second_factor_setup", request)
+    return next_url(request)
 
 
 def wait_shown(until: Any) -> str:
@@ -232,19 +253,25 @@ class SecondFactorMixin:
 
 
 class SecondFactorView(SecondFactorMixin, TemplateView):
-    """The user's second factor: their app and recovery codes, to manage."""
+    """The user's second factor: their app, recovery codes and passkeys, to manage."""
 
     template_name = "accounts/second_factor.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = _user(self.request)
         codes = recovery_codes_of(user)
+        offered = passkeys_offered(self.request)
+        adding = may_add_passkey(self.request)
         return super().get_context_data(
             **kwargs,
             app=authenticator_of(user),
             codes=codes,
             codes_left=recovery_codes_left(codes),
             verified_by_idp=self.request.session.get(IDP_MFA_SESSION_KEY) is True,
+            passkeys=passkeys_of(user) if offered else [],
+            passkeys_offered=offered,
+            may_add_passkey=adding,
+            passkey_config=passkey_script_config(self.request) if adding else None,
         )
 
 
@@ -260,8 +287,16 @@ class SecondFactorVerifyView(SecondFactorMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        with_passkey = passkeys_offered(self.request) and bool(
+            passkeys_of(_user(self.request))
+        )
         return super().get_context_data(
-            **kwargs, next=next_url(self.request), sso=_logged_in_by_sso(self.request)
+            **kwargs,
+            next=next_url(self.request),
+            sso=_logged_in_by_sso(self.request),
+            passkey_config=passkey_script_config(self.request)
+            if with_passkey
+            else None,
         )
 
     def form_valid(self, form: Form) -> HttpResponse:
@@ -273,18 +308,10 @@ class SecondFactorVerifyView(SecondFactorMixin, FormView):
             recovery = not code.isdigit()
             form.add_error("code", refusal_message(error, recovery_code=recovery))
             return self.form_invalid(form)
-        _verified(self.request, passed.device)
+        mark_verified(self.request, passed.device)
         if passed.remaining is not None:
             self._tell_codes_left(passed.remaining)
-        if authenticator_of(user) is None:
-            messages.info(
-                self.request,
-                _("U hebt geen authenticator-app meer: stel nu een nieuwe in."),
-            )
-            return HttpResponseRedirect(
-                _with_next("accounts:second_factor_setup", self.request)
-            )
-        return HttpResponseRedirect(next_url(self.request))
+        return HttpResponseRedirect(after_second_factor(self.request))
 
     def _tell_codes_left(self, left: int) -> None:
         text = ngettext(
@@ -342,7 +369,7 @@ class SecondFactorSetupView(SecondFactorMixin, FormView):
                 _("Deze instelling is verlopen. Scan de nieuwe QR-code hieronder."),
             )
             return self.form_invalid(form)
-        _verified(self.request, confirmed.device)
+        mark_verified(self.request, confirmed.device)
         self.request.session.pop(PENDING_APP_SESSION_KEY, None)
         self.request.session[NEW_CODES_SESSION_KEY] = confirmed.recovery_codes
         return HttpResponseRedirect(_with_next("accounts:recovery_codes", self.request))

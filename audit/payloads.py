@@ -124,16 +124,18 @@ class IdpRolesApplied(TypedDict):
 
 
 class DeviceKind(TypedDict):
-    kind: str  # "totp" (an authenticator app) or "recovery_codes"
+    kind: str  # "totp" (an authenticator app), "recovery_codes" or "passkey"
 
 
 class SecondFactorPassed(TypedDict):
-    kind: str  # "totp" or "recovery_code"
+    kind: str  # "totp", "recovery_code" or "passkey"
     remaining: NotRequired[int]  # recovery codes left after one was used
 
 
 class SecondFactorFailed(TypedDict, total=False):
-    code: str  # "wrong_code" or "throttled"
+    # "wrong_code" or "throttled"; a passkey's "passkey_refused", "unknown_passkey"
+    # or "malformed_answer"
+    code: str
     failures: int
 
 

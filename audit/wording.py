@@ -116,6 +116,7 @@ CODE_WORDS: dict[str, Promise] = {
     "invalid": gettext_lazy("ongeldig"),
     "invalid_choice": gettext_lazy("geen geldige keuze"),
     "invalid_cursor": gettext_lazy("de link naar oudere gebeurtenissen klopte niet"),
+    "malformed_answer": gettext_lazy("de browser gaf een onleesbaar antwoord"),
     "lost": gettext_lazy("de filters waren niet meer bewaard"),
     "mediation_incomplete": gettext_lazy("bij mediation ontbrak nog iemand"),
     "no_policy": gettext_lazy("op die datum golden nog geen spelregels"),
@@ -130,11 +131,13 @@ CODE_WORDS: dict[str, Promise] = {
     "not_told": gettext_lazy("niet iedereen was verteld dat UWV opneemt"),
     "object": gettext_lazy("soort object ontbrak"),
     "out_of_range": gettext_lazy("datum buiten het bereik"),
+    "passkey_refused": gettext_lazy("de handtekening van de passkey klopte niet"),
     "period": gettext_lazy("einddatum vóór de begindatum"),
     "reason_missing": gettext_lazy("de reden ontbrak"),
     "required": gettext_lazy("niet ingevuld"),
     "stale_text": gettext_lazy("er was intussen een nieuwere spelregeltekst"),
     "unknown": gettext_lazy("onbekend"),
+    "unknown_passkey": gettext_lazy("geen passkey van deze gebruiker"),
     "throttled": gettext_lazy("te veel onjuiste codes achter elkaar: even wachten"),
     "wrong_code": gettext_lazy("onjuiste code"),
 }
@@ -156,6 +159,7 @@ _SECOND_FACTORS = {
     "totp": gettext_lazy("authenticator-app"),
     "recovery_codes": gettext_lazy("herstelcodes"),
     "recovery_code": gettext_lazy("herstelcode"),
+    "passkey": gettext_lazy("passkey"),
 }
 _FORMATS = {"csv": "CSV", "jsonl": "JSON Lines"}
 

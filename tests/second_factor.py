@@ -13,6 +13,7 @@ its app would show now (``django_otp.oath``), for the tests that type it.
 
 from __future__ import annotations
 
+import secrets
 import time
 from importlib import import_module
 from typing import Any
@@ -23,6 +24,7 @@ from django.http import HttpRequest
 from django.test import Client
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts.access import needs_second_factor
 from accounts.models import User
@@ -36,6 +38,24 @@ def authenticator_for(user: User) -> TOTPDevice:
             user=user, name="Authenticator-app", confirmed=True
         )
     return device
+
+
+def passkey_for(user: User) -> WebAuthnCredential:
+    """Give the user a passkey as the library stores one (its key never checked).
+
+    For the pages that list and remove passkeys; a ceremony that checks one
+    needs an authenticator: the browser tests use Chromium's virtual one.
+    """
+    credential_id = secrets.token_bytes(32)
+    return WebAuthnCredential.objects.create(
+        user=user,
+        name="Passkey",
+        confirmed=True,
+        credential_id=credential_id,
+        public_key=secrets.token_bytes(77),
+        aaguid="00000000-0000-0000-0000-000000000000",
+        transports=["internal"],
+    )
 
 
 def verify_session(session_key: str, user: User) -> TOTPDevice:

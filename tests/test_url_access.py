@@ -89,6 +89,7 @@ ADMIN_MODELS = {
     # Second factors: read, and removed for a user who lost theirs (audited).
     "accounts_authenticatorapp": admin_model(view=True, delete=True),
     "accounts_recoverycodes": admin_model(view=True, delete=True),
+    "passkeys_passkey": admin_model(view=True, delete=True),
 }
 
 
@@ -141,6 +142,31 @@ EXPECTED: dict[str, Cells] = {
     "accounts:authenticator_remove": {
         "GET":  (LOGIN,     403,      403,       200,       200,       200,     200),
         "POST": (LOGIN,     403,      403,       302,       302,       302,     302),
+    },
+    # Passkeys (offered on the test client's host). The ceremonies' JSON steps are
+    # POSTs of the privileged roles; without a ceremony begun in the session the
+    # second step is a 400. An employee's is refused in JSON (403). Team A's lead
+    # has the passkey the URL names: it is no one else's to remove.
+    "accounts:passkey_add_begin": {
+        "GET":  (LOGIN,     403,      403,       405,       405,       405,     405),
+        "POST": (LOGIN,     403,      403,       200,       200,       200,     200),
+    },
+    "accounts:passkey_add_complete": {
+        "GET":  (LOGIN,     403,      403,       405,       405,       405,     405),
+        "POST": (LOGIN,     403,      403,       400,       400,       400,     400),
+    },
+    "accounts:passkey_verify_begin": {
+        "GET":  (LOGIN,     403,      403,       405,       405,       405,     405),
+        "POST": (LOGIN,     403,      403,       200,       200,       200,     200),
+    },
+    "accounts:passkey_verify_complete": {
+        "GET":  (LOGIN,     403,      403,       405,       405,       405,     405),
+        "POST": (LOGIN,     403,      403,       400,       400,       400,     400),
+    },
+    "accounts:passkey_catalog": everyone(200, 405),
+    "accounts:passkey_remove": {
+        "GET":  (LOGIN,     403,      403,       200,       404,       404,     404),
+        "POST": (LOGIN,     403,      403,       302,       404,       404,     404),
     },
     # Single sign-on is not configured here: absent (tests/accounts/test_sso.py
     # walks it with a provider). Only GET is served.
@@ -439,7 +465,13 @@ OPEN_BEFORE_SECOND_FACTOR: dict[str, dict[str, int]] = {
 STEPS: dict[str, tuple[str, dict[str, dict[str, int]]]] = {
     "team_lead_unverified": (
         "/tweede-factor/controleren/",
-        {"accounts:second_factor_verify": {"GET": 200, "POST": 200}},
+        {
+            "accounts:second_factor_verify": {"GET": 200, "POST": 200},
+            # Passing it with a passkey: no ceremony begun yet, so its end is a 400.
+            "accounts:passkey_verify_begin": {"GET": 405, "POST": 200},
+            "accounts:passkey_verify_complete": {"GET": 405, "POST": 400},
+            "accounts:passkey_catalog": {"GET": 200, "POST": 405},
+        },
     ),
     "auditor_without_app": (
         "/tweede-factor/instellen/",

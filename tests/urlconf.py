@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from accounts.passkeys.models import Passkey
 from conversations.models import Conversation
 from tests.world import World
 
@@ -52,6 +53,7 @@ PK_OF: dict[str, Callable[[World], int]] = {
     "violations:withdraw": lambda w: w.a.confirmed.pk,
     "violations:letter": lambda w: w.a.confirmed.pk,
     "violations:letter_pdf": lambda w: w.a.confirmed.pk,
+    "accounts:passkey_remove": lambda w: w.object_of(Passkey).pk,
 }
 
 

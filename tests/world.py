@@ -23,6 +23,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import AuthenticatorApp, RecoveryCodes, Team, User
+from accounts.passkeys.models import Passkey
 from accounts.roles import Role
 from accounts.services.second_factor import authenticator_begin, recovery_codes_renew
 from accounts.views import PENDING_APP_SESSION_KEY
@@ -33,7 +34,7 @@ from conversations.services import decision_record
 from rules.models import RuleText
 from tests.conversations.helpers import add, answer, handout, walk_to_outcome
 from tests.factories import ConversationFactory, UserFactory
-from tests.second_factor import StaffClient, authenticator_for
+from tests.second_factor import StaffClient, authenticator_for, passkey_for
 from tests.violations.helpers import confirmed, report
 from violations.models import Notification, ViolationEvent, ViolationReport
 
@@ -125,6 +126,7 @@ class World:
             AccessAttempt: self.access_attempt,
             AuthenticatorApp: AuthenticatorApp.objects.get(user=a.team_lead),
             RecoveryCodes: RecoveryCodes.objects.get(user=a.team_lead),
+            Passkey: Passkey.objects.get(user=a.team_lead),
         }
         if model not in objects:
             raise LookupError(
@@ -224,7 +226,8 @@ def build_world(export_dir: Path) -> World:
     """Make two teams' records through the services, and a session per persona.
 
     Every privileged persona's session passed its second factor (an app of
-    theirs, ``tests/second_factor.py``); team A's lead has recovery codes too.
+    theirs, ``tests/second_factor.py``); team A's lead has recovery codes and a
+    passkey too.
     The sessions of ``UNVERIFIED`` did not pass it.
     """
     auditor = UserFactory(auditor=True)
@@ -241,6 +244,7 @@ def build_world(export_dir: Path) -> World:
     )
     authenticator_for(world.a.team_lead)
     recovery_codes_renew(user=world.a.team_lead)
+    passkey_for(world.a.team_lead)
     pending = authenticator_begin(user=world.auditor_without_app)
     for persona in (*PERSONAS, *UNVERIFIED):
         user = world.user(persona)

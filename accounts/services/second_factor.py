@@ -1,12 +1,14 @@
-"""The second factor's writes: set up an app, pass or fail a code, codes, removal.
+"""The second factor's writes: an app, codes and passkeys set up, passed, failed,
+removed.
 
-A privileged user has one authenticator app (django-otp's TOTP device) and one
-set of single-use recovery codes (its static device). Every code typed is checked
-by django-otp on the device's locked row, with its throttling: after n wrong codes
-in a row the device refuses any code, right or wrong, for factor x 2^(n-1)
-seconds. A wrong or refused code is committed with its audit event before the
-error is raised, so the count of failures survives the request. Audit payloads
-never hold a code or a secret.
+A privileged user has one authenticator app (django-otp's TOTP device), one set
+of single-use recovery codes (its static device), and passkeys if they like
+(django-otp-webauthn's credential; the ceremony's checks are py_webauthn's).
+Every code typed is checked by django-otp on the device's locked row, with its
+throttling: after n wrong codes in a row the device refuses any code, right or
+wrong, for factor x 2^(n-1) seconds. A wrong or refused code is committed with
+its audit event before the error is raised, so the count of failures survives
+the request. Audit payloads never hold a code or a secret.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -22,6 +24,14 @@ from django.utils import timezone
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.exceptions import (
+    CredentialDisabled,
+    CredentialNotFound,
+    CredentialUserMismatch,
+    OTPWebAuthnApiError,
+)
+from django_otp_webauthn.models import WebAuthnCredential
+from django_otp_webauthn.utils import rewrite_exceptions
 
 from accounts.access import may_remove_device, needs_second_factor
 from audit.catalogue import Result
@@ -42,6 +52,7 @@ RECOVERY_CODE_COUNT = 10
 APP_CODE = re.compile(r"\d{6}")
 APP_NAME = "Authenticator-app"
 CODES_NAME = "Herstelcodes"
+PASSKEY_NAME = "Passkey"
 
 
 class SecondFactorError(Exception):
@@ -186,7 +197,74 @@ def recovery_codes_renew(*, user: User) -> list[str]:
         return _codes_renew(user)
 
 
-def device_remove(*, actor: User, device: TOTPDevice | StaticDevice) -> None:
+def passkey_add(
+    *, user: User, helper: Any, state: dict[str, Any], data: Any
+) -> WebAuthnCredential:
+    """Register the passkey of a registration ceremony the user's browser finished.
+
+    ``helper`` (django-otp-webauthn's) checks the browser's answer against the
+    ``state`` this session began with, and stores the credential; an answer that
+    does not pass raises the library's ``OTPWebAuthnApiError`` and stores nothing.
+    """
+    if not needs_second_factor(user):
+        raise PermissionDenied
+    with transaction.atomic(), rewrite_exceptions(logger=None):
+        device: WebAuthnCredential = helper.register_complete(
+            user=user, state=state, data=data
+        )
+        device.name = PASSKEY_NAME
+        device.save(update_fields=["name"])
+        audit_record(actor=user, event=DEVICE_ADDED({"kind": "passkey"}), obj=user)
+    return device
+
+
+def passkey_verify(
+    *, user: User, helper: Any, state: dict[str, Any], data: Any
+) -> WebAuthnCredential:
+    """Check the passkey the user's browser signed this session's challenge with.
+
+    A passkey of someone else's, an unknown or disabled one, or a signature that
+    does not check out is recorded as a failed second factor (its code, never the
+    answer) before the library's ``OTPWebAuthnApiError`` is raised. Unlike a code
+    a signature cannot be guessed, so passkeys are not throttled.
+    """
+    if not needs_second_factor(user):
+        raise PermissionDenied
+    try:
+        with transaction.atomic(), rewrite_exceptions(logger=None):
+            device: WebAuthnCredential = helper.authenticate_complete(
+                user=user, state=state, data=data
+            )
+            if not device.confirmed:
+                raise CredentialDisabled
+            audit_record(
+                actor=user, event=SECOND_FACTOR_PASSED({"kind": "passkey"}), obj=user
+            )
+            return device
+    except OTPWebAuthnApiError as error:
+        audit_record(
+            actor=user,
+            event=SECOND_FACTOR_FAILED.refused({"code": _passkey_refusal(error)}),
+            obj=user,
+            result=Result.FAILED,
+        )
+        raise
+
+
+def _passkey_refusal(error: OTPWebAuthnApiError) -> str:
+    """Say in the audit trail's words why a passkey did not pass."""
+    if isinstance(
+        error, CredentialNotFound | CredentialUserMismatch | CredentialDisabled
+    ):
+        return "unknown_passkey"  # none of the user's passkeys that are in use
+    if error.code == "invalid_authentication_response":
+        return "passkey_refused"  # py_webauthn found the signature or data wrong
+    return "malformed_answer"
+
+
+def device_remove(
+    *, actor: User, device: TOTPDevice | StaticDevice | WebAuthnCredential
+) -> None:
     """Remove a second factor of its user (their own, or in the admin site).
 
     Recovery codes stand in for an app: when a user's last app goes, their
@@ -197,7 +275,7 @@ def device_remove(*, actor: User, device: TOTPDevice | StaticDevice) -> None:
     if not may_remove_device(actor, owner):
         raise PermissionDenied
     with transaction.atomic():
-        kind = "totp" if isinstance(device, TOTPDevice) else "recovery_codes"
+        kind = _kind_of(device)
         device.delete()
         audit_record(actor=actor, event=DEVICE_REMOVED({"kind": kind}), obj=owner)
         if kind == "totp" and not TOTPDevice.objects.filter(user=owner).exists():
@@ -208,6 +286,14 @@ def device_remove(*, actor: User, device: TOTPDevice | StaticDevice) -> None:
                     event=DEVICE_REMOVED({"kind": "recovery_codes"}),
                     obj=owner,
                 )
+
+
+def _kind_of(device: TOTPDevice | StaticDevice | WebAuthnCredential) -> str:
+    if isinstance(device, TOTPDevice):
+        return "totp"
+    if isinstance(device, WebAuthnCredential):
+        return "passkey"
+    return "recovery_codes"
 
 
 def _pending_app(

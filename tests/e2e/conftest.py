@@ -3,6 +3,7 @@
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -81,9 +82,16 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
         if response.request.resource_type == "document":
             documents.add(response.url)
 
+    # A test that has the server refuse a script's request on purpose (a passkey
+    # that does not pass, say) names its path here.
+    refusals: set[str] = set()
+    page.refusals_expected = refusals  # type: ignore[attr-defined]
+
     def on_console(message: ConsoleMessage) -> None:
         url = message.location.get("url")
-        if message.text.startswith("Failed to load resource") and url in documents:
+        if message.text.startswith("Failed to load resource") and (
+            url in documents or urlsplit(url or "").path in refusals
+        ):
             return
         if message.type == "error":
             problems.append(f"{message.text} ({url})")

@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "accounts",
+    # After accounts: its models load the user model.
+    "django_otp_webauthn",
+    "accounts.passkeys",
     "rules",
     "audit",
     "conversations",
@@ -198,6 +201,24 @@ OTP_TOTP_THROTTLE_FACTOR = env.int("OTP_TOTP_THROTTLE_FACTOR", default=1)
 OTP_STATIC_THROTTLE_FACTOR = env.int("OTP_STATIC_THROTTLE_FACTOR", default=1)
 # The admin site never shows a device's secret, its QR code or recovery codes.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Passkeys (WebAuthn, django-otp-webauthn; accounts/passkeys.py) as a second factor
+# besides the app: offered when the relying party id is set, the domain the site is
+# served on (a passkey belongs to a domain, never to an IP address), and only on
+# pages served on that domain. The browser's origins must be listed: https, or
+# http://localhost for a developer's machine. Passkeys are a second factor only,
+# never a login of their own.
+OTP_WEBAUTHN_RP_ID = env.str("OTP_WEBAUTHN_RP_ID", default="")
+OTP_WEBAUTHN_RP_NAME = env.str("OTP_WEBAUTHN_RP_NAME", default="uwvrec")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
+    "OTP_WEBAUTHN_ALLOWED_ORIGINS",
+    default=[f"https://{OTP_WEBAUTHN_RP_ID}"] if OTP_WEBAUTHN_RP_ID else [],
+)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# Without a relying party passkeys are absent, and django-otp-webauthn's checks
+# that ask for one are quiet.
+SILENCED_SYSTEM_CHECKS = (
+    [] if OTP_WEBAUTHN_RP_ID else ["otp_webauthn.E010", "otp_webauthn.E030"]
+)
 
 # Single sign-on with the organisation's identity provider (OpenID Connect, the
 # authorization code flow with PKCE; docs/configuration.md, "Single sign-on").

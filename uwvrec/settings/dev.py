@@ -23,6 +23,13 @@ os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("DJANGO_SECURE_HSTS_SECONDS", "0")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
 os.environ.setdefault("DJANGO_DEMO_DATA_ALLOWED", "true")
+# Passkeys work on http://localhost (a secure context), never on an IP address.
+os.environ.setdefault("OTP_WEBAUTHN_RP_ID", "localhost")
+os.environ.setdefault(
+    "OTP_WEBAUTHN_ALLOWED_ORIGINS",
+    "http://localhost:"
+    + os.environ.get("UWVREC_ADDRESS", "127.0.0.1:8000").rpartition(":")[2],
+)
 os.environ.setdefault("LOG_FORMAT", "console")
 os.environ.setdefault("EMAIL_URL", "consolemail://")
 os.environ.setdefault("AUDIT_ANCHOR_FILE", str(VAR_DIR / "run" / "audit-anchors.jsonl"))

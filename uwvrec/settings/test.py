@@ -15,6 +15,10 @@ os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("DJANGO_SECURE_HSTS_SECONDS", "0")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
 os.environ.setdefault("DJANGO_DEMO_DATA_ALLOWED", "true")
+# Passkeys are offered on the test client's host; no browser comes from there
+# (the browser tests, on localhost, set their live server's origin).
+os.environ.setdefault("OTP_WEBAUTHN_RP_ID", "testserver")
+os.environ.setdefault("OTP_WEBAUTHN_ALLOWED_ORIGINS", "https://testserver")
 os.environ.setdefault("CELERY_TASK_DEFAULT_QUEUE", "uwvrec-test")
 os.environ.setdefault("LOG_FORMAT", "console")
 os.environ.setdefault("EMAIL_URL", "consolemail://")

@@ -34,6 +34,12 @@ class Command(BaseCommand):
             "authenticator app shows now is printed by\n"
             "    .venv/bin/python manage.py demo_otp_code USERNAME"
         )
+        if settings.OTP_WEBAUTHN_RP_ID:
+            origins = ", ".join(settings.OTP_WEBAUTHN_ALLOWED_ORIGINS)
+            self.stdout.write(
+                f"  On {origins} they can add a passkey on the page Tweede factor "
+                "and use it instead of a code."
+            )
         if conversations:
             self.stdout.write(f"  {conversations} demo conversations for today.")
         if violations:
