@@ -340,3 +340,11 @@ def _expected_code(answer: str) -> str:
     if _b64(b"no such passkey!") in answer:
         return "unknown_passkey"
     return "malformed_answer"
+
+
+@pytest.mark.parametrize("pk", ["9" * 30, "0"])
+def test_a_passkey_number_that_cannot_be_is_not_found(staff_client, team_lead, pk):
+    staff_client.force_login(team_lead)
+    url = reverse("accounts:passkey_remove", args=[1]).replace("/1/", f"/{pk}/")
+    assert staff_client.get(url).status_code == 404
+    assert staff_client.post(url).status_code == 404
