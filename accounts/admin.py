@@ -147,6 +147,12 @@ _PERSON: Fieldset = (
 )
 _UWV: Fieldset = (_("UWV"), {"fields": ("employee_number", "team")})
 _ROLE: Fieldset = (_("Rol en toegang"), {"fields": ("is_active", "is_staff", "groups")})
+# Set by the first SSO login (accounts.services.account_from_identity), never here:
+# whoever could change it could log in as another.
+_IDP: Fieldset = (
+    _("Inloggen met UWV-account"),
+    {"fields": ("idp_issuer", "idp_subject")},
+)
 _DATES: Fieldset = (_("Datums"), {"fields": ("last_login", "date_joined")})
 # Only a superuser (the operator's break-glass account) sees and sets these.
 _SUPERUSER: Fieldset = (
@@ -192,9 +198,9 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     list_select_related = ("team",)
     add_form_template = "admin/accounts/user/add_form.html"
     add_form = StaffUserAddForm
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = ("last_login", "date_joined", "idp_issuer", "idp_subject")
     add_fieldsets = (_NAME, _PERSON, _UWV, _ROLE)
-    fieldsets = (_NAME, _PERSON, _UWV, _ROLE, _DATES)
+    fieldsets = (_NAME, _PERSON, _UWV, _ROLE, _IDP, _DATES)
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from accounts.roles import Role
 
 EMPLOYEE_NUMBER = re.compile(r"[0-9]{6,12}")  # ASCII digits, as the model asks
+# A subject is at most 255 characters (OpenID Connect Core 2); the account's
+# columns hold as many for the issuer too.
+IDENTIFIER_MAX_LENGTH = 255
 
 
 class RefusedIdentityError(Exception):
@@ -37,6 +40,9 @@ class ClaimNames:
 
 @dataclass(frozen=True)
 class Identity:
+    """A person as the IdP names them: ``(issuer, subject)`` is the stable key."""
+
+    issuer: str
     subject: str
     employee_number: str
     username: str
@@ -83,14 +89,30 @@ def _text(claims: Mapping[str, object], path: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def _identifier(claims: Mapping[str, object], name: str) -> str:
+    """Return ``iss`` or ``sub`` exactly as given (compared as is, never trimmed).
+
+    Raises RefusedIdentityError ``idp_error`` when it is missing, empty or too
+    long: an ID token has both (OpenID Connect Core 2).
+    """
+    value = claims.get(name)
+    if not isinstance(value, str) or not 0 < len(value) <= IDENTIFIER_MAX_LENGTH:
+        raise RefusedIdentityError("idp_error")
+    return value
+
+
 def identity_from(
     claims: Mapping[str, object], *, names: ClaimNames, role_map: Mapping[str, str]
 ) -> Identity:
     """Read the claims of a verified ID token (and userinfo) into an Identity.
 
-    Raises RefusedIdentityError: ``no_employee_number`` when the claim is missing or not
-    6 to 12 digits, ``no_role`` when no role of the table is in the claims.
+    The issuer is the ID token's ``iss``, which the backend has checked against
+    the provider's. Raises RefusedIdentityError: ``idp_error`` without ``iss`` or
+    ``sub``, ``no_employee_number`` when the claim is missing or not 6 to 12
+    digits, ``no_role`` when no role of the table is in the claims.
     """
+    issuer = _identifier(claims, "iss")
+    subject = _identifier(claims, "sub")
     number = claim_at(claims, names.employee_number)
     number = str(number).strip() if isinstance(number, str | int) else ""
     if not EMPLOYEE_NUMBER.fullmatch(number):
@@ -99,7 +121,8 @@ def identity_from(
     if not roles:
         raise RefusedIdentityError("no_role")
     return Identity(
-        subject=_text(claims, "sub"),
+        issuer=issuer,
+        subject=subject,
         employee_number=number,
         username=_text(claims, names.username)[:150] or number,
         roles=roles,

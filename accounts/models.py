@@ -67,10 +67,47 @@ class User(AbstractUser):
         null=True,
         blank=True,
     )
+    # Who this person is at the identity provider, for OpenID Connect the one
+    # stable key: a subject is unique at its issuer and never given to another.
+    # Stored at the first SSO login; blank for an account that never had one.
+    idp_issuer = models.CharField(
+        _("identiteitsprovider"),
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Het adres van de identiteitsprovider waarmee dit account voor het "
+            "eerst inlogde met een UWV-account."
+        ),
+    )
+    idp_subject = models.CharField(
+        _("kenmerk bij de identiteitsprovider"),
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Het vaste kenmerk van deze persoon bij die identiteitsprovider, "
+            "vastgelegd bij de eerste inlog met een UWV-account. Elke volgende "
+            "inlog met een UWV-account moet dit kenmerk hebben."
+        ),
+    )
 
     class Meta:
         verbose_name = _("gebruiker")
         verbose_name_plural = _("gebruikers")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("idp_issuer", "idp_subject"),
+                condition=~models.Q(idp_subject=""),
+                name="accounts_user_idp_identity_unique",
+            ),
+            # Both or neither: a subject means nothing without its issuer.
+            models.CheckConstraint(
+                condition=models.Q(idp_issuer="", idp_subject="")
+                | (~models.Q(idp_issuer="") & ~models.Q(idp_subject="")),
+                name="accounts_user_idp_identity_whole",
+            ),
+        )
 
     def __str__(self) -> str:
         """The name people know, with the login name that tells two apart."""
@@ -88,6 +125,11 @@ class User(AbstractUser):
         else:
             names = {group.name for group in self.groups.all()}
         return frozenset(role for role in Role if role.value in names)
+
+    @property
+    def idp_bound(self) -> bool:
+        """Return whether an SSO login bound this account to an IdP's subject."""
+        return bool(self.idp_subject)
 
     def has_role(self, role: Role) -> bool:
         """Return whether this user holds ``role``."""

@@ -8,7 +8,8 @@ government deployment needs and the library leaves out:
   issuer URL configures it (docs/adr/0006-single-sign-on.md);
 - the ID token's issuer, audience and (if required) ``acr`` are checked;
 - the claims give the account, its roles and its team (``accounts.claims``,
-  ``account_from_identity``), at every login;
+  ``account_from_identity``), at every login; the account is bound to the
+  ID token's (``iss``, ``sub``) at its first, and later logins must match it;
 - a refusal is audited and explained on a Dutch page, never a 400 or 500;
 - logging out ends the session at the provider too (RP-initiated logout).
 """
@@ -98,14 +99,10 @@ def claim_names() -> ClaimNames:
 def refuse(request: HttpRequest, code: str, *, claims: Mapping[str, Any]) -> None:
     """Record a refused SSO login and keep its code for the refusal page.
 
-    The account, when the claims name one; otherwise a keyed hash of the subject.
+    The account, when the claims name one (``_account_named``); otherwise a
+    keyed hash of the subject.
     """
-    number = claim_at(claims, settings.OIDC_CLAIM_EMPLOYEE_NUMBER)
-    account = (
-        User.objects.filter(employee_number=str(number)).first()
-        if isinstance(number, str | int) and str(number)
-        else None
-    )
+    account = _account_named(claims)
     data: SsoRefused = {"code": code}
     if account is None and claims.get("sub"):
         data["login_ref"] = login_ref(str(claims["sub"]))
@@ -116,6 +113,23 @@ def refuse(request: HttpRequest, code: str, *, claims: Mapping[str, Any]) -> Non
         result=Result.DENIED,
     )
     request.session[REFUSAL_SESSION_KEY] = code
+
+
+def _account_named(claims: Mapping[str, Any]) -> User | None:
+    """Return the account the claims are about, if one is.
+
+    The one bound to their (issuer, subject) first, else the one with their
+    employee number: the pair is who the person is, the number only a claim.
+    """
+    issuer, subject = claims.get("iss"), claims.get("sub")
+    if isinstance(issuer, str) and isinstance(subject, str) and issuer and subject:
+        bound = User.objects.filter(idp_issuer=issuer, idp_subject=subject).first()
+        if bound is not None:
+            return bound
+    number = claim_at(claims, settings.OIDC_CLAIM_EMPLOYEE_NUMBER)
+    if isinstance(number, str | int) and str(number):
+        return User.objects.filter(employee_number=str(number)).first()
+    return None
 
 
 class IdentityProviderBackend(OIDCAuthenticationBackend, StaffBackend):

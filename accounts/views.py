@@ -87,6 +87,12 @@ REFUSALS = {
         "Dit account is een noodaccount van uwvrec en logt niet in met een "
         "UWV-account. Gebruik de gebruikersnaam en het wachtwoord van het noodaccount."
     ),
+    "identity_mismatch": gettext_lazy(
+        "Uw UWV-account past niet bij het account in uwvrec met uw "
+        "personeelsnummer: dat account hoort bij een ander UWV-account, of uw "
+        "personeelsnummer is veranderd. Daarom kunt u niet inloggen. Neem contact "
+        "op met de functioneel beheerder of de servicedesk."
+    ),
     "acr": gettext_lazy(
         "U bent niet ingelogd met de vereiste extra controle (bijvoorbeeld een "
         "code op uw telefoon). Log opnieuw in met uw UWV-account."

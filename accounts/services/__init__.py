@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.access import may_lift_lockout
@@ -44,21 +44,19 @@ def lockout_lift(*, actor: User | None, attempts: QuerySet[AccessAttempt]) -> in
 def account_from_identity(identity: Identity) -> User:
     """Return the account of an SSO login, with the roles and team the IdP gives.
 
-    Found by employee number, or created at the first login (without a password
-    of its own). The roles, the team, the names and the e-mail address follow
-    the claims at every login: a role removed at the IdP is gone now. A change,
-    and a new account, is recorded (``auth.idp_roles_applied``). Raises
-    RefusedIdentityError: ``unknown_team`` for a team code no team has, ``inactive``
-    for a deactivated account.
+    Found by employee number and bound to the IdP's (issuer, subject), or created
+    at the first login (without a password of its own). An account without that
+    pair yet (new, or made by an admin or with a password) gets it now; every
+    later login must bring the same pair with the same number. The roles, the
+    team, the names and the e-mail address follow the claims at every login: a
+    role removed at the IdP is gone now. A change, and a new account, is recorded
+    (``auth.idp_roles_applied``). Raises RefusedIdentityError:
+    ``identity_mismatch`` (``_account_locked``), ``unknown_team`` for a team code
+    no team has, ``inactive`` for a deactivated account; nothing changes then.
     """
     with transaction.atomic():
         team = _team_coded(identity.team_code)
-        user = (
-            User.objects.select_for_update(of=("self",))
-            .select_related("team")
-            .filter(employee_number=identity.employee_number)
-            .first()
-        )
+        user = _account_locked(identity)
         if user is not None and not user.is_active:
             raise RefusedIdentityError("inactive")
         if user is not None and user.is_superuser:
@@ -96,6 +94,38 @@ def account_from_identity(identity: Identity) -> User:
     return user
 
 
+def _account_locked(identity: Identity) -> User | None:
+    """Return the account with the identity's employee number, locked, or None.
+
+    Raises RefusedIdentityError ``identity_mismatch`` when the IdP's (issuer,
+    subject) is bound to another account (also one whose number changed at the
+    IdP: an admin looks before it logs in again), or the account of the number
+    is bound to another pair (the number went to another person, or their
+    account at the IdP was made anew).
+    """
+    found = list(
+        User.objects.select_for_update(of=("self",))
+        .select_related("team")
+        .filter(
+            Q(employee_number=identity.employee_number)
+            | Q(idp_issuer=identity.issuer, idp_subject=identity.subject)
+        )
+    )
+    user = next(
+        (u for u in found if u.employee_number == identity.employee_number), None
+    )
+    bound = next((u for u in found if _bound_to(u, identity)), None)
+    if bound is not None and bound != user:
+        raise RefusedIdentityError("identity_mismatch")
+    if bound is None and user is not None and user.idp_bound:
+        raise RefusedIdentityError("identity_mismatch")
+    return user
+
+
+def _bound_to(user: User, identity: Identity) -> bool:
+    return (user.idp_issuer, user.idp_subject) == (identity.issuer, identity.subject)
+
+
 def _team_coded(code: str | None) -> Team | None:
     if code is None:
         return None
@@ -114,6 +144,9 @@ def _free_username(identity: Identity) -> str:
 
 
 def _take_claims(user: User, identity: Identity, team: Team | None) -> None:
+    # Binds an account without a pair; the same pair again at later logins.
+    user.idp_issuer = identity.issuer
+    user.idp_subject = identity.subject
     user.first_name = identity.given_name or user.first_name
     user.last_name = identity.family_name or user.last_name
     user.email = identity.email or user.email

@@ -318,3 +318,41 @@ def test_the_admin_names_a_user_by_name_and_login(client, admin_user):
     client.force_login(admin_user)
     url = reverse("admin:conversations_conversation_change", args=[conversation.pk])
     assert "Sanne de Vries (svries)" in client.get(url).text
+
+
+def test_the_admin_reads_the_identity_providers_pair_but_cannot_change_it(
+    client, admin_user
+):
+    bound = UserFactory(
+        employee_number="700600",
+        idp_issuer="https://idp.uwv.example/realms/uwv",
+        idp_subject="f3b2c1d0-0000-4000-8000-000000000001",
+    )
+    client.force_login(admin_user)
+
+    page = client.get(_change_url(bound)).text
+    assert "Inloggen met UWV-account" in page
+    assert "Kenmerk bij de identiteitsprovider" in page  # the label, capitalised
+    assert "https://idp.uwv.example/realms/uwv" in page
+    assert "f3b2c1d0-0000-4000-8000-000000000001" in page
+    assert 'name="idp_issuer"' not in page
+    assert 'name="idp_subject"' not in page
+
+    # The admin gives the person their new number; the pair stays as it was.
+    response = client.post(
+        _change_url(bound),
+        _form(
+            bound,
+            employee_number="700601",
+            idp_issuer="https://elders.example",
+            idp_subject="iemand-anders",
+        ),
+    )
+
+    assert response.status_code == 302
+    bound.refresh_from_db()
+    assert bound.employee_number == "700601"
+    assert (bound.idp_issuer, bound.idp_subject) == (
+        "https://idp.uwv.example/realms/uwv",
+        "f3b2c1d0-0000-4000-8000-000000000001",
+    )

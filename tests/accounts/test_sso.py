@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import SESSION_KEY
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from accounts.models import User
@@ -168,6 +169,169 @@ def test_an_existing_account_is_found_by_employee_number(client, sso, team):
     assert client.session[SESSION_KEY] == str(existing.pk)
     assert existing.username == "jvdberg"  # the username stays
     assert existing.roles == {Role.AUDITOR}
+
+
+MISMATCH_SAYS = "past niet bij het account in uwvrec met uw personeelsnummer"
+
+
+def account_state(user: User) -> dict[str, object]:
+    """What an SSO login may change of an account, read from the database."""
+    user = User.objects.get(pk=user.pk)
+    return {
+        "username": user.username,
+        "employee_number": user.employee_number,
+        "idp": (user.idp_issuer, user.idp_subject),
+        "names": (user.first_name, user.last_name, user.email),
+        "team": user.team_id,
+        "roles": user.roles,
+        "is_staff": user.is_staff,
+        "password": user.password,
+        "last_login": user.last_login,
+    }
+
+
+def assert_refused_as_mismatch(client, answer, account: User) -> None:
+    """The user reads why, is not logged in, and the trail names the account."""
+    assert answer.status_code == 302
+    assert answer["Location"] == reverse("accounts:sso_refused")
+    page = client.get(answer["Location"])
+    assert page.status_code == 403
+    text = page.content.decode()
+    assert "U kunt niet inloggen" in text
+    assert MISMATCH_SAYS in text
+    assert "functioneel beheerder of de servicedesk" in text
+    assert SESSION_KEY not in client.session
+    refusal = events("auth.sso_refused")[-1]
+    assert refusal.result == "denied"
+    assert refusal.data == {"code": "identity_mismatch"}
+    assert (refusal.object_type, refusal.object_id) == (
+        "accounts.user",
+        str(account.pk),
+    )
+    assert refusal.actor_id == account.pk
+    # Not a failed password login: nothing counts towards a lockout.
+    assert events("auth.login_failed") == []
+    assert not AccessAttempt.objects.exists()
+
+
+def test_a_first_login_binds_the_account_to_the_issuer_and_subject(client, sso, team):
+    username = person(sso, "eerste.keer")
+
+    sign_in(client, sso, username)
+
+    user = User.objects.get(employee_number="700100")
+    # The test provider's subject is the username there.
+    assert (user.idp_issuer, user.idp_subject) == (sso.issuer, username)
+    assert user.idp_bound
+
+
+def test_a_later_login_with_the_same_pair_passes(client, sso, team):
+    username = person(sso, "vaste.klant")
+    sign_in(client, sso, username)
+    user = User.objects.get(username=username)
+    client.post(reverse("accounts:logout"))
+    person(sso, username, roles=["uwvrec.teamleider"], family_name="Bakker-de Wit")
+
+    answer, _ = sign_in(client, sso, username)
+
+    assert answer["Location"] == "/"
+    assert client.session[SESSION_KEY] == str(user.pk)
+    user.refresh_from_db()
+    assert (user.idp_issuer, user.idp_subject) == (sso.issuer, username)
+    assert user.roles == {Role.TEAM_LEAD}  # roles still follow the claims
+    assert user.last_name == "Bakker-de Wit"
+    assert User.objects.count() == 1
+    assert events("auth.sso_refused") == []
+    assert [e.object_id for e in events("auth.logged_in")] == [str(user.pk)] * 2
+
+
+def test_the_same_employee_number_from_another_subject_is_refused(client, sso, team):
+    first = person(sso, "a.jansen")
+    sign_in(client, sso, first)
+    account = User.objects.get(username=first)
+    client.post(reverse("accounts:logout"))
+    before = account_state(account)
+    other_team = TeamFactory(name="Team Zwolle WW", idp_code="KS-ZWO-WW")
+    second = person(
+        sso,
+        "b.jansen",
+        roles=["uwvrec.beheerder"],
+        team=other_team.idp_code,
+        given_name="Bram",
+        email="b.jansen@uwv.example",
+    )
+
+    answer, _ = sign_in(client, sso, second)
+
+    assert_refused_as_mismatch(client, answer, account)
+    assert account_state(account) == before
+    assert User.objects.count() == 1
+    assert len(events("auth.idp_roles_applied")) == 1  # the first login's only
+    assert len(events("auth.logged_in")) == 1
+    # The first person still logs in.
+    answer, _ = sign_in(client, sso, first)
+    assert answer["Location"] == "/"
+    assert client.session[SESSION_KEY] == str(account.pk)
+
+
+def test_a_bound_accounts_number_moved_to_another_person_is_refused(client, sso, team):
+    moved = person(sso, "c.devries", employee_number="700300")
+    sign_in(client, sso, moved)
+    account = User.objects.get(username=moved)
+    client.post(reverse("accounts:logout"))
+    before = account_state(account)
+    # The provider gives the number to someone else, and C another one.
+    person(sso, moved, employee_number="700301")
+    newcomer = person(sso, "d.devries", employee_number="700300")
+
+    answer, _ = sign_in(client, sso, newcomer)
+    assert_refused_as_mismatch(client, answer, account)
+
+    # C, with the same subject and the new number, is refused too: an admin
+    # looks first (no second account is made for 700301).
+    answer, _ = sign_in(client, sso, moved)
+    assert_refused_as_mismatch(client, answer, account)
+
+    assert account_state(account) == before
+    assert User.objects.count() == 1
+    assert len(events("auth.sso_refused")) == 2
+    # Once the admin has given the account the new number, C logs in again.
+    User.objects.filter(pk=account.pk).update(employee_number="700301")
+    answer, _ = sign_in(client, sso, moved)
+    assert answer["Location"] == "/"
+    assert client.session[SESSION_KEY] == str(account.pk)
+
+
+def test_a_password_account_is_bound_at_its_first_sso_login(client, sso, team):
+    local = UserFactory(username="wachtwoord.w", employee_number="700444")
+    assert not local.idp_bound
+    username = person(sso, "w.wachtwoord@uwv.example", employee_number="700444")
+
+    answer, _ = sign_in(client, sso, username)
+
+    assert answer["Location"] == "/"
+    assert client.session[SESSION_KEY] == str(local.pk)
+    local.refresh_from_db()
+    assert (local.idp_issuer, local.idp_subject) == (sso.issuer, username)
+    assert local.username == "wachtwoord.w"
+    # Bound now: another subject with this number is refused.
+    client.post(reverse("accounts:logout"))
+    intruder = person(sso, "iemand.anders", employee_number="700444")
+    answer, _ = sign_in(client, sso, intruder)
+    assert_refused_as_mismatch(client, answer, local)
+
+
+def test_the_database_holds_each_pair_once_and_never_half(db):
+    UserFactory(employee_number=None)
+    UserFactory(employee_number=None)  # blank pairs: as many as there are
+    UserFactory(idp_issuer="https://idp.example", idp_subject="s-1")
+    UserFactory(idp_issuer="https://elders.example", idp_subject="s-1")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        UserFactory(idp_issuer="https://idp.example", idp_subject="s-1")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        UserFactory(idp_issuer="", idp_subject="s-2")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        UserFactory(idp_issuer="https://idp.example", idp_subject="")
 
 
 def test_the_admin_role_from_the_provider_opens_the_admin_site(client, sso, team):
