@@ -163,11 +163,6 @@ class Client(models.Model):
         return ClientFlag(self.flag_report_id, self.flagged_on, self.flag_rule)
 
 
-# The annotation with_checklist_facts (conversations.selectors) puts the rows of a
-# conversation's participants under (Conversation.taking_part reads them).
-PARTICIPANT_ROWS = "participant_rows"
-
-
 class Conversation(models.Model):
     """An appointment or phone call, and the checklist answers given for it."""
 
@@ -264,20 +259,6 @@ class Conversation(models.Model):
             "when": moment_shown(self.scheduled_at),
         }
 
-    @cached_property
-    def taking_part(self) -> list[Participant]:
-        """Return the people taking part, in the order they were added.
-
-        A conversation read ``with_checklist_facts`` (conversations.selectors)
-        brought their rows along, as a JSON array in its own query; any other
-        asks the database for them now. Read once per instance: a person added
-        afterwards is on the conversation when it is read again.
-        """
-        rows = getattr(self, PARTICIPANT_ROWS, None)
-        if rows is None:
-            return list(self.participants.all())
-        return [Participant.from_row(row, conversation=self) for row in rows]
-
 
 class Participant(models.Model):
     """Someone taking part besides the client and the employee."""
@@ -307,28 +288,6 @@ class Participant(models.Model):
     def role_label(self) -> str:
         """Return the role as shown beside a name, in brackets: short, no examples."""
         return str(ROLE_LABELS_SHORT.get(self.role) or self.get_role_display())
-
-    @classmethod
-    def from_row(
-        cls, row: dict[str, object], *, conversation: Conversation
-    ) -> Participant:
-        """Return the participant of ``row``: its columns as JSON (``row_fields``).
-
-        As the database would have given it: each value made Python by its field
-        (a moment from its ISO form), loaded from the database, not to be added.
-        """
-        names = [field.attname for field in cls._meta.concrete_fields]
-        values = [
-            field.to_python(row[field.attname]) for field in cls._meta.concrete_fields
-        ]
-        participant = cls.from_db(conversation._state.db, names, values)
-        participant.conversation = conversation
-        return participant
-
-    @classmethod
-    def row_fields(cls) -> dict[str, str]:
-        """Return the columns ``from_row`` reads, for a ``JSONObject`` of a row."""
-        return {field.attname: field.attname for field in cls._meta.concrete_fields}
 
 
 class Decision(AppendOnlyModel):

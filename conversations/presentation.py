@@ -112,7 +112,7 @@ def indicator(
     conversation: Conversation, plan: Plan, here: StepRef
 ) -> list[IndicatorItem]:
     """Return the step indicator: what is done, where we are, and what is left."""
-    names = {str(p.pk): p.name for p in conversation.taking_part}
+    names = {str(p.pk): p.name for p in conversation.participants.all()}
     reachable = {p.ref for p in plan.steps[: (plan.index(plan.next) or 0) + 1]}
     return [
         IndicatorItem(
@@ -260,7 +260,7 @@ def _explained(
 
 
 def _missing(conversation: Conversation, decision: Ruling) -> list[tuple[str, str]]:
-    names = {str(p.pk): p.name for p in conversation.taking_part}
+    names = {str(p.pk): p.name for p in conversation.participants.all()}
     items = []
     for code in (*decision.missing, *decision.uwv_missing):
         if code.startswith(PARTICIPANT_PREFIX):

@@ -4,22 +4,14 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Case, IntegerField, OuterRef, QuerySet, Value, When
-from django.db.models.functions import JSONObject
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
 from conversations.access import conversations_visible_to
 from conversations.checklist import Answers, Plan, Wish, plan
-from conversations.models import (
-    PARTICIPANT_ROWS,
-    Client,
-    Conversation,
-    Decision,
-    Participant,
-)
+from conversations.models import Client, Conversation, Decision
 from conversations.schedule import policy_in_force
 from rules.engine import Channel, Kind, ParticipantFacts, ParticipantRole, policy_for
 from rules.models import RuleText
@@ -38,7 +30,7 @@ def conversation_for(*, user: User, pk: int) -> Conversation:
 
     With what every checklist page shows: the client (its flag is a column of
     its own), the rule text told, and the people taking part
-    (``with_checklist_facts``): one query.
+    (``with_checklist_facts``): two queries.
     """
     return get_object_or_404(
         with_checklist_facts(
@@ -53,19 +45,10 @@ def with_checklist_facts(
 ) -> QuerySet[Conversation]:
     """Fetch with each conversation its client and the people taking part.
 
-    In one query: the participants' rows come as an array of JSON objects
-    (``ArraySubquery``), which ``conversation.taking_part`` makes participants
-    of. Then neither it nor ``client_has_prior_violation`` asks the database
-    again; a prefetch would have cost a query more on every checklist page.
+    Then neither ``conversation.participants.all()`` nor
+    ``client_has_prior_violation`` asks the database again.
     """
-    rows = (
-        Participant.objects.filter(conversation=OuterRef("pk"))
-        .order_by("id")
-        .values(row=JSONObject(**Participant.row_fields()))
-    )
-    return conversations.select_related("client").annotate(
-        **{PARTICIPANT_ROWS: ArraySubquery(rows)}
-    )
+    return conversations.select_related("client").prefetch_related("participants")
 
 
 def _start_of_day(at: datetime.datetime) -> datetime.datetime:
@@ -159,7 +142,7 @@ def answers_of(conversation: Conversation) -> Answers:
             ParticipantFacts(
                 id=str(p.pk), role=ParticipantRole(p.role), consents=p.consents
             )
-            for p in conversation.taking_part
+            for p in conversation.participants.all()
         ),
         participants_confirmed=conversation.participants_confirmed,
         client_informed=conversation.client_informed,

@@ -116,7 +116,7 @@ def _participants(
             % {"who": _(" en ").join(names)},
             code="mediation_incomplete",
         )
-    return {"participants": len(conv.taking_part)}
+    return {"participants": len(conv.participants.all())}
 
 
 def _inform(
@@ -162,7 +162,9 @@ def _accepts(
 def _consent(
     conv: Conversation, ref: StepRef, answer: Answer, at: Any
 ) -> ChecklistAnswer:
-    participant = next(p for p in conv.taking_part if str(p.pk) == ref.participant_id)
+    participant = next(
+        p for p in conv.participants.all() if str(p.pk) == ref.participant_id
+    )
     participant.consents, participant.asked_at = bool(answer["consents"]), at
     participant.save(update_fields=["consents", "asked_at"])
     return {

@@ -158,7 +158,11 @@ def _initial(conversation: Conversation, ref: StepRef) -> dict[str, Any]:
     """The answers given before, so that going back shows them."""
     if ref.step is Step.CONSENT:
         person = next(
-            (p for p in conversation.taking_part if str(p.pk) == ref.participant_id),
+            (
+                p
+                for p in conversation.participants.all()
+                if str(p.pk) == ref.participant_id
+            ),
             None,
         )
         if person is None:

@@ -84,14 +84,14 @@ def _nothing(*args: Any) -> dict[str, Any]:
 def _participants(conversation: Conversation) -> list[dict[str, Any]]:
     return [
         {"person": p, "asked": needs_consent(ParticipantRole(p.role))}
-        for p in conversation.taking_part
+        for p in conversation.participants.all()
     ]
 
 
 def _consent(
     conversation: Conversation, plan: Plan, ref: StepRef, request: Any
 ) -> dict[str, Any]:
-    for person in conversation.taking_part:
+    for person in conversation.participants.all():
         if str(person.pk) == ref.participant_id:
             return {"person": person}
     raise Http404

@@ -134,11 +134,11 @@ def test_someone_joining_after_the_decision_opens_their_consent(
 
 
 # Session, user with team and roles (one query, accounts.backends), conversation
-# with its client, the client's flag and its participants (one query); the view is
-# audited (one insert); the session is renewed, as on the first request after
-# logging in (savepoint, update, release). The outcome page adds its decisions and
-# the rule text its passages come from.
-STEP_QUERIES = {"soort": 7, "opnemen": 7, "uitkomst": 9}
+# with its client and the client's flag (one query), its participants (one); the
+# view is audited (one insert); the session is renewed, as on the first request
+# after logging in (savepoint, update, release). The outcome page adds its
+# decisions and the rule text its passages come from.
+STEP_QUERIES = {"soort": 8, "opnemen": 8, "uitkomst": 10}
 
 
 @pytest.mark.parametrize("volume", [1, 25])
@@ -155,11 +155,11 @@ def test_step_pages_run_a_constant_number_of_queries(
         assert client.get(step(conversation, slug)).status_code == 200
 
 
-# Session, user, the conversation with its client, the client's flag and its
+# Session, user, the conversation with its client and the client's flag, its
 # participants; in the answer's transaction (a savepoint here) the conversation
-# locked, then read again with its client and participants, its update and the
-# audit event.
-ANSWER_QUERIES = 9
+# locked, then read again with its client, its participants again, its update and
+# the audit event.
+ANSWER_QUERIES = 11
 
 
 @pytest.mark.parametrize("volume", [1, 25])
@@ -212,10 +212,10 @@ def test_a_page_reads_the_people_taking_part_as_stored(
     ]
     assert stored[0][fields.index("asked_at")] is not None
     employee.roles  # noqa: B018 - loaded with the user on a request
-    # The conversation with its client (the flag a column of it) and participants.
-    with django_assert_num_queries(1):
+    # The conversation with its client (the flag a column of it), its participants.
+    with django_assert_num_queries(2):
         page = conversation_for(user=employee, pk=conversation.pk)
-        people = page.taking_part
+        people = list(page.participants.all())
         assert [tuple(getattr(p, f) for f in fields) for p in people] == stored
         assert page.client.flag is None
         assert all(p.conversation is page for p in people)
