@@ -138,3 +138,12 @@ def test_an_htmx_request_after_expiry_loads_the_login_page_whole(page: Page, sso
     expect(page).to_have_url(re.compile(r"/inloggen/\?next="))
     expect(page.get_by_role("heading", level=1, name="Inloggen")).to_have_count(1)
     assert urlsplit(page.url).path == "/inloggen/"
+
+
+def test_the_login_page_offers_the_uwv_account_in_english_too(page: Page, sso):
+    page.goto("/")
+    page.get_by_label("Taal").select_option("en")
+    page.get_by_role("button", name="Wijzig taal").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("link", name="Log in with UWV account")).to_be_visible()
+    check_page(page, "login-with-sso-en")
