@@ -25,9 +25,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
-from django_otp_webauthn.models import WebAuthnCredential
+from django_otp.plugins.otp_static.models import StaticToken
 
 from accounts.access import (
     groups_grantable_by,
@@ -56,12 +54,6 @@ if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldOpts
 
 admin.site.unregister(Group)
-# django-otp's own admins name everything in English, record nothing in the audit
-# trail and can show a device's secret: the proxies below take their place.
-for _device_model in (TOTPDevice, StaticDevice, WebAuthnCredential):
-    if admin.site.is_registered(_device_model):
-        admin.site.unregister(_device_model)
-
 # One fieldset of the admin: a title and the options (its fields).
 Fieldset = tuple[Any, "_FieldOpts"]
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -34,6 +34,7 @@ from django_otp_webauthn.models import WebAuthnCredential
 from django_otp_webauthn.utils import rewrite_exceptions
 
 from accounts.access import may_remove_device, needs_second_factor
+from accounts.models import User
 from audit.catalogue import Result
 from audit.payloads import (
     DEVICE_ADDED,
@@ -43,9 +44,6 @@ from audit.payloads import (
     SecondFactorPassed,
 )
 from audit.services.record import audit_record
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 RECOVERY_CODE_COUNT = 10
 # What an authenticator app shows: six digits. Anything else is a recovery code.
@@ -260,6 +258,31 @@ def _passkey_refusal(error: OTPWebAuthnApiError) -> str:
     if error.code == "invalid_authentication_response":
         return "passkey_refused"  # py_webauthn found the signature or data wrong
     return "malformed_answer"
+
+
+def recovery_code_add(*, username: str, code: str | None = None) -> str:
+    """Give a user one more recovery code, on an operator's command line.
+
+    For the break-glass case the pages cannot serve: a superuser or admin who
+    lost their app and codes, with no other superuser to help. The code joins
+    the user's recovery codes (made if they have none), works once, and is
+    recorded as recovery codes added, without the code; the actor is nobody (the
+    command line). Raises ``User.DoesNotExist`` for an unknown username and
+    ``ValueError`` for a code that is not 1 to 16 letters and digits.
+    """
+    if code is not None and not re.fullmatch(r"[A-Za-z0-9]{1,16}", code):
+        raise ValueError("a recovery code is 1 to 16 letters and digits")
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(username=username)
+        device = StaticDevice.objects.filter(user=user).order_by("pk").first()
+        if device is None:
+            device = StaticDevice.objects.create(user=user, name=CODES_NAME)
+        token = code or StaticToken.random_token()
+        StaticToken.objects.create(device=device, token=token)
+        audit_record(
+            actor=None, event=DEVICE_ADDED({"kind": "recovery_codes"}), obj=user
+        )
+    return token
 
 
 def device_remove(

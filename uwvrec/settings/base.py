@@ -39,11 +39,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "django_structlog",
-    # Before accounts: its admin replaces django-otp's (Dutch names, audited).
+    # accounts replaces django-otp's admins (Dutch names, audited: AccountsConfig).
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
     "accounts",
+    # After accounts: its addstatictoken (audited) replaces django-otp's own.
+    "django_otp.plugins.otp_static",
     # After accounts: its models load the user model.
     "django_otp_webauthn",
     "accounts.passkeys",
