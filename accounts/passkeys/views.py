@@ -81,8 +81,8 @@ class _Offered:
         )
 
 
-class PasskeyAddBeginView(_Offered, BeginCredentialRegistrationView):
-    """Start adding a passkey: the options for the browser, the challenge kept."""
+class _Adding(_Offered):
+    """Adding a passkey: a privileged user, in a session that passed a factor here."""
 
     def check_can_register(self) -> None:
         if not may_add_passkey(self.request):
@@ -91,16 +91,25 @@ class PasskeyAddBeginView(_Offered, BeginCredentialRegistrationView):
             )
 
 
-class PasskeyAddCompleteView(_Offered, CompleteCredentialRegistrationView):
+class _Verifying(_Offered):
+    """Passing the second factor with a passkey: only who must pass one."""
+
+    def check_can_authenticate(self) -> None:
+        if not needs_second_factor(self.request.user):
+            raise exceptions.NotAuthenticated()
+
+
+class PasskeyAddBeginView(_Adding, BeginCredentialRegistrationView):
+    """Start adding a passkey: the options for the browser, the challenge kept."""
+
+
+class PasskeyAddCompleteView(_Adding, CompleteCredentialRegistrationView):
     """Store the passkey the browser made, when it answers the challenge."""
 
     refused = gettext_lazy(
         "Toevoegen mislukt: uwvrec kon deze passkey niet controleren. Probeer het "
         "opnieuw."
     )
-
-    def check_can_register(self) -> None:
-        PasskeyAddBeginView.check_can_register(self)
 
     def post(self, *args: Any, **kwargs: Any) -> JsonResponse:
         state = self.get_state()
@@ -114,24 +123,17 @@ class PasskeyAddCompleteView(_Offered, CompleteCredentialRegistrationView):
         return JsonResponse({"id": device.pk})
 
 
-class PasskeyVerifyBeginView(_Offered, BeginCredentialAuthenticationView):
+class PasskeyVerifyBeginView(_Verifying, BeginCredentialAuthenticationView):
     """Start the second factor with a passkey: the challenge, the user's passkeys."""
 
-    def check_can_authenticate(self) -> None:
-        if not needs_second_factor(self.request.user):
-            raise exceptions.NotAuthenticated()
 
-
-class PasskeyVerifyCompleteView(_Offered, CompleteCredentialAuthenticationView):
+class PasskeyVerifyCompleteView(_Verifying, CompleteCredentialAuthenticationView):
     """Check what the passkey signed; the session is then verified by it."""
 
     refused = gettext_lazy(
         "Controleren mislukt: uwvrec accepteert deze passkey niet. Probeer het "
         "opnieuw of vul een code in."
     )
-
-    def check_can_authenticate(self) -> None:
-        PasskeyVerifyBeginView.check_can_authenticate(self)
 
     def post(self, *args: Any, **kwargs: Any) -> JsonResponse:
         state = self.get_state()
