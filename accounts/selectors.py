@@ -43,6 +43,11 @@ def passkeys_of(user: User) -> list[WebAuthnCredential]:
     )
 
 
+def has_passkeys(user: User) -> bool:
+    """Return whether the user has a passkey in use."""
+    return bool(WebAuthnCredential.objects.filter(user=user, confirmed=True).exists())
+
+
 def passkey_of(user: User, pk: int) -> WebAuthnCredential | None:
     """Return one passkey of the user's own, or None (another's is none)."""
     found: WebAuthnCredential | None = WebAuthnCredential.objects.filter(
@@ -79,7 +84,4 @@ def has_second_factor(user: User, *, passkeys: bool = False) -> bool:
     codes = StaticToken.objects.filter(device__user=user, device__confirmed=True)
     if codes.exists():
         return True
-    return (
-        passkeys
-        and WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
-    )
+    return passkeys and has_passkeys(user)

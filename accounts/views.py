@@ -35,6 +35,7 @@ from accounts.second_factor import (
 )
 from accounts.selectors import (
     authenticator_of,
+    has_passkeys,
     passkeys_of,
     pending_authenticator_of,
     recovery_codes_left,
@@ -293,8 +294,8 @@ class SecondFactorVerifyView(SecondFactorMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        with_passkey = passkeys_offered(self.request) and bool(
-            passkeys_of(_user(self.request))
+        with_passkey = passkeys_offered(self.request) and has_passkeys(
+            _user(self.request)
         )
         return super().get_context_data(
             **kwargs,

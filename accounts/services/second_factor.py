@@ -274,9 +274,9 @@ def recovery_code_add(*, username: str, code: str | None = None) -> str:
         raise ValueError("a recovery code is 1 to 16 letters and digits")
     with transaction.atomic():
         user = User.objects.select_for_update().get(username=username)
-        device = StaticDevice.objects.filter(user=user).order_by("pk").first()
-        if device is None:
-            device = StaticDevice.objects.create(user=user, name=CODES_NAME)
+        device = _codes_device(user) or StaticDevice.objects.create(
+            user=user, name=CODES_NAME
+        )
         token = code or StaticToken.random_token()
         StaticToken.objects.create(device=device, token=token)
         audit_record(
@@ -375,14 +375,20 @@ def _record_refusal(user: User, refusal: WrongCodeError | ThrottledError) -> Non
     )
 
 
-def _codes_renew(user: User) -> list[str]:
-    """Replace the user's recovery codes by new ones; return them (shown once)."""
-    device = (
+def _codes_device(user: User) -> StaticDevice | None:
+    """Return the device of the user's recovery codes, its row locked, if any."""
+    found: StaticDevice | None = (
         StaticDevice.objects.select_for_update()
         .filter(user=user)
         .order_by("pk")
         .first()
     )
+    return found
+
+
+def _codes_renew(user: User) -> list[str]:
+    """Replace the user's recovery codes by new ones; return them (shown once)."""
+    device = _codes_device(user)
     if device is None:
         device = StaticDevice.objects.create(user=user, name=CODES_NAME)
     else:
