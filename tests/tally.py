@@ -5,6 +5,7 @@ tried, each with how many of them the server answered with a 500.
 """
 
 from collections import Counter
+from typing import Any
 
 TRIED: Counter[str] = Counter()
 SERVER_ERRORS: Counter[str] = Counter()
@@ -20,6 +21,18 @@ def count(what: str, *, n: int = 1, server_error: bool = False) -> None:
     TRIED[what] += n
     if server_error:
         SERVER_ERRORS[what] += 1
+
+
+def dump() -> dict[str, Any]:
+    """Return the counts as plain data (a pytest-xdist worker sends them on)."""
+    return {"tried": dict(TRIED), "server_errors": dict(SERVER_ERRORS), "notes": NOTES}
+
+
+def load(counts: dict[str, Any]) -> None:
+    """Add counts that ``dump`` made in another process."""
+    TRIED.update(counts.get("tried", {}))
+    SERVER_ERRORS.update(counts.get("server_errors", {}))
+    NOTES.update(counts.get("notes", {}))
 
 
 def lines() -> list[str]:

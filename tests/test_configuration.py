@@ -8,9 +8,22 @@ from tests.conftest import BASE_DIR
 READS = re.compile(
     r"""(?:\benv(?:\.\w+)?\(|os\.environ(?:\.get\(|\.setdefault\(|\[))\s*["']([A-Z][A-Z0-9_]+)["']"""
 )
-SOURCES = ("uwvrec", "accounts", "rules", "audit", "conversations", "violations")
-# Set by the process that starts the app, not by an operator.
-NOT_CONFIGURATION = {"DJANGO_SETTINGS_MODULE", "XDG_RUNTIME_DIR"}
+SOURCES = (
+    "uwvrec",
+    "accounts",
+    "rules",
+    "audit",
+    "conversations",
+    "violations",
+)
+# Set by the process that starts the app, not by an operator (pytest-xdist names
+# its worker, and the test settings note that they split for it).
+NOT_CONFIGURATION = {
+    "DJANGO_SETTINGS_MODULE",
+    "XDG_RUNTIME_DIR",
+    "PYTEST_XDIST_WORKER",
+    "UWVREC_TEST_WORKER",
+}
 
 
 def _variables_read_by_code() -> set[str]:

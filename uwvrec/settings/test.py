@@ -5,10 +5,38 @@
 """
 
 import os
+from urllib.parse import urlsplit
 
 from uwvrec.localservices import VAR_DIR, load_env_file
 
 load_env_file("test")
+
+
+def _split_for_xdist_worker() -> None:
+    """Give each of pytest-xdist's workers data of its own on the shared servers.
+
+    ``make test`` runs the suite in two workers (``-n 2``). pytest-django gives
+    each a database of its own (``test_uwvrec_gw0``...); here each also gets a
+    Redis database of its own (the cache, the login throttle, Celery's queue
+    and its control broadcasts) and its own anchor file. Done once: the app
+    processes a test starts inherit the split environment, and a test's own
+    Redis server keeps the URL the test gave it.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker or os.environ.get("UWVREC_TEST_WORKER") == worker:
+        return
+    os.environ["UWVREC_TEST_WORKER"] = worker
+    number = int(worker.removeprefix("gw"))
+    if redis_url := os.environ.get("REDIS_URL"):
+        parts = urlsplit(redis_url)
+        base = int(parts.path.strip("/") or 0)
+        os.environ["REDIS_URL"] = parts._replace(path=f"/{base + number}").geturl()
+    os.environ.setdefault(
+        "AUDIT_ANCHOR_FILE", str(VAR_DIR / "test" / f"audit-anchors-{worker}.jsonl")
+    )
+
+
+_split_for_xdist_worker()
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
