@@ -74,6 +74,11 @@ class Action(models.TextChoices):
         "notification.abandoned",
         _("bericht opgegeven: kon niet worden bezorgd"),
     )
+    RECORDS_REMOVED = (
+        "privacy.records_removed",
+        _("gegevens verwijderd na hun bewaartermijn"),
+    )
+    RETENTION_APPLIED = "privacy.retention_applied", _("bewaartermijnen toegepast")
 
 
 class Result(models.TextChoices):

@@ -297,6 +297,21 @@ class NotificationAbandoned(TypedDict):
     report: int
 
 
+class RecordsRemoved(TypedDict):
+    """One batch: per table, how many rows went and their first and last id."""
+
+    kind: str
+    removed: dict[str, list[int]]
+
+
+class RetentionApplied(TypedDict):
+    """A whole run: per kind, how many went (or, with ``dry_run``, would go)."""
+
+    dry_run: bool
+    removed: dict[str, int]
+    complete: bool
+
+
 LOGGED_IN: Final = Typed(Action.LOGGED_IN, LoggedIn, Refused)
 LOGGED_OUT: Final = Bare(Action.LOGGED_OUT, Refused)
 LOGIN_FAILED: Final = Typed(Action.LOGIN_FAILED, LoginFailed, Refused)
@@ -365,6 +380,8 @@ LETTER_PRINTED: Final = Typed(Action.LETTER_PRINTED, LetterPrinted, Refused)
 NOTIFICATION_ABANDONED: Final = Typed(
     Action.NOTIFICATION_ABANDONED, NotificationAbandoned, Refused
 )
+RECORDS_REMOVED: Final = Typed(Action.RECORDS_REMOVED, RecordsRemoved, Refused)
+RETENTION_APPLIED: Final = Typed(Action.RETENTION_APPLIED, RetentionApplied, Refused)
 
 #: Every action's binding, by action (the test of docs/audit-events.md reads it).
 BINDINGS: Final[dict[Action, Catalogued[Any]]] = {

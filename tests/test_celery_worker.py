@@ -6,7 +6,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from accounts.tasks import clear_expired_sessions
+from privacy.tasks import apply_retention
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -19,11 +19,11 @@ def _session(expires_in: dt.timedelta) -> str:
     return store.session_key
 
 
-def test_worker_clears_expired_sessions_through_redis(celery_worker_process):
+def test_the_worker_applies_retention_through_redis(celery_worker_process):
     expired = _session(-dt.timedelta(minutes=1))
     alive = _session(dt.timedelta(minutes=30))
 
-    result = clear_expired_sessions.apply_async()
+    result = apply_retention.apply_async()
     # No result backend: wait for the effect in PostgreSQL, as an operator would.
     deadline = timezone.now() + dt.timedelta(seconds=30)
     while Session.objects.filter(pk=expired).exists():

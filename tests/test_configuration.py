@@ -15,6 +15,7 @@ SOURCES = (
     "audit",
     "conversations",
     "violations",
+    "privacy",
 )
 # Set by the process that starts the app, not by an operator (pytest-xdist names
 # its worker, and the test settings note that they split for it).

@@ -3,7 +3,6 @@ from __future__ import annotations
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -16,13 +15,6 @@ from accounts.models import Team, User
 from accounts.roles import Role
 from audit.payloads import IDP_ROLES_APPLIED
 from audit.services.record import audit_record
-
-
-def sessions_clear_expired() -> int:
-    """Delete every session whose idle time ran out; return how many went."""
-    with transaction.atomic():
-        deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
-    return deleted
 
 
 def lockout_lift(*, actor: User | None, attempts: QuerySet[AccessAttempt]) -> int:

@@ -7,7 +7,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from rules.engine import Rule
 from rules.models import RuleText
-from tests.rules.conftest import OWNER, SUPERUSER, connected_as
+from tests.database_logins import OWNER, SUPERUSER, connected_as
 
 REFUSED = "a published rule text is never changed or removed"
 # The app's role may not even try (uwvrec.db.grants); other roles meet the trigger.

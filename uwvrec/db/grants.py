@@ -3,6 +3,7 @@
 Migrations run as the owner role; the web app and workers log in as the role named
 by ``DATABASE_APP_ROLE``, which may read and write ordinary tables but never update,
 delete or truncate append-only ones (nor the audit queue, which it only adds to),
+nor write the few it may only read (the retention periods),
 and, not owning them, can neither drop nor disable their guards. It may call the
 few functions that do, with the owner's rights, what it may not do itself, and it
 may not make temporary tables, whose names would come first in its search path.
@@ -26,6 +27,9 @@ APP_FUNCTIONS = (
     # The function before audit migration 0004, should that be reversed.
     "audit_ensure_partitions(integer)",
     "audit_make_partition(date, text, text)",
+    # Retention (privacy migration 0002): count, and remove, what is past its period.
+    "privacy_retention_due()",
+    "privacy_retention_remove(text, bigint, integer)",
 )
 
 
@@ -46,6 +50,12 @@ def grant_app_role(*, using: str = "default", **kwargs: Any) -> None:
         for table in sorted(_insert_only_tables(cursor)):
             cursor.execute(
                 sql.SQL("REVOKE UPDATE, DELETE, TRUNCATE ON {} FROM {}").format(
+                    sql.Identifier(table), sql.Identifier(role)
+                )
+            )
+        for table in sorted(_read_only_tables(cursor)):
+            cursor.execute(
+                sql.SQL("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {} FROM {}").format(
                     sql.Identifier(table), sql.Identifier(role)
                 )
             )
@@ -70,6 +80,19 @@ def _insert_only_tables(cursor: Any) -> set[str]:
     )
     kept = {row[0] for row in cursor.fetchall()}
     return kept | guarded_tables(cursor)
+
+
+def _read_only_tables(cursor: Any) -> set[str]:
+    """Return the tables of the models marked ``app_may_only_read``."""
+    from django.apps import apps  # the registry is ready after migrate
+
+    tables = sorted(
+        model._meta.db_table
+        for model in apps.get_models()
+        if getattr(model, "app_may_only_read", False)
+    )
+    cursor.execute("SELECT relname FROM pg_class WHERE relname = ANY(%s)", [tables])
+    return {row[0] for row in cursor.fetchall()}
 
 
 def _revoke_temporary_tables(cursor: Any, role: str) -> None:

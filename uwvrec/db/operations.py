@@ -6,10 +6,24 @@ from django.db import migrations
 
 # The search path is fixed, as on every function of the project: a caller's path
 # would otherwise put its temporary schema first (audit migration 0003).
+# One narrow way through, for the retention functions (privacy migration 0002): a
+# DELETE after ``uwvrec.retention`` was set, by the table's owner acting for
+# another login, which is what the owner's SECURITY DEFINER functions that delete
+# only what is past its period do when the app calls them. Anyone may set the
+# setting; the owner's own login is refused, and so is a superuser's, which is
+# not the owner (docs/adr/0008-retention.md).
 GUARD_FUNCTION = """
 CREATE OR REPLACE FUNCTION uwvrec_refuse_change() RETURNS trigger
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 BEGIN
+    IF TG_OP = 'DELETE'
+       AND current_setting('uwvrec.retention', true) = 'on'
+       AND current_user <> session_user
+       AND current_user = (
+           SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = TG_RELID
+       ) THEN
+        RETURN OLD;
+    END IF;
     RAISE EXCEPTION 'uwvrec: % on % is refused: the table is append-only',
         TG_OP, TG_TABLE_NAME
         USING ERRCODE = 'insufficient_privilege';

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "audit",
     "conversations",
     "violations",
+    # Retention, legal holds: above the apps whose records it removes.
+    "privacy",
     # The wiring: commands that load or span every app (load_demo_data).
     "uwvrec.apps.UwvrecConfig",
     # After accounts: its commands of the same name (audited) replace axes' own.
@@ -379,6 +381,18 @@ BSN_HASH_KEY = env.str("BSN_HASH_KEY")
 # ahead is taken for a typing error (2099) and refused with a message.
 CONVERSATION_MONTHS_AHEAD = env.int("CONVERSATION_MONTHS_AHEAD", default=18)
 
+# Retention (privacy.schedule, docs/configuration.md): days each kind of record is
+# kept. The database enforces the copy `migrate` stores (docs/adr/0008-retention.md).
+# Conversations and violation reports: our reading, UWV has not fixed them.
+RETENTION_CONVERSATION_DAYS = env.int("RETENTION_CONVERSATION_DAYS", default=730)
+RETENTION_VIOLATION_REPORT_DAYS = env.int(
+    "RETENTION_VIOLATION_REPORT_DAYS", default=1826
+)
+RETENTION_NOTIFICATION_DAYS = env.int("RETENTION_NOTIFICATION_DAYS", default=90)
+RETENTION_EXPORT_FILE_DAYS = env.int("RETENTION_EXPORT_FILE_DAYS", default=7)
+# Rows a retention batch removes in one transaction: short locks beside the checklist.
+RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=500)
+
 # Violations: the address links in notification e-mails start with, and how long
 # an unsent notification waits before the beat task hands it to Celery again.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
@@ -410,8 +424,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
-    "clear-expired-sessions": {
-        "task": "accounts.tasks.clear_expired_sessions",
+    # The retention schedule (privacy.schedule), expired sessions included.
+    "apply-retention": {
+        "task": "privacy.tasks.apply_retention",
         "schedule": crontab(hour=3, minute=15),
     },
     "seal-audit-trail": {

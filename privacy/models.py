@@ -1,0 +1,120 @@
+"""The retention periods the database enforces, and legal holds on clients."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from conversations.models import Client
+
+
+class RetentionPeriod(models.Model):
+    """How many days a kind of record is kept: the database's copy of the setting.
+
+    Written as the owner after every ``migrate`` (``privacy.schedule``), read by
+    the retention functions in the database; the app's role may only read it, so
+    the web app cannot shorten a period to remove more.
+    """
+
+    keep_on_flush = True
+    app_may_only_read = True
+
+    kind = models.CharField(_("soort"), max_length=32, primary_key=True)
+    days = models.PositiveIntegerField(_("dagen"))
+
+    class Meta:
+        default_permissions = ()
+        verbose_name = _("bewaartermijn")
+        verbose_name_plural = _("bewaartermijnen")
+        constraints = (
+            models.CheckConstraint(
+                condition=models.Q(days__gt=0), name="privacy_period_positive"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.days}"
+
+
+class LegalHold(models.Model):
+    """A hold on everything about one client: nothing about them is removed.
+
+    It stands until ``until`` (if set) or until it is lifted; lifting takes two
+    auditors: one asks (``lift_requested_*``), another agrees (``lifted_*``).
+    """
+
+    client = models.ForeignKey(
+        Client, verbose_name=_("klant"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reden"))
+    case_reference = models.CharField(_("zaaknummer"), max_length=100)
+    until = models.DateField(_("tot en met"), null=True, blank=True)
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ingesteld door"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    placed_at = models.DateTimeField(_("ingesteld op"))
+    lift_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opheffen gevraagd door"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    lift_requested_at = models.DateTimeField(
+        _("opheffen gevraagd op"), null=True, blank=True
+    )
+    lift_reason = models.TextField(_("reden van opheffen"), blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opgeheven door"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    lifted_at = models.DateTimeField(_("opgeheven op"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("-placed_at", "-id")
+        default_permissions = ()
+        verbose_name = _("bewaarplicht")
+        verbose_name_plural = _("bewaarplichten")
+        indexes = (
+            models.Index(
+                fields=["client"],
+                name="privacy_hold_standing",
+                condition=models.Q(lifted_at__isnull=True),
+            ),
+        )
+        constraints = (
+            models.CheckConstraint(
+                condition=models.Q(lifted_at__isnull=True)
+                | models.Q(lift_requested_at__isnull=False),
+                name="privacy_hold_lifted_after_request",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(lift_requested_at__isnull=True)
+                | models.Q(lift_requested_by__isnull=False),
+                name="privacy_hold_lift_requested_by_someone",
+            ),
+            # Four eyes, in the database too: who agrees is not who asked.
+            models.CheckConstraint(
+                condition=models.Q(lifted_at__isnull=True)
+                | (
+                    models.Q(lifted_by__isnull=False)
+                    & ~models.Q(lifted_by=models.F("lift_requested_by"))
+                ),
+                name="privacy_hold_lifted_by_another",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return _("bewaarplicht %(number)s (%(case)s)") % {
+            "number": self.pk,
+            "case": self.case_reference,
+        }

@@ -1,0 +1,169 @@
+"""Apply the retention schedule: remove what is past its period, batch by batch.
+
+The database decides what is past (``privacy_retention_remove``, privacy migration
+0002): this module only asks it for batch after batch, and records each batch in
+the audit trail in the batch's own transaction, so that what went is recorded
+even when a run stops half-way. A run stopped for any reason is run again: it
+finds what is left. Export files and sessions, which are not the database's to
+judge, are removed here after their period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import connection, transaction
+from django.utils import timezone
+
+from audit.models import ExportJob
+from audit.payloads import RECORDS_REMOVED, RETENTION_APPLIED
+from audit.services.export import export_path
+from audit.services.record import audit_record
+from privacy.schedule import EXPORT_FILE, IN_DATABASE, SCHEDULE, SESSION
+
+logger = structlog.get_logger(__name__)
+
+
+@dataclass
+class RetentionReport:
+    """What a run removed (or, dry, would remove): rows per kind."""
+
+    dry_run: bool
+    removed: dict[str, int] = field(default_factory=dict)
+    # False when a kind stopped at ``max_batches``: the next run goes on.
+    complete: bool = True
+
+
+def retention_due() -> dict[str, int]:
+    """Return, per kind on the schedule, how many the next run would remove."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT kind, due FROM privacy_retention_due()")
+        due = {kind: int(count) for kind, count in cursor.fetchall()}
+    due[EXPORT_FILE.code] = _expired_export_jobs().count()
+    due[SESSION.code] = Session.objects.filter(expire_date__lt=timezone.now()).count()
+    return {kind.code: due[kind.code] for kind in SCHEDULE}
+
+
+def retention_run(
+    *,
+    dry_run: bool = False,
+    batch_size: int | None = None,
+    max_batches: int | None = None,
+) -> RetentionReport:
+    """Remove everything past its period (or, with ``dry_run``, count it); audited.
+
+    ``max_batches`` bounds each kind's batches in this run (a run that must end);
+    what is left waits for the next.
+    """
+    batch = batch_size or settings.RETENTION_BATCH_SIZE
+    if dry_run:
+        report = RetentionReport(dry_run=True, removed=retention_due())
+    else:
+        report = RetentionReport(dry_run=False)
+        for kind in IN_DATABASE:
+            removed, complete = _remove_kind(kind.code, batch, max_batches)
+            report.removed[kind.code] = removed
+            report.complete &= complete
+        report.removed[EXPORT_FILE.code] = _remove_export_files()
+        report.removed[SESSION.code] = _remove_sessions()
+    audit_record(
+        actor=None,
+        event=RETENTION_APPLIED(
+            {
+                "dry_run": report.dry_run,
+                "removed": report.removed,
+                "complete": report.complete,
+            }
+        ),
+        object_type="retention",
+    )
+    logger.info(
+        "retention run",
+        dry_run=report.dry_run,
+        removed=report.removed,
+        complete=report.complete,
+    )
+    return report
+
+
+def _remove_kind(kind: str, batch: int, max_batches: int | None) -> tuple[int, bool]:
+    """Remove one kind batch by batch; return the rows of its own table, and done."""
+    after: int | None = 0
+    rows = batches = 0
+    while after is not None:
+        if max_batches is not None and batches >= max_batches:
+            return rows, False
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT privacy_retention_remove(%s, %s, %s)", [kind, after, batch]
+            )
+            result: dict[str, Any] = json.loads(cursor.fetchone()[0])
+            removed: dict[str, list[int]] = result["removed"]
+            if removed:
+                audit_record(
+                    actor=None,
+                    event=RECORDS_REMOVED({"kind": kind, "removed": removed}),
+                    object_type="retention",
+                )
+        rows += removed.get(OWN_TABLE[kind], [0])[0]
+        after = result["next"]
+        batches += 1
+    return rows, True
+
+
+# The table whose rows a kind counts (the rest go with them).
+OWN_TABLE = {
+    "notification": "violations_notification",
+    "violation_report": "violations_violationreport",
+    "conversation": "conversations_conversation",
+    "client": "conversations_client",
+}
+
+
+def _expired_export_jobs() -> Any:
+    cutoff = timezone.now() - dt.timedelta(days=settings.RETENTION_EXPORT_FILE_DAYS)
+    return ExportJob.objects.filter(created_at__lt=cutoff)
+
+
+def _remove_export_files() -> int:
+    """Delete the audit exports asked for longer ago than their period, file first."""
+    removed = 0
+    for job in _expired_export_jobs().order_by("pk").iterator():
+        if job.file_name:
+            export_path(job).unlink(missing_ok=True)
+        with transaction.atomic():
+            ExportJob.objects.filter(pk=job.pk).delete()
+            audit_record(
+                actor=None,
+                event=RECORDS_REMOVED(
+                    {
+                        "kind": EXPORT_FILE.code,
+                        "removed": {"audit_exportjob": [1, job.pk, job.pk]},
+                    }
+                ),
+                object_type="retention",
+            )
+        removed += 1
+    return removed
+
+
+def _remove_sessions() -> int:
+    """Delete the sessions whose idle time ran out (Django's own expiry)."""
+    with transaction.atomic():
+        expired = Session.objects.filter(expire_date__lt=timezone.now())
+        count, _ = expired.delete()
+        if count:
+            audit_record(
+                actor=None,
+                event=RECORDS_REMOVED(
+                    {"kind": SESSION.code, "removed": {"django_session": [count]}}
+                ),
+                object_type="retention",
+            )
+    return count
