@@ -68,15 +68,23 @@ class Row:
     event: dict[str, Any]
 
 
-def check_rows(rows: Iterable[Row], anchor: dict[str, Any] | None) -> list[str]:
+def check_rows(
+    rows: Iterable[Row],
+    anchor: dict[str, Any] | None,
+    checkpoint: dict[str, Any] | None = None,
+) -> list[str]:
     """Return what is wrong with exported rows (empty when all is intact).
 
     Each row must hash to its link; rows at consecutive positions must link up; the
     anchor, when its position is among the rows, must match. A filtered export
-    skips positions, so only consecutive ones can be linked.
+    skips positions, so only consecutive ones can be linked. Where months were
+    retired, the chain goes on from the checkpoint: no row may come before it, and
+    the row right after it must link to it.
     """
     problems: list[str] = []
     previous: Row | None = None
+    if checkpoint:
+        previous = Row(checkpoint["seq"], "", checkpoint["hash"], {})
     seen: dict[int, str] = {}
     for row in rows:
         problems.extend(_check_row(row, previous))
@@ -91,7 +99,7 @@ def _check_row(row: Row, previous: Row | None) -> Iterator[str]:
     expected = canonical(row.event, seq=row.seq, prev=row.prev_hash)
     if digest(expected) != row.hash:
         yield f"seq {row.seq} (event {row.event.get('id')}): hash does not match"
-    if previous is not None and row.seq <= previous.seq:
+    if previous is not None and row.seq <= previous.seq and previous.event:
         yield f"seq {row.seq}: out of order after seq {previous.seq}"
     if (
         previous is not None
@@ -101,6 +109,8 @@ def _check_row(row: Row, previous: Row | None) -> Iterator[str]:
         yield f"seq {row.seq}: does not link to seq {previous.seq}"
     if row.seq == 1 and row.prev_hash != GENESIS:
         yield "seq 1: does not start the chain"
+    if previous is not None and not previous.event and row.seq <= previous.seq:
+        yield f"seq {row.seq}: comes before the checkpoint at seq {previous.seq}"
 
 
 class UnreadableFileError(Exception):
@@ -132,11 +142,11 @@ def _object(value: Any, name: str) -> dict[str, Any]:
     return value
 
 
-def _jsonl_anchor(value: Any) -> dict[str, Any] | None:
+def _jsonl_anchor(value: Any, name: str = "the anchor") -> dict[str, Any] | None:
     if value is None:
         return None
-    anchor = _object(value, "the anchor")
-    return {"seq": _whole(anchor["seq"], "the anchor's seq"), "hash": anchor["hash"]}
+    anchor = _object(value, name)
+    return {"seq": _whole(anchor["seq"], f"{name}'s seq"), "hash": anchor["hash"]}
 
 
 def read_jsonl(lines: Iterable[str]) -> tuple[dict[str, Any], list[Row], int | None]:
@@ -148,7 +158,12 @@ def read_jsonl(lines: Iterable[str]) -> tuple[dict[str, Any], list[Row], int | N
         with _line(number):
             record = _object(json.loads(line), "the line")
             if record["type"] == "header":
-                header = record | {"anchor": _jsonl_anchor(record.get("anchor"))}
+                header = record | {
+                    "anchor": _jsonl_anchor(record.get("anchor")),
+                    "checkpoint": _jsonl_anchor(
+                        record.get("checkpoint"), "the checkpoint"
+                    ),
+                }
             elif record["type"] == "event":
                 seq, event = _whole(record["seq"], "seq"), record["event"]
                 rows.append(Row(seq, record["prev_hash"], record["hash"],
@@ -199,10 +214,13 @@ def read_csv(lines: Iterable[str]) -> tuple[dict[str, Any], list[Row], int | Non
         if first is None:
             raise ValueError("no anchor line")
         preamble = dict(cell.split("=", 1) for cell in first[1:])
-        anchor = None
+        anchor = checkpoint = None
         if preamble.get("anchor_seq"):
             anchor = {"seq": int(preamble["anchor_seq"]),
                       "hash": preamble["anchor_hash"]}  # fmt: skip
+        if preamble.get("checkpoint_seq"):
+            checkpoint = {"seq": int(preamble["checkpoint_seq"]),
+                          "hash": preamble["checkpoint_hash"]}  # fmt: skip
     with _line(2):
         names = [field_name(cell) for cell in next(reader, None) or ()]
         if not names:
@@ -225,7 +243,7 @@ def read_csv(lines: Iterable[str]) -> tuple[dict[str, Any], list[Row], int | Non
             rows.append(
                 Row(int(values["seq"]), values["prev_hash"], values["hash"], event)
             )
-    return {"anchor": anchor}, rows, footer_rows
+    return {"anchor": anchor, "checkpoint": checkpoint}, rows, footer_rows
 
 
 def verify_file(path: str) -> list[str]:
@@ -240,7 +258,7 @@ def verify_file(path: str) -> list[str]:
         return ["the file cannot be read: it is not UTF-8 text"]
     except OSError as error:
         return [f"the file cannot be read: {error.strerror}"]
-    problems = check_rows(rows, header.get("anchor"))
+    problems = check_rows(rows, header.get("anchor"), header.get("checkpoint"))
     if footer_rows is None:
         problems.append("the file has no closing line: it was cut off")
     elif footer_rows != len(rows):

@@ -22,7 +22,7 @@ from audit import chain
 from audit.catalogue import Action, Result
 
 if TYPE_CHECKING:
-    from audit.models import AuditAnchor
+    from audit.models import AuditAnchor, AuditCheckpoint
 
 
 class ExportFormat(models.TextChoices):
@@ -51,12 +51,19 @@ def _anchor_json(anchor: AuditAnchor | None) -> dict[str, Any] | None:
     return {"seq": anchor.seq, "hash": anchor.hash} if anchor else None
 
 
+def _checkpoint_json(checkpoint: AuditCheckpoint | None) -> dict[str, Any] | None:
+    if checkpoint is None:
+        return None
+    return {"seq": checkpoint.last_seq, "hash": checkpoint.last_hash}
+
+
 def jsonl_lines(
     batches: Iterable[list[chain.Row]],
     *,
     anchor: AuditAnchor | None,
     filters: dict[str, Any],
     at: dt.datetime,
+    checkpoint: AuditCheckpoint | None = None,
 ) -> Iterator[str]:
     """Yield a JSON Lines export: a header, one line per event, a footer."""
     yield _json(
@@ -65,6 +72,8 @@ def jsonl_lines(
             "format": chain.FORMAT,
             "version": chain.VERSION,
             "anchor": _anchor_json(anchor),
+            # The chain goes on from here: the months before it were retired.
+            "checkpoint": _checkpoint_json(checkpoint),
             "filters": filters,
             "exported_at": at.isoformat(),
         }
@@ -149,7 +158,10 @@ class Readable:
 
 
 def csv_lines(
-    batches: Iterable[list[chain.Row]], *, anchor: AuditAnchor | None
+    batches: Iterable[list[chain.Row]],
+    *,
+    anchor: AuditAnchor | None,
+    checkpoint: AuditCheckpoint | None = None,
 ) -> Iterator[str]:
     """Yield a CSV export: the anchor, a header, one row per event, the count.
 
@@ -165,6 +177,8 @@ def csv_lines(
             f"#{chain.FORMAT} v{chain.VERSION}",
             f"anchor_seq={anchor.seq if anchor else ''}",
             f"anchor_hash={anchor.hash if anchor else ''}",
+            f"checkpoint_seq={checkpoint.last_seq if checkpoint else ''}",
+            f"checkpoint_hash={checkpoint.last_hash if checkpoint else ''}",
         ]
     )
     yield writer.writerow([chain.csv_cell(label) for label in readable.header()])

@@ -113,6 +113,37 @@ class AuditAnchor(AppendOnlyModel):
         verbose_name_plural = _("verankeringen van de auditketen")
 
 
+class AuditCheckpoint(AppendOnlyModel):
+    """What is left of a month of the trail once it was retired past its period.
+
+    Written by the retention function that drops the month (privacy migration
+    0003), and copied to the anchor sink: the chain goes on from ``last_hash`` at
+    ``last_seq + 1``. ``digest`` is the SHA-256 of the retired links' canonical
+    bytes in order, each followed by a newline: it matches an export of the
+    month kept elsewhere.
+    """
+
+    month = models.DateField(unique=True)
+    partition = models.CharField(max_length=63)
+    first_seq = models.BigIntegerField()
+    last_seq = models.BigIntegerField(unique=True)
+    events = models.BigIntegerField()
+    last_hash = models.CharField(max_length=64)
+    digest = models.CharField(max_length=64)
+    made_at = models.DateTimeField(db_default=ClockTimestamp())
+
+    class Meta:
+        managed = False
+        db_table = "audit_auditcheckpoint"
+        default_permissions = ()
+        ordering = ("last_seq",)
+        verbose_name = _("controlepunt van de auditketen")
+        verbose_name_plural = _("controlepunten van de auditketen")
+
+    def __str__(self) -> str:
+        return f"{self.partition}: {self.first_seq}-{self.last_seq}"
+
+
 class ExportJob(models.Model):
     """A large export of the audit trail, made by a Celery task."""
 

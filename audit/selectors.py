@@ -36,6 +36,7 @@ from audit.access import (
 from audit.catalogue import Action, Result
 from audit.models import (
     AuditAnchor,
+    AuditCheckpoint,
     AuditEvent,
     AuditLink,
     ExportJob,
@@ -232,6 +233,11 @@ def event_link_for(*, event: AuditEvent) -> AuditLink | None:
 def latest_anchor() -> AuditAnchor | None:
     """Return the chain head copied out of the database most recently."""
     return AuditAnchor.objects.order_by("-seq", "-id").first()
+
+
+def latest_checkpoint() -> AuditCheckpoint | None:
+    """Return the newest retired month's checkpoint: the chain goes on from it."""
+    return AuditCheckpoint.objects.order_by("-last_seq").first()
 
 
 def export_jobs_for(*, user: User) -> QuerySet[ExportJob]:

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from audit import chain
-from audit.anchor_file import Anchor
+from audit.anchor_file import Anchor, Checkpoint
 from audit.event_columns import EVENT_COLUMNS, fields_from_row
 
 PROGRESS_EVERY = 2000
@@ -18,7 +18,12 @@ _LINKS_WITH_EVENTS = (
     "SELECT l.seq, l.event_id, l.prev_hash, l.hash, l.canonical, "  # noqa: S608
     f"{EVENT_COLUMNS} FROM audit_auditlink l "
     "LEFT JOIN audit_auditevent e "
-    "ON e.id = l.event_id AND e.occurred_at = l.event_occurred_at ORDER BY l.seq"
+    "ON e.id = l.event_id AND e.occurred_at = l.event_occurred_at "
+    "WHERE l.seq > %s ORDER BY l.seq"
+)
+_CHECKPOINTS = (
+    "SELECT month, first_seq, last_seq, events, last_hash, digest "
+    "FROM audit_auditcheckpoint ORDER BY last_seq"
 )
 _UNCHAINED = """
 SELECT e.id FROM audit_auditevent e
@@ -33,6 +38,8 @@ class Report:
     """What a verification found: how far it got and the first thing broken."""
 
     checked: int = 0
+    # The newest checkpoint the chain goes on from ("" when nothing was retired).
+    checkpoint: str = ""
     head_seq: int = 0
     head_hash: str = chain.GENESIS
     pending: int = 0
@@ -45,8 +52,11 @@ class Report:
 
     def summary(self) -> str:
         if self.intact:
+            since = (
+                f" from the checkpoint of {self.checkpoint}" if self.checkpoint else ""
+            )
             return (
-                f"audit trail intact: {self.checked} events chained up to seq "
+                f"audit trail intact: {self.checked} events chained{since} up to seq "
                 f"{self.head_seq} ({self.head_hash[:16]}…), {self.pending} waiting "
                 f"to be chained, {self.anchors} outside anchors match"
             )
@@ -54,18 +64,35 @@ class Report:
 
 
 def verify_trail(
-    anchors: Iterable[Anchor], progress: Callable[[int], None] | None = None
+    anchors: Iterable[Anchor],
+    progress: Callable[[int], None] | None = None,
+    checkpoints: Iterable[Checkpoint] = (),
 ) -> Report:
     """Check every link and event in one pass; stop at the first break.
 
-    ``progress`` is told how many links were checked, every ``PROGRESS_EVERY``.
+    The chain is checked from its newest checkpoint on (the months before it were
+    retired), after every checkpoint was checked against its outside copy in
+    ``checkpoints``. ``progress`` is told how many links were checked, every
+    ``PROGRESS_EVERY``.
     """
     anchors = list(anchors)
     report = Report()
+    if problem := _check_checkpoints(report, list(checkpoints)):
+        report.problems.append(problem)
+        return report
+    start_seq, start_hash = report.head_seq, report.head_hash
+    anchors = [anchor for anchor in anchors if anchor.seq >= start_seq]
+    for anchor in anchors:
+        if anchor.seq == start_seq and start_seq and anchor.hash != start_hash:
+            report.problems.append(
+                f"seq {anchor.seq}: the checkpoint differs from its outside anchor"
+            )
+            return report
+    anchors = [anchor for anchor in anchors if anchor.seq > start_seq]
     wanted = {anchor.seq for anchor in anchors}
     seen: dict[int, str] = {}
     with transaction.atomic(), connection.chunked_cursor() as cursor:
-        cursor.execute(_LINKS_WITH_EVENTS)
+        cursor.execute(_LINKS_WITH_EVENTS, [start_seq])
         for problem in _walk(_rows(cursor), report, wanted, seen, progress):
             report.problems.append(problem)
             return report
@@ -81,6 +108,45 @@ def verify_trail(
     return report
 
 
+def _check_checkpoints(report: Report, outside: list[Checkpoint]) -> str | None:
+    """Check the checkpoints against their outside copies and each other.
+
+    They must cover the chain from seq 1 without a gap, each exactly as copied out,
+    and none copied out may be missing. On success the report starts at the
+    newest (its last position and hash).
+    """
+    copies = {copy.last_seq: copy for copy in outside}
+    expected_first = 1
+    with connection.cursor() as cursor:
+        cursor.execute(_CHECKPOINTS)
+        rows = cursor.fetchall()
+    for month, first_seq, last_seq, events, last_hash, digest in rows:
+        stored = Checkpoint(
+            month.isoformat(), first_seq, last_seq, events, last_hash, digest
+        )
+        name = f"the checkpoint of {stored.month}"
+        if first_seq != expected_first:
+            return (
+                f"{name} starts at seq {first_seq}, not at seq {expected_first}: "
+                "retired events are not accounted for"
+            )
+        copy = copies.pop(last_seq, None)
+        if copy is None:
+            return f"{name} has no outside copy"
+        if copy != stored:
+            return f"{name} differs from its outside copy (rewritten)"
+        expected_first = last_seq + 1
+        report.head_seq, report.head_hash = last_seq, last_hash
+        report.checkpoint = stored.month[:7]
+    if copies:
+        lost = min(copies.values(), key=lambda copy: copy.last_seq)
+        return (
+            f"the checkpoint of {lost.month} was copied out but is missing from the "
+            "database"
+        )
+    return None
+
+
 def _rows(cursor: Any) -> Iterator[tuple[Any, ...]]:
     while rows := cursor.fetchmany(2000):
         yield from rows
@@ -90,7 +156,7 @@ def _walk(
     rows: Iterable[tuple[Any, ...]], report: Report, wanted: set[int],
     seen: dict[int, str], progress: Callable[[int], None] | None = None,
 ) -> Iterator[str]:  # fmt: skip
-    prev = chain.GENESIS
+    prev = report.head_hash
     for row in rows:
         seq, link_hash = row[0], row[3]
         if problem := _check_link(row, report.head_seq + 1, prev):

@@ -74,6 +74,17 @@ CLIENT = Kind(
     "RETENTION_CONVERSATION_DAYS",
     interpretation=True,
 )
+# The audit trail, by whole months (privacy migration 0003).
+AUDIT_MONTH = Kind(
+    "audit_month",
+    _("Audittrail, per maand"),
+    _(
+        "vanaf het einde van de maand (UTC); een maand met een gebeurtenis over een "
+        "klant met een bewaarplicht blijft; er blijft een controlepunt van over"
+    ),
+    "RETENTION_AUDIT_DAYS",
+    interpretation=True,
+)
 # Outside the database's functions: files on disk, and Django's sessions.
 EXPORT_FILE = Kind(
     "export_file",
@@ -88,10 +99,11 @@ SESSION = Kind(
 )
 
 IN_DATABASE = (NOTIFICATION, VIOLATION_REPORT, CONVERSATION, CLIENT)
-SCHEDULE = (*IN_DATABASE, EXPORT_FILE, SESSION)
+SCHEDULE = (*IN_DATABASE, AUDIT_MONTH, EXPORT_FILE, SESSION)
 # The periods the database reads (the client's is the conversations' period).
 STORED = {
-    kind.code: kind.setting for kind in (NOTIFICATION, VIOLATION_REPORT, CONVERSATION)
+    kind.code: kind.setting
+    for kind in (NOTIFICATION, VIOLATION_REPORT, CONVERSATION, AUDIT_MONTH)
 }
 
 

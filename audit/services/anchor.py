@@ -17,8 +17,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, transaction
 
-from audit.anchor_file import anchor_file
-from audit.models import AuditAnchor, AuditLink
+from audit.anchor_file import anchor_file, read_checkpoints
+from audit.models import AuditAnchor, AuditCheckpoint, AuditLink
 
 
 def audit_anchor() -> AuditAnchor | None:
@@ -79,3 +79,40 @@ def _append(path: Path, line: str) -> None:
         handle.write(line + "\n")
         handle.flush()
         os.fsync(handle.fileno())
+
+
+def checkpoint_record(checkpoint: AuditCheckpoint) -> dict[str, object]:
+    """Return a checkpoint as its line in the anchor file holds it."""
+    return {
+        "checkpoint": {
+            "month": checkpoint.month.isoformat(),
+            "first_seq": checkpoint.first_seq,
+            "last_seq": checkpoint.last_seq,
+            "events": checkpoint.events,
+            "last_hash": checkpoint.last_hash,
+            "digest": checkpoint.digest,
+        }
+    }
+
+
+def checkpoint_copy_out(checkpoint: AuditCheckpoint) -> None:
+    """Append the checkpoint's line to the anchor file, after its commit."""
+    line = json.dumps(checkpoint_record(checkpoint), sort_keys=True)
+    transaction.on_commit(lambda: _append(anchor_file(), line))
+
+
+def audit_checkpoints_copy_out() -> int:
+    """Copy out every checkpoint the anchor file lacks; return how many.
+
+    The retention run writes a checkpoint and copies it after the commit; should
+    the process die in between, the next run copies it here.
+    """
+    copied = {item.last_seq for item in read_checkpoints()}
+    missing = AuditCheckpoint.objects.exclude(last_seq__in=copied).order_by("last_seq")
+    count = 0
+    for checkpoint in missing:
+        _append(
+            anchor_file(), json.dumps(checkpoint_record(checkpoint), sort_keys=True)
+        )
+        count += 1
+    return count

@@ -38,6 +38,7 @@ from audit.selectors import (
     TrailFilters,
     audit_events_for,
     latest_anchor,
+    latest_checkpoint,
 )
 from audit.services.record import audit_record
 from audit.services.seal import audit_seal
@@ -110,10 +111,16 @@ def export_lines(
     batches = _chained_rows(events)
     if progress is not None:
         batches = _reporting(batches, progress)
-    anchor = latest_anchor()
+    anchor, checkpoint = latest_anchor(), latest_checkpoint()
     if file_format == ExportFormat.CSV:
-        return csv_lines(batches, anchor=anchor)
-    return jsonl_lines(batches, anchor=anchor, filters=filters.as_data(), at=at)
+        return csv_lines(batches, anchor=anchor, checkpoint=checkpoint)
+    return jsonl_lines(
+        batches,
+        anchor=anchor,
+        filters=filters.as_data(),
+        at=at,
+        checkpoint=checkpoint,
+    )
 
 
 def _reporting(

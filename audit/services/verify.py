@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.mail import mail_roles
 from accounts.roles import Role
 from audit.access import may_export_trail, may_run_verification
-from audit.anchor_file import read_anchors
+from audit.anchor_file import read_anchors, read_checkpoints
 from audit.catalogue import Result
 from audit.models import AuditLink, VerificationJob
 from audit.payloads import (
@@ -58,7 +58,7 @@ def audit_verify(
     if seal:
         while audit_seal():
             pass
-    report = verify_trail(read_anchors(anchors), progress)
+    report = verify_trail(read_anchors(anchors), progress, read_checkpoints(anchors))
     data: TrailVerified = {
         "checked": report.checked,
         "head_seq": report.head_seq,

@@ -236,6 +236,9 @@ BEGIN
         'removed', removed);
 END;
 $$;
+
+REVOKE ALL ON FUNCTION privacy_retention_due() FROM PUBLIC;
+REVOKE ALL ON FUNCTION privacy_retention_remove(text, bigint, integer) FROM PUBLIC;
 """
 
 DROP = """

@@ -11,6 +11,7 @@ judge, are removed here after their period.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,11 +22,15 @@ from django.contrib.sessions.models import Session
 from django.db import connection, transaction
 from django.utils import timezone
 
-from audit.models import ExportJob
+from audit.models import AuditCheckpoint, ExportJob
 from audit.payloads import RECORDS_REMOVED, RETENTION_APPLIED
+from audit.services.anchor import (
+    audit_checkpoints_copy_out,
+    checkpoint_copy_out,
+)
 from audit.services.export import export_path
 from audit.services.record import audit_record
-from privacy.schedule import EXPORT_FILE, IN_DATABASE, SCHEDULE, SESSION
+from privacy.schedule import AUDIT_MONTH, EXPORT_FILE, IN_DATABASE, SCHEDULE, SESSION
 
 logger = structlog.get_logger(__name__)
 
@@ -45,6 +50,7 @@ def retention_due() -> dict[str, int]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT kind, due FROM privacy_retention_due()")
         due = {kind: int(count) for kind, count in cursor.fetchall()}
+    due[AUDIT_MONTH.code] = 1 if _retirable() else 0
     due[EXPORT_FILE.code] = _expired_export_jobs().count()
     due[SESSION.code] = Session.objects.filter(expire_date__lt=timezone.now()).count()
     return {kind.code: due[kind.code] for kind in SCHEDULE}
@@ -70,6 +76,7 @@ def retention_run(
             removed, complete = _remove_kind(kind.code, batch, max_batches)
             report.removed[kind.code] = removed
             report.complete &= complete
+        report.removed[AUDIT_MONTH.code] = _retire_audit_months()
         report.removed[EXPORT_FILE.code] = _remove_export_files()
         report.removed[SESSION.code] = _remove_sessions()
     audit_record(
@@ -124,6 +131,85 @@ OWN_TABLE = {
     "conversation": "conversations_conversation",
     "client": "conversations_client",
 }
+
+
+@dataclass(frozen=True)
+class RetirableMonth:
+    """The oldest month of the trail, which may be retired now (``audit_retirable``)."""
+
+    month: dt.date
+    partition: str
+    first_seq: int
+    last_seq: int
+    events: int
+    last_hash: str | None
+
+
+def _retirable() -> RetirableMonth | None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT month, partition, first_seq, last_seq, events, last_hash "
+            "FROM audit_retirable()"
+        )
+        row = cursor.fetchone()
+    return RetirableMonth(*row) if row else None
+
+
+def _retire_audit_months() -> int:
+    """Retire, oldest first, every month of the trail past its period; return how many.
+
+    Each behind a checkpoint (what the month's links were, and the hash the chain
+    goes on from), copied to the anchor sink after the commit.
+    """
+    audit_checkpoints_copy_out()
+    retired = 0
+    while (month := _retirable()) is not None:
+        digest = (
+            _links_digest(month.first_seq, month.last_seq) if month.events else None
+        )
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT audit_retire(%s, %s, %s, %s, %s)",
+                [month.month, month.first_seq, month.last_seq, month.last_hash, digest],
+            )
+            made = cursor.fetchone()[0]
+            audit_record(
+                actor=None,
+                event=RECORDS_REMOVED(
+                    {
+                        "kind": AUDIT_MONTH.code,
+                        "removed": {
+                            month.partition: [
+                                month.events,
+                                month.first_seq,
+                                month.last_seq,
+                            ]
+                        },
+                    }
+                ),
+                object_type="retention",
+            )
+            if made is not None:
+                checkpoint_copy_out(AuditCheckpoint.objects.get(pk=made))
+        retired += 1
+    return retired
+
+
+def _links_digest(first_seq: int, last_seq: int) -> str:
+    """SHA-256 over the canonical bytes of links ``first_seq..last_seq``, in order,
+    each followed by a newline; streamed, for a month of any size."""
+    digest = hashlib.sha256()
+    with transaction.atomic(), connection.chunked_cursor() as cursor:
+        cursor.execute(
+            "SELECT canonical FROM audit_auditlink WHERE seq BETWEEN %s AND %s "
+            "ORDER BY seq",
+            [first_seq, last_seq],
+        )
+        while rows := cursor.fetchmany(5000):
+            for (canonical,) in rows:
+                digest.update(bytes(canonical))
+                digest.update(b"\n")
+    return digest.hexdigest()
 
 
 def _expired_export_jobs() -> Any:

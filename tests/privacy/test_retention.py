@@ -16,7 +16,7 @@ import time_machine
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.models import AuditEvent, ExportJob
@@ -382,6 +382,22 @@ def test_the_app_role_cannot_remove_a_decision_outside_the_retention_path(employ
             )
 
 
+def test_the_app_role_cannot_remove_an_audit_event_or_retire_a_month_early():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('uwvrec.retention', 'on', true)")
+        with pytest.raises(Exception, match="permission denied"), transaction.atomic():
+            cursor.execute("DELETE FROM audit_auditevent")
+        cursor.execute("SELECT month, events FROM audit_retirable()")
+        assert cursor.fetchall() == []  # nothing of this trail is seven years old
+        with (
+            pytest.raises(Exception, match="not the month to retire"),
+            transaction.atomic(),
+        ):
+            cursor.execute(
+                "SELECT audit_retire(date_trunc('month', now())::date, 1, 1, '', '')"
+            )
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("login", [OWNER, SUPERUSER])
 def test_the_guard_refuses_the_owner_and_a_superuser_even_with_the_setting(
@@ -407,6 +423,7 @@ def test_the_database_holds_the_periods_of_the_settings():
     with connection.cursor() as cursor:
         cursor.execute("SELECT kind, days FROM privacy_retentionperiod ORDER BY kind")
         assert cursor.fetchall() == [
+            ("audit_month", 2557),
             ("conversation", CONVERSATION_DAYS),
             ("notification", NOTIFICATION_DAYS),
             ("violation_report", REPORT_DAYS),

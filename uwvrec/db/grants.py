@@ -30,6 +30,9 @@ APP_FUNCTIONS = (
     # Retention (privacy migration 0002): count, and remove, what is past its period.
     "privacy_retention_due()",
     "privacy_retention_remove(text, bigint, integer)",
+    # The audit trail's months past their period (privacy migration 0003).
+    "audit_retirable()",
+    "audit_retire(date, bigint, bigint, text, text)",
 )
 
 

@@ -390,6 +390,9 @@ RETENTION_VIOLATION_REPORT_DAYS = env.int(
 )
 RETENTION_NOTIFICATION_DAYS = env.int("RETENTION_NOTIFICATION_DAYS", default=90)
 RETENTION_EXPORT_FILE_DAYS = env.int("RETENTION_EXPORT_FILE_DAYS", default=7)
+# The audit trail ages by whole months (UTC): a month is retired behind a checkpoint
+# once it ended longer ago than this (7 years).
+RETENTION_AUDIT_DAYS = env.int("RETENTION_AUDIT_DAYS", default=2557)
 # Rows a retention batch removes in one transaction: short locks beside the checklist.
 RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=500)
 
