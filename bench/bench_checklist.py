@@ -83,9 +83,9 @@ ON CONFLICT (name) DO NOTHING
 """
 USERS_SQL = """
 INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name,
-    email, is_staff, is_active, date_joined, team_id)
+    email, is_staff, is_active, date_joined, team_id, idp_issuer, idp_subject)
 SELECT %(password)s, false, 'bench' || n, 'Bench', 'Medewerker ' || n, '', false,
-       true, now(), t.id
+       true, now(), t.id, '', ''
 FROM generate_series(1, %(users)s::int) AS n
 JOIN accounts_team t ON t.name = 'Bench team ' || (1 + n %% %(teams)s)
 ON CONFLICT (username) DO NOTHING

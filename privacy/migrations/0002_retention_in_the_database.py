@@ -65,14 +65,17 @@ LANGUAGE sql STABLE SET search_path = public, pg_temp AS $$
 $$;
 
 -- A client: registered that long ago, and every conversation and report of theirs
--- past (a run removes those first).
+-- past (a run removes those first). A conversation is kept for its date or for a
+-- kept report about it, and such a report is the client's own: so no conversation
+-- of theirs within the period and no report of theirs kept is the same, and asks
+-- no function per conversation.
 CREATE FUNCTION privacy_client_past(k conversations_client) RETURNS boolean
 LANGUAGE sql STABLE SET search_path = public, pg_temp AS $$
     SELECT k.created_at < now() - privacy_period('conversation')
        AND NOT EXISTS (
            SELECT 1 FROM conversations_conversation c
            WHERE c.client_id = k.id
-             AND NOT coalesce(privacy_conversation_past(c), false)
+             AND c.scheduled_at >= now() - privacy_period('conversation')
        )
        AND NOT EXISTS (
            SELECT 1 FROM violations_violationreport r
@@ -81,6 +84,8 @@ LANGUAGE sql STABLE SET search_path = public, pg_temp AS $$
 $$;
 
 -- The ids of one kind past their period and not held, in (after, upto], in order.
+-- Each kind's own date is asked first, in the query: rows within their period are
+-- passed over without a function call.
 CREATE FUNCTION privacy_expired(kind text, after bigint, upto bigint, lim integer)
 RETURNS SETOF bigint
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
@@ -97,18 +102,22 @@ BEGIN
         RETURN QUERY
             SELECT r.id FROM violations_violationreport r
             WHERE r.id > after AND (upto IS NULL OR r.id <= upto)
+              AND (r.decided_at < now() - privacy_period('violation_report')
+                   OR r.withdrawn_at < now() - privacy_period('violation_report'))
               AND privacy_report_past(r) AND NOT privacy_held(r.client_id)
             ORDER BY r.id LIMIT lim;
     ELSIF kind = 'conversation' THEN
         RETURN QUERY
             SELECT c.id FROM conversations_conversation c
             WHERE c.id > after AND (upto IS NULL OR c.id <= upto)
+              AND c.scheduled_at < now() - privacy_period('conversation')
               AND privacy_conversation_past(c) AND NOT privacy_held(c.client_id)
             ORDER BY c.id LIMIT lim;
     ELSIF kind = 'client' THEN
         RETURN QUERY
             SELECT k.id FROM conversations_client k
             WHERE k.id > after AND (upto IS NULL OR k.id <= upto)
+              AND k.created_at < now() - privacy_period('conversation')
               AND privacy_client_past(k) AND NOT privacy_held(k.id)
             ORDER BY k.id LIMIT lim;
     ELSE
