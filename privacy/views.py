@@ -34,6 +34,15 @@ from privacy.models import LegalHold
 from privacy.presentation import HoldStatus, hold_status
 from privacy.services import holds as services
 
+# Where on the form a refusal of ``hold_place`` is shown (else above the fields).
+FIELD_OF_CODE = {
+    "not_found": "bsn",
+    "until_past": "until",
+    "until_too_late": "until",
+    "reason_missing": "reason",
+    "case_missing": "case_reference",
+}
+
 
 class UserMixin:
     request: HttpRequest
@@ -104,8 +113,7 @@ class HoldPlaceView(AuditorMixin, FormView):
                 actor=self.user, at=timezone.now(), **form.cleaned_data
             )
         except services.HoldError as error:
-            field = {"not_found": "bsn", "until_past": "until"}.get(error.code or "")
-            form.add_error(field, error)
+            form.add_error(FIELD_OF_CODE.get(error.code or ""), error)
             return self.form_invalid(form)
         done = _("De bewaarplicht voor %(client)s is ingesteld.")
         messages.success(self.request, done % {"client": hold.client})
