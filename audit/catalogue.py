@@ -79,6 +79,14 @@ class Action(models.TextChoices):
         _("gegevens verwijderd na hun bewaartermijn"),
     )
     RETENTION_APPLIED = "privacy.retention_applied", _("bewaartermijnen toegepast")
+    SCHEDULE_VIEWED = "privacy.schedule_viewed", _("bewaartermijnen bekeken")
+    HOLD_PLACED = "privacy.hold_placed", _("bewaarplicht ingesteld")
+    HOLD_VIEWED = "privacy.hold_viewed", _("bewaarplicht bekeken")
+    HOLD_LIFT_REQUESTED = (
+        "privacy.hold_lift_requested",
+        _("opheffen van bewaarplicht gevraagd"),
+    )
+    HOLD_LIFTED = "privacy.hold_lifted", _("bewaarplicht opgeheven")
 
 
 class Result(models.TextChoices):

@@ -57,6 +57,7 @@ REVIEWED_OBJECT_TYPES = (
     "rules.ruletext",
     "violations.violationreport",
     "violations.notification",
+    "privacy.legalhold",
     "audit.auditevent",
 )
 

@@ -312,6 +312,25 @@ class RetentionApplied(TypedDict):
     complete: bool
 
 
+class HoldPlaced(TypedDict):
+    """A hold placed: until when (ISO date), or None for open-ended."""
+
+    until: str | None
+
+
+class HoldViewed(TypedDict):
+    """A hold shown: on which page (its own, or the list), and its status."""
+
+    page: str
+    status: str
+
+
+class HoldLifted(TypedDict):
+    """A hold lifted: the auditor who asked (the actor agreed)."""
+
+    requested_by: int
+
+
 LOGGED_IN: Final = Typed(Action.LOGGED_IN, LoggedIn, Refused)
 LOGGED_OUT: Final = Bare(Action.LOGGED_OUT, Refused)
 LOGIN_FAILED: Final = Typed(Action.LOGIN_FAILED, LoginFailed, Refused)
@@ -382,6 +401,11 @@ NOTIFICATION_ABANDONED: Final = Typed(
 )
 RECORDS_REMOVED: Final = Typed(Action.RECORDS_REMOVED, RecordsRemoved, Refused)
 RETENTION_APPLIED: Final = Typed(Action.RETENTION_APPLIED, RetentionApplied, Refused)
+SCHEDULE_VIEWED: Final = Bare(Action.SCHEDULE_VIEWED, Refused)
+HOLD_PLACED: Final = Typed(Action.HOLD_PLACED, HoldPlaced, Refused)
+HOLD_VIEWED: Final = Typed(Action.HOLD_VIEWED, HoldViewed, Refused)
+HOLD_LIFT_REQUESTED: Final = Bare(Action.HOLD_LIFT_REQUESTED, Refused)
+HOLD_LIFTED: Final = Typed(Action.HOLD_LIFTED, HoldLifted, Refused)
 
 #: Every action's binding, by action (the test of docs/audit-events.md reads it).
 BINDINGS: Final[dict[Action, Catalogued[Any]]] = {

@@ -97,6 +97,8 @@ KEY_LABELS: dict[str, Promise] = {
     "step": gettext_lazy("stap van de checklist"),
     "supersedes": gettext_lazy("vervangt besluit (nummer)"),
     "text_version": gettext_lazy("tekstversie"),
+    "until": gettext_lazy("tot en met"),
+    "requested_by": gettext_lazy("opheffen gevraagd door (id)"),
     "uwv_recorded": gettext_lazy("UWV heeft opgenomen"),
     "uwv_recording": gettext_lazy("opname door UWV"),
     "uwv_records": gettext_lazy("UWV neemt op"),
@@ -105,6 +107,8 @@ KEY_LABELS: dict[str, Promise] = {
 
 CODE_WORDS: dict[str, Promise] = {
     "already_decided": gettext_lazy("het besluit was al vastgelegd"),
+    "already_requested": gettext_lazy("opheffen was al gevraagd"),
+    "case_missing": gettext_lazy("het zaaknummer ontbrak"),
     "answers_changed": gettext_lazy("de antwoorden waren intussen veranderd"),
     "bsn_in_text": gettext_lazy("er stond een BSN in de tekst"),
     "bsn": gettext_lazy("er stond een BSN in het veld"),
@@ -128,6 +132,8 @@ CODE_WORDS: dict[str, Promise] = {
     "not_planned": gettext_lazy("het gesprek was niet meer gepland"),
     "not_read_here": gettext_lazy("filters in de link worden niet gebruikt"),
     "not_reachable": gettext_lazy("die stap was nog niet aan de beurt"),
+    "not_requested": gettext_lazy("niemand had gevraagd op te heffen"),
+    "not_standing": gettext_lazy("de bewaarplicht stond niet meer"),
     "not_told": gettext_lazy("niet iedereen was verteld dat UWV opneemt"),
     "object": gettext_lazy("soort object ontbrak"),
     "out_of_range": gettext_lazy("datum buiten het bereik"),
@@ -137,6 +143,8 @@ CODE_WORDS: dict[str, Promise] = {
     "required": gettext_lazy("niet ingevuld"),
     "stale_text": gettext_lazy("er was intussen een nieuwere spelregeltekst"),
     "unknown": gettext_lazy("onbekend"),
+    "until_past": gettext_lazy("de einddatum lag in het verleden"),
+    "until_too_late": gettext_lazy("de einddatum lag na 2100"),
     "unknown_passkey": gettext_lazy("geen passkey van deze gebruiker"),
     "throttled": gettext_lazy("te veel onjuiste codes achter elkaar: even wachten"),
     "wrong_code": gettext_lazy("onjuiste code"),
@@ -151,6 +159,15 @@ PAGE_TITLES: dict[str, Promise] = {
     "flagged_list": gettext_lazy("de lijst van gesignaleerde klanten"),
     "violations:flagged": gettext_lazy("de lijst van gesignaleerde klanten"),
     "violations:report": gettext_lazy("een overtreding melden"),
+    "privacy:holds": gettext_lazy("de lijst van bewaarplichten"),
+    "privacy:hold_detail": gettext_lazy("de bewaarplicht"),
+}
+# A legal hold's status (privacy.hold_viewed), as privacy.presentation says it.
+_HOLD_STATUSES = {
+    "standing": gettext_lazy("staat"),
+    "lift_requested": gettext_lazy("staat, opheffen gevraagd"),
+    "ended": gettext_lazy("afgelopen"),
+    "lifted": gettext_lazy("opgeheven"),
 }
 
 _SCOPES = {"username": gettext_lazy("het account"), "ip": gettext_lazy("het adres")}
@@ -179,6 +196,8 @@ def _vocabulary(action: str, key: str) -> Mapping[str, Any] | None:
         notification = action.startswith("notification.")
         return _choices(Notification.Kind.choices if notification else KINDS)
     if key == "status":
+        if action.startswith("privacy."):
+            return _HOLD_STATUSES
         return _choices(
             ReportStatus.choices
             if action.startswith("violation.")
@@ -235,6 +254,7 @@ _SPECIAL: dict[str, Callable[[str], str]] = {
     "scheduled_at": _moment,
     "date_from": _day,
     "date_to": _day,
+    "until": _day,
     "model": _model_name,
     "object_type": _model_name,
 }

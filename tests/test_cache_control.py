@@ -16,6 +16,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from conversations.models import Conversation
 from conversations.services import decision_record
+from privacy.services.holds import hold_place
 from tests.conversations.helpers import walk_to_outcome
 from tests.factories import ConversationFactory
 from tests.violations.helpers import confirmed
@@ -48,8 +49,17 @@ SHOWN = {
         "audit:trail",
         "audit:event",
     ],
-    "auditor": ["audit:trail", "audit:event", "violations:detail"],
+    "auditor": [
+        "audit:trail",
+        "audit:event",
+        "violations:detail",
+        "privacy:schedule",
+        "privacy:holds",
+        "privacy:hold_place",
+        "privacy:hold_detail",
+    ],
     "admin_user": [
+        "privacy:schedule",
         "admin:conversations_client_changelist",
         "admin:conversations_client_change",
         "admin:conversations_conversation_changelist",
@@ -72,8 +82,9 @@ def url_names(resolver: URLResolver | None = None, namespace: str = "") -> Itera
 
 
 @pytest.fixture
-def world(employee, team_lead):
-    """A conversation with a participant, a decision and a confirmed violation."""
+def world(employee, team_lead, auditor):
+    """A conversation with a participant, a decision, a confirmed violation and a
+    legal hold on its client."""
     conversation = ConversationFactory(employee=employee)
     (person,) = walk_to_outcome(
         employee, conversation, participants=[("Els de Vries", "third_person")]
@@ -91,6 +102,14 @@ def world(employee, team_lead):
         "decision": decision,
         "report": report,
         "event": AuditEvent.objects.filter(team_id=employee.team_id).latest("id"),
+        "hold": hold_place(
+            actor=auditor,
+            bsn=conversation.client.bsn,
+            reason="Bezwaar loopt.",
+            case_reference="BZW-1",
+            until=None,
+            at=timezone.now(),
+        ),
     }
 
 
@@ -101,6 +120,7 @@ def fill(name: str, arguments: list[str], world: dict) -> dict[str, str]:
         "conversations": world["conversation"].pk,
         "violations": world["report"].pk,
         "audit": world["event"].pk,
+        "privacy": world["hold"].pk,
         # A passkey's number: none is there, and its 404 says no-store too.
         "accounts": 1,
     }

@@ -295,6 +295,22 @@ CASES = [
          accepted="redirect"),
     Case("audit export", "auditor", url("audit:export"), {"format": "choice"},
          valid=lambda w: {"format": "csv"}, page=url("audit:trail"), accepted="200"),
+    # Legal holds: the client found by the BSN posted; the reason and the case
+    # reference are about a client, so a BSN typed there is kept out.
+    Case("legal hold", "auditor", lambda w: reverse("privacy:hold_place"), {
+        "bsn": "bsn", "case_reference": "personal", "reason": "personal",
+        "until": "date?",
+    }, valid=lambda w: {
+        "bsn": w.a.decided.client.bsn, "case_reference": "BZW-2026-7",
+        "reason": "Beroep loopt.", "until": tomorrow(),
+    }),
+    Case("legal hold: ask to lift", "auditor",
+         lambda w: reverse("privacy:hold_lift_request", args=[w.hold.pk]),
+         {"lift-reason": "personal"}, valid=lambda w: {"lift-reason": "Afgesloten."},
+         page=lambda w: reverse("privacy:hold_detail", args=[w.hold.pk])),
+    Case("legal hold: agree to lift", "auditor",
+         lambda w: reverse("privacy:hold_lift_agree", args=[w.hold_asked.pk]), {},
+         page=lambda w: reverse("privacy:hold_detail", args=[w.hold_asked.pk])),
     Case("language", "employee", url("set_language"), {
         "language": "any", "next": "any",
     }, valid=lambda w: {"language": "en", "next": "/"}, page=url("accounts:home"),
@@ -408,7 +424,7 @@ def send(world: World, case: Case, values: dict[str, list[str | Raw]]) -> Any:
 
 # --- What is stored, and what the audit trail holds ------------------------------
 
-_WATCHED_APPS = {"accounts", "auth", "conversations", "violations", "rules"}
+_WATCHED_APPS = {"accounts", "auth", "conversations", "violations", "rules", "privacy"}
 
 
 def _watched_tables() -> list[str]:
@@ -704,7 +720,8 @@ REFUSALS = {301, 302, 400, 403, 404, 405}
 
 # Who gets past the access check of a URL, by where it lives.
 REACHES = {"/gesprekken/": "employee", "/overtredingen/": "team_lead",
-           "/audit/": "auditor", "/beheer/": "admin"}  # fmt: skip
+           "/audit/": "auditor", "/privacy/": "auditor",
+           "/beheer/": "admin"}  # fmt: skip
 
 ID_ROUTES = [route for route in ROUTES.values() if route.params]
 

@@ -44,14 +44,21 @@ MENUS = {
         "Berichten",
         "Tweede factor",
     ],
-    "auditor": ["Spelregels", "Overtredingen", "Audittrail", "Tweede factor"],
-    "admin": ["Spelregels", "Beheer", "Tweede factor"],
+    "auditor": [
+        "Spelregels",
+        "Overtredingen",
+        "Audittrail",
+        "Privacy",
+        "Tweede factor",
+    ],
+    "admin": ["Spelregels", "Privacy", "Beheer", "Tweede factor"],
 }
 SECTION_URLS = {
     "Gesprekken": reverse("conversations:list"),
     "Spelregels": reverse("rules:handout"),
     "Overtredingen": reverse("violations:queue"),
     "Audittrail": reverse("audit:trail"),
+    "Privacy": reverse("privacy:schedule"),
     "Berichten": reverse("violations:notifications"),
     "Beheer": reverse("admin:index"),
     "Tweede factor": reverse("accounts:second_factor"),
@@ -164,6 +171,12 @@ def current(page: str) -> list[str]:
             "Audittrail",
         ),
         ("team_lead", lambda w: reverse("violations:notifications"), "Berichten"),
+        ("admin", lambda w: reverse("privacy:schedule"), "Privacy"),
+        (
+            "auditor",
+            lambda w: reverse("privacy:hold_detail", args=[w.hold.pk]),
+            "Privacy",
+        ),
     ],
 )
 def test_the_current_section_is_marked_on_its_pages(world, persona, url_of, section):

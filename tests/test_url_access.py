@@ -329,6 +329,35 @@ EXPECTED: dict[str, Cells] = {
         "GET":  (LOGIN,     200,      200,       200,       200,       404,     404),
         "POST": (LOGIN,     405,      405,       405,       405,       404,     404),
     },
+    # Privacy: auditors and admins read the retention schedule (a page only
+    # read); auditors place, read and lift legal holds, everyone else is refused
+    # (recorded) before the hold is looked up.
+    "privacy:schedule": {
+        "GET":  (LOGIN,     403,      403,       403,       403,       200,     200),
+        "POST": (LOGIN,     405,      405,       405,       405,       405,     405),
+    },
+    "privacy:holds": {
+        "GET":  (LOGIN,     403,      403,       403,       403,       200,     403),
+        "POST": (LOGIN,     403,      403,       403,       403,       405,     403),
+    },
+    "privacy:hold_place": {
+        "GET":  (LOGIN,     403,      403,       403,       403,       200,     403),
+        "POST": (LOGIN,     403,      403,       403,       403,       200,     403),
+    },
+    "privacy:hold_detail": {
+        "GET":  (LOGIN,     403,      403,       403,       403,       200,     403),
+        "POST": (LOGIN,     403,      403,       403,       403,       405,     403),
+    },
+    # Asking to lift a standing hold goes through; agreeing to one another
+    # auditor asked to lift too.
+    "privacy:hold_lift_request": {
+        "GET":  (LOGIN,     403,      403,       403,       403,       405,     403),
+        "POST": (LOGIN,     403,      403,       403,       403,       302,     403),
+    },
+    "privacy:hold_lift_agree": {
+        "GET":  (LOGIN,     403,      403,       403,       403,       405,     403),
+        "POST": (LOGIN,     403,      403,       403,       403,       302,     403),
+    },
     # The admin site: the admin role only; everyone else is sent to its login.
     "admin:index": admin_only(200, 200),
     "admin:login": {
@@ -360,6 +389,7 @@ POST_DATA: dict[str, dict[str, str]] = {
     "audit:export": {"format": "csv"},
     "violations:decide": {"decision": "confirm", "reason": "Zelf gezien."},
     "violations:withdraw": {"withdraw-reason": "Een vergissing."},
+    "privacy:hold_lift_request": {"lift-reason": "De zaak is afgesloten."},
 }
 QUERIES: dict[str, dict[str, str]] = {
     "admin:autocomplete": {

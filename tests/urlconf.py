@@ -54,6 +54,9 @@ PK_OF: dict[str, Callable[[World], int]] = {
     "violations:letter": lambda w: w.a.confirmed.pk,
     "violations:letter_pdf": lambda w: w.a.confirmed.pk,
     "accounts:passkey_remove": lambda w: w.object_of(Passkey).pk,
+    "privacy:hold_detail": lambda w: w.hold.pk,
+    "privacy:hold_lift_request": lambda w: w.hold.pk,
+    "privacy:hold_lift_agree": lambda w: w.hold_asked.pk,
 }
 
 

@@ -31,6 +31,8 @@ from audit.models import AuditEvent, ExportJob, VerificationJob
 from conversations.models import Client as ClientModel
 from conversations.models import Conversation, Decision, Participant
 from conversations.services import decision_record
+from privacy.models import LegalHold
+from privacy.services.holds import hold_lift_request, hold_place
 from rules.models import RuleText
 from tests.conversations.helpers import add, answer, handout, walk_to_outcome
 from tests.factories import ConversationFactory, UserFactory
@@ -84,6 +86,10 @@ class World:
     access_attempt: AccessAttempt
     verification_job: VerificationJob
     auditor_without_app: User
+    # Holds on team A's client: one standing, one whose lifting another auditor
+    # (the one without an app) asked, so the auditor may agree.
+    hold: LegalHold
+    hold_asked: LegalHold
     sessions: dict[str, str] = field(default_factory=dict)
 
     def user(self, persona: str) -> User | None:
@@ -208,6 +214,17 @@ def _team(export_dir: Path) -> TeamData:
     )
 
 
+def _hold(auditor: User, client: ClientModel) -> LegalHold:
+    return hold_place(
+        actor=auditor,
+        bsn=client.bsn,
+        reason="Bezwaar loopt.",
+        case_reference="BZW-2026-0042",
+        until=None,
+        at=timezone.now(),
+    )
+
+
 def _access_attempt() -> AccessAttempt:
     """Return one failed login as django-axes counts it (not yet a lock)."""
     return AccessAttempt.objects.create(
@@ -231,8 +248,10 @@ def build_world(export_dir: Path) -> World:
     The sessions of ``UNVERIFIED`` did not pass it.
     """
     auditor = UserFactory(auditor=True)
+    auditor_without_app = UserFactory(auditor=True)
+    a = _team(export_dir)
     world = World(
-        a=_team(export_dir),
+        a=a,
         b=_team(export_dir),
         auditor=auditor,
         admin=UserFactory(admin=True),
@@ -240,7 +259,14 @@ def build_world(export_dir: Path) -> World:
         verification_job=VerificationJob.objects.create(
             requested_by=auditor, status=VerificationJob.Status.DONE, intact=True
         ),
-        auditor_without_app=UserFactory(auditor=True),
+        auditor_without_app=auditor_without_app,
+        hold=_hold(auditor, a.open.client),
+        hold_asked=hold_lift_request(
+            actor=auditor_without_app,
+            hold=_hold(auditor, a.open.client),
+            reason="De zaak is afgesloten.",
+            at=timezone.now(),
+        ),
     )
     authenticator_for(world.a.team_lead)
     recovery_codes_renew(user=world.a.team_lead)

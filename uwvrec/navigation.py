@@ -19,6 +19,7 @@ from accounts.access import may_enter_admin, needs_second_factor
 from accounts.models import User
 from audit.access import may_review_trail
 from conversations.access import may_run_checklist, may_view_conversations
+from privacy.access import may_manage_holds, may_view_schedule
 from rules.access import may_read_rules
 from violations.access import (
     may_decide_reports,
@@ -53,6 +54,14 @@ def _violations(user: User) -> Promise:
 
 def _audit(user: User) -> Promise:
     return _("Nagaan wie wat deed en wanneer, en dat exporteren voor controle.")
+
+
+def _privacy(user: User) -> Promise:
+    if may_manage_holds(user):
+        return _(
+            "De bewaartermijnen bekijken, en bewaarplichten instellen en opheffen."
+        )
+    return _("De bewaartermijnen bekijken en wat de volgende run verwijdert.")
 
 
 def _messages(user: User) -> Promise:
@@ -131,6 +140,15 @@ SECTIONS = (
         allowed=may_review_trail,
         describe=_audit,
         namespaces=("audit",),
+    ),
+    Section(
+        key="privacy",
+        url_name="privacy:schedule",
+        label=_("Privacy"),
+        title=_("Privacy"),
+        allowed=may_view_schedule,
+        describe=_privacy,
+        namespaces=("privacy",),
     ),
     Section(
         key="messages",

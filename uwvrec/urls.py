@@ -11,6 +11,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("gesprekken/", include("conversations.urls")),
     path("overtredingen/", include("violations.urls")),
+    path("privacy/", include("privacy.urls")),
     path("taal/", login_not_required(set_language), name="set_language"),
     path("health/", login_not_required(HealthView.as_view()), name="health"),
     path("beheer/", admin.site.urls),

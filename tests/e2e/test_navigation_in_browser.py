@@ -22,8 +22,14 @@ MENUS = {
         "Berichten",
         "Tweede factor",
     ],
-    "auditor": ["Spelregels", "Overtredingen", "Audittrail", "Tweede factor"],
-    "beheerder": ["Spelregels", "Beheer", "Tweede factor"],
+    "auditor": [
+        "Spelregels",
+        "Overtredingen",
+        "Audittrail",
+        "Privacy",
+        "Tweede factor",
+    ],
+    "beheerder": ["Spelregels", "Privacy", "Beheer", "Tweede factor"],
 }
 
 

@@ -1,0 +1,56 @@
+"""Holds and retention periods in words: a hold's status, a period in days and years."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from privacy.access import hold_standing
+from privacy.models import LegalHold
+
+DAYS_A_YEAR = 365.25
+
+
+class HoldStatus(models.TextChoices):
+    """Where a hold stands; the codes are what the audit trail records."""
+
+    STANDING = "standing", _("Staat")
+    LIFT_REQUESTED = "lift_requested", _("Staat, opheffen gevraagd")
+    ENDED = "ended", _("Afgelopen")
+    LIFTED = "lifted", _("Opgeheven")
+
+
+def hold_status(hold: LegalHold, today: dt.date) -> HoldStatus:
+    """Return the hold's status on ``today`` (a day in Amsterdam)."""
+    if hold.lifted_at is not None:
+        return HoldStatus.LIFTED
+    if not hold_standing(hold, today):
+        return HoldStatus.ENDED
+    if hold.lift_requested_at is not None:
+        return HoldStatus.LIFT_REQUESTED
+    return HoldStatus.STANDING
+
+
+def period_shown(days: int) -> str:
+    """Return a period as "730 dagen (2 jaar)": the days, and a rounder unit if any.
+
+    Years where the days are whole years give or take a leap day (1826 is 5
+    years), else months of 30 days, else weeks; just the days otherwise.
+    """
+    in_days = ngettext("%(count)d dag", "%(count)d dagen", days) % {"count": days}
+    years = round(days / DAYS_A_YEAR)
+    if years >= 1 and abs(days - years * DAYS_A_YEAR) <= 1:
+        rounder = ngettext("%(count)d jaar", "%(count)d jaar", years)
+        count = years
+    elif days >= 30 and days % 30 == 0:
+        rounder = ngettext("%(count)d maand", "%(count)d maanden", days // 30)
+        count = days // 30
+    elif days >= 7 and days % 7 == 0:
+        rounder = ngettext("%(count)d week", "%(count)d weken", days // 7)
+        count = days // 7
+    else:
+        return in_days
+    return f"{in_days} ({rounder % {'count': count}})"

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from privacy import views
+
+app_name = "privacy"
+
+urlpatterns = [
+    path("", views.ScheduleView.as_view(), name="schedule"),
+    path("bewaarplichten/", views.HoldListView.as_view(), name="holds"),
+    path("bewaarplichten/nieuw/", views.HoldPlaceView.as_view(), name="hold_place"),
+    path(
+        "bewaarplichten/<int:pk>/",
+        views.HoldDetailView.as_view(),
+        name="hold_detail",
+    ),
+    path(
+        "bewaarplichten/<int:pk>/opheffen/",
+        views.HoldLiftRequestView.as_view(),
+        name="hold_lift_request",
+    ),
+    path(
+        "bewaarplichten/<int:pk>/akkoord/",
+        views.HoldLiftAgreeView.as_view(),
+        name="hold_lift_agree",
+    ),
+]
