@@ -395,6 +395,9 @@ RETENTION_EXPORT_FILE_DAYS = env.int("RETENTION_EXPORT_FILE_DAYS", default=7)
 RETENTION_AUDIT_DAYS = env.int("RETENTION_AUDIT_DAYS", default=2557)
 # Rows a retention batch removes in one transaction: short locks beside the checklist.
 RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=500)
+# After each batch the run rests this many times as long as the batch took, so that
+# it takes at most 1 / (1 + ratio) of a core from the checklist (0: no rest).
+RETENTION_REST_RATIO = env.float("RETENTION_REST_RATIO", default=3.0)
 
 # Violations: the address links in notification e-mails start with, and how long
 # an unsent notification waits before the beat task hands it to Celery again.
