@@ -79,8 +79,8 @@ AUDIT_MONTH = Kind(
     "audit_month",
     _("Audittrail, per maand"),
     _(
-        "vanaf het einde van de maand (UTC); een maand met een gebeurtenis over een "
-        "klant met een bewaarplicht blijft; er blijft een controlepunt van over"
+        "vanaf het einde van de maand; een maand met een gebeurtenis over een klant "
+        "met een bewaarplicht blijft; er blijft een controlepunt van over"
     ),
     "RETENTION_AUDIT_DAYS",
     interpretation=True,

@@ -116,5 +116,5 @@ def test_an_admin_reads_the_schedule_only(page: Page, demo_users):
     ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Bewaartermijnen")
     expect(page.get_by_role("link", name="Bewaarplichten")).to_have_count(0)
-    expect(page.locator("#schedule tbody tr")).to_have_count(6)
+    expect(page.locator("#schedule tbody tr")).to_have_count(7)
     check_page(page, "privacy-schedule-admin")

@@ -62,13 +62,15 @@ def test_the_schedule_shows_each_kind_with_its_period_and_what_is_due(client, au
         "1826 dagen (5 jaar)",
         "90 dagen (3 maanden)",
         "7 dagen (1 week)",
+        "Audittrail, per maand",
+        "2557 dagen (7 jaar)",
         "30 minuten zonder verzoek",
         "(interpretatie)",
         "UWV heeft deze termijn niet vastgesteld",
         "Er is nog geen run geweest.",
     ):
         assert words in page, words
-    assert len(re.findall(r'<tr data-kind="', page)) == 6
+    assert len(re.findall(r'<tr data-kind="', page)) == 7
     event = AuditEvent.objects.filter(action="privacy.schedule_viewed").latest("id")
     assert (event.actor_id, event.result, event.object_type) == (
         auditor.pk,
