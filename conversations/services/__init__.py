@@ -5,6 +5,7 @@ from conversations.services.clients import (
     client_find,
     client_find_or_register,
     client_keys_rotate,
+    client_lookup,
 )
 from conversations.services.conversations import (
     conversation_cancel,
@@ -24,6 +25,7 @@ __all__ = [
     "client_find_or_register",
     "client_flag_shown",
     "client_keys_rotate",
+    "client_lookup",
     "conversation_cancel",
     "conversation_conclude",
     "conversation_register",

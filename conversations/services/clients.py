@@ -18,6 +18,15 @@ from conversations.services.common import check_may_run, check_no_bsn
 def client_find(*, actor: User, bsn: str) -> Client | None:
     """Return the client with this (checked) BSN, or None; the search is audited."""
     check_may_run(actor, Action.CLIENT_SEARCHED)
+    return client_lookup(actor=actor, bsn=bsn)
+
+
+def client_lookup(*, actor: User, bsn: str) -> Client | None:
+    """Return the client with this BSN, or None, and audit the search.
+
+    The caller has decided that ``actor`` may search (an employee at the
+    checklist, an auditor placing a legal hold).
+    """
     client = Client.objects.filter(bsn_hash=bsn_hash(bsn)).first()
     with transaction.atomic():
         audit_record(

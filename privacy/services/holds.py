@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from audit.catalogue import Result
 from audit.payloads import (
-    CLIENT_SEARCHED,
     HOLD_LIFT_REQUESTED,
     HOLD_LIFTED,
     HOLD_PLACED,
@@ -29,8 +28,8 @@ from audit.payloads import (
     Catalogued,
 )
 from audit.services.record import audit_record, audit_record_many, audit_record_refusal
-from conversations.bsn import bsn_hash
 from conversations.models import Client
+from conversations.services import client_lookup
 from privacy.access import (
     asked_to_lift_themselves,
     hold_standing,
@@ -152,15 +151,7 @@ def _check_text(text: str, code: str, missing: Any) -> None:
 
 def _client_found(actor: User, bsn: str) -> Client:
     """Return the client with this BSN; the search is audited, found or not."""
-    client = Client.objects.filter(bsn_hash=bsn_hash(bsn)).first()
-    with transaction.atomic():
-        audit_record(
-            actor=actor,
-            event=CLIENT_SEARCHED({"found": client is not None}),
-            obj=client,
-            object_type="conversations.client",
-            client_ref=client.client_ref if client else "",
-        )
+    client = client_lookup(actor=actor, bsn=bsn)
     if client is None:
         raise HoldError(
             _("Er is geen klant met dit BSN. Controleer het nummer."),
