@@ -118,3 +118,57 @@ class LegalHold(models.Model):
             "number": self.pk,
             "case": self.case_reference,
         }
+
+
+class AccessExport(models.Model):
+    """What UWV holds about one client, for their request of access (AVG art. 15).
+
+    An auditor asks for it; a Celery task writes it as a PDF and as JSON, counting
+    its steps as it goes. Only that auditor downloads it, until ``expires_at``
+    (the export files' period after asking); then the retention run deletes the
+    files and the row.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("in de wachtrij")
+        RUNNING = "running", _("bezig")
+        DONE = "done", _("klaar")
+        FAILED = "failed", _("mislukt")
+
+    client = models.ForeignKey(
+        Client, verbose_name=_("klant"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gevraagd door"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    steps_done = models.PositiveIntegerField(_("stappen klaar"), default=0)
+    steps_expected = models.PositiveIntegerField(_("stappen"), null=True)
+    # The files' shared name, random: ``inzage-<id>-<token>.pdf`` and ``.json``.
+    file_stem = models.CharField(_("bestandsnaam"), max_length=100, blank=True)
+    error = models.CharField(_("fout"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("gevraagd op"))
+    expires_at = models.DateTimeField(_("verloopt op"))
+    finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        default_permissions = ()
+        verbose_name = _("inzage-export")
+        verbose_name_plural = _("inzage-exports")
+        indexes = (models.Index(fields=["client"], name="privacy_access_client"),)
+        constraints = (
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")),
+                name="privacy_access_expires_after_asking",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return _("inzage-export %(number)s (%(status)s)") % {
+            "number": self.pk,
+            "status": self.get_status_display(),
+        }
