@@ -331,6 +331,25 @@ class HoldLifted(TypedDict):
     requested_by: int
 
 
+class AccessBuilt(TypedDict):
+    """An access export written: how many of each it holds (no content)."""
+
+    counts: dict[str, int]
+
+
+class AccessViewed(TypedDict):
+    """An access export shown: on which page, and its status."""
+
+    page: str
+    status: str
+
+
+class AccessDownloaded(TypedDict):
+    """An access export's file downloaded: which (pdf, json)."""
+
+    format: str
+
+
 LOGGED_IN: Final = Typed(Action.LOGGED_IN, LoggedIn, Refused)
 LOGGED_OUT: Final = Bare(Action.LOGGED_OUT, Refused)
 LOGIN_FAILED: Final = Typed(Action.LOGIN_FAILED, LoginFailed, Refused)
@@ -406,6 +425,10 @@ HOLD_PLACED: Final = Typed(Action.HOLD_PLACED, HoldPlaced, Refused)
 HOLD_VIEWED: Final = Typed(Action.HOLD_VIEWED, HoldViewed, Refused)
 HOLD_LIFT_REQUESTED: Final = Bare(Action.HOLD_LIFT_REQUESTED, Refused)
 HOLD_LIFTED: Final = Typed(Action.HOLD_LIFTED, HoldLifted, Refused)
+ACCESS_REQUESTED: Final = Bare(Action.ACCESS_REQUESTED, Refused)
+ACCESS_BUILT: Final = Typed(Action.ACCESS_BUILT, AccessBuilt, Refused)
+ACCESS_VIEWED: Final = Typed(Action.ACCESS_VIEWED, AccessViewed, Refused)
+ACCESS_DOWNLOADED: Final = Typed(Action.ACCESS_DOWNLOADED, AccessDownloaded, Refused)
 
 #: Every action's binding, by action (the test of docs/audit-events.md reads it).
 BINDINGS: Final[dict[Action, Catalogued[Any]]] = {

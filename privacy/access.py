@@ -1,10 +1,11 @@
-"""Who may read the retention schedule and place, list and lift legal holds.
+"""Who may read the retention schedule, manage legal holds and access exports.
 
 Auditors place holds, read them, and lift them with a second auditor: one asks,
 another agrees (four eyes, written once here: ``asked_to_lift_themselves``; the
 database's check ``privacy_hold_lifted_by_another`` says it again). Auditors and
 admins read the retention schedule. Where an answer depends on the hold's state
-(standing, a request waiting), the services check it again on the locked row.
+(standing, a request waiting), the services check it again on the locked row. An
+access export is seen by the auditor who asked for it, and nobody else.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.db.models import Q, QuerySet
 from accounts.access import Visitor, holds
 from accounts.models import User
 from accounts.roles import Role
-from privacy.models import LegalHold
+from privacy.models import AccessExport, LegalHold
 
 
 def may_view_schedule(user: Visitor) -> bool:
@@ -68,3 +69,13 @@ def holds_visible_to(user: Visitor) -> QuerySet[LegalHold]:
     if not may_manage_holds(user):
         return LegalHold.objects.none()
     return LegalHold.objects.all()
+
+
+def access_exports_visible_to(user: Visitor) -> QuerySet[AccessExport]:
+    """Return the access exports ``user`` may see: only those they asked for.
+
+    An export holds everything about a client: not even another auditor sees it.
+    """
+    if not may_manage_holds(user) or not user.is_authenticated:
+        return AccessExport.objects.none()
+    return AccessExport.objects.filter(requested_by=user)  # type: ignore[misc]

@@ -81,3 +81,9 @@ class LiftRequestForm(AppForm):
 
 class LiftAgreeForm(AppForm):
     """Agreeing needs nothing but the button; the form carries the refusals."""
+
+
+class AccessRequestForm(AppForm):
+    """Find the client by BSN (posted, never in a URL or shown again)."""
+
+    bsn = BsnField(label=_("BSN van de klant"))

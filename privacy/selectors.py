@@ -1,4 +1,5 @@
-"""Reads of the privacy pages: legal holds, scoped to the user; the schedule."""
+"""Reads of the privacy pages: holds and access exports, scoped to the user; the
+schedule."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from django.utils.translation import ngettext
 from accounts.access import Visitor
 from audit.catalogue import Action
 from audit.models import AuditEvent
-from privacy.access import holds_visible_to, standing_on
-from privacy.models import LegalHold, RetentionPeriod
+from privacy.access import access_exports_visible_to, holds_visible_to, standing_on
+from privacy.models import AccessExport, LegalHold, RetentionPeriod
 from privacy.presentation import period_shown
 from privacy.schedule import CLIENT, CONVERSATION, SCHEDULE, SESSION, Kind
 from privacy.services.retention import retention_due
@@ -46,6 +47,19 @@ def hold_for(*, user: Visitor, pk: int) -> LegalHold:
         holds_visible_to(user).select_related(
             "client", "placed_by", "lift_requested_by", "lifted_by"
         ),
+        pk=pk,
+    )
+
+
+def access_export_list_for(*, user: Visitor) -> QuerySet[AccessExport]:
+    """Return the access exports ``user`` asked for, newest first."""
+    return access_exports_visible_to(user).select_related("client")
+
+
+def access_export_for(*, user: Visitor, pk: int) -> AccessExport:
+    """Return one access export ``user`` asked for, or raise Http404."""
+    return get_object_or_404(
+        access_exports_visible_to(user).select_related("client", "requested_by"),
         pk=pk,
     )
 

@@ -57,6 +57,8 @@ SHOWN = {
         "privacy:holds",
         "privacy:hold_place",
         "privacy:hold_detail",
+        "privacy:access",
+        "privacy:access_request",
     ],
     "admin_user": [
         "privacy:schedule",
@@ -130,6 +132,7 @@ def fill(name: str, arguments: list[str], world: dict) -> dict[str, str]:
         "participant": world["participant"].pk,
         "slug": "uitkomst",
         "language": "nl",
+        "file_format": "pdf",
         "app_label": "conversations",
         "id": world["conversation"].employee_id,
         "object_id": _admin_object_id(short, world),

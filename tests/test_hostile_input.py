@@ -311,6 +311,10 @@ CASES = [
     Case("legal hold: agree to lift", "auditor",
          lambda w: reverse("privacy:hold_lift_agree", args=[w.hold_asked.pk]), {},
          page=lambda w: reverse("privacy:hold_detail", args=[w.hold_asked.pk])),
+    # An access export: the client found by the BSN posted, never in the URL.
+    Case("access export", "auditor", lambda w: reverse("privacy:access_request"),
+         {"bsn": "bsn"}, valid=lambda w: {"bsn": w.a.decided.client.bsn},
+         accepted="redirect"),
     Case("language", "employee", url("set_language"), {
         "language": "any", "next": "any",
     }, valid=lambda w: {"language": "en", "next": "/"}, page=url("accounts:home"),

@@ -57,6 +57,8 @@ PK_OF: dict[str, Callable[[World], int]] = {
     "privacy:hold_detail": lambda w: w.hold.pk,
     "privacy:hold_lift_request": lambda w: w.hold.pk,
     "privacy:hold_lift_agree": lambda w: w.hold_asked.pk,
+    "privacy:access_detail": lambda w: w.access_export.pk,
+    "privacy:access_download": lambda w: w.access_export.pk,
 }
 
 
@@ -76,6 +78,7 @@ def value_of(route: Route, param: str, world: World) -> Any:
         "id": lambda: world.a.employee.pk,  # another user's password
         "slug": lambda: "soort",
         "language": lambda: "nl",
+        "file_format": lambda: "pdf",
         "app_label": lambda: "accounts",
         "url": lambda: "nergens/",
     }

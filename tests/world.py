@@ -31,7 +31,7 @@ from audit.models import AuditEvent, ExportJob, VerificationJob
 from conversations.models import Client as ClientModel
 from conversations.models import Conversation, Decision, Participant
 from conversations.services import decision_record
-from privacy.models import LegalHold
+from privacy.models import AccessExport, LegalHold
 from privacy.services.holds import hold_lift_request, hold_place
 from rules.models import RuleText
 from tests.conversations.helpers import add, answer, handout, walk_to_outcome
@@ -90,6 +90,9 @@ class World:
     # (the one without an app) asked, so the auditor may agree.
     hold: LegalHold
     hold_asked: LegalHold
+    # The auditor's finished access export of team A's decided client, its files
+    # on disk as the worker leaves them.
+    access_export: AccessExport
     sessions: dict[str, str] = field(default_factory=dict)
 
     def user(self, persona: str) -> User | None:
@@ -214,6 +217,28 @@ def _team(export_dir: Path) -> TeamData:
     )
 
 
+def _access_export(
+    auditor: User, client: ClientModel, export_dir: Path
+) -> AccessExport:
+    now = timezone.now()
+    export = AccessExport.objects.create(
+        client=client,
+        requested_by=auditor,
+        status=AccessExport.Status.DONE,
+        steps_done=7,
+        steps_expected=7,
+        created_at=now,
+        expires_at=now + dt.timedelta(days=7),
+        finished_at=now,
+    )
+    export.file_stem = f"inzage-{export.pk}-world"
+    export.save(update_fields=["file_stem"])
+    export_dir.mkdir(parents=True, exist_ok=True)
+    (export_dir / f"{export.file_stem}.pdf").write_bytes(b"%PDF-1.7\n")
+    (export_dir / f"{export.file_stem}.json").write_text("{}\n", encoding="utf-8")
+    return export
+
+
 def _hold(auditor: User, client: ClientModel) -> LegalHold:
     return hold_place(
         actor=auditor,
@@ -267,6 +292,7 @@ def build_world(export_dir: Path) -> World:
             reason="De zaak is afgesloten.",
             at=timezone.now(),
         ),
+        access_export=_access_export(auditor, a.decided.client, export_dir),
     )
     authenticator_for(world.a.team_lead)
     recovery_codes_renew(user=world.a.team_lead)
