@@ -5,12 +5,18 @@ Run through ``make bench``. It works in the checklist benchmark's database
 conversations (default 1,000,000) held three years ago, each with a participant
 and a decision, and then loads a checklist step under gunicorn with ``wrk`` (10
 connections, ``BENCH_RETENTION_SECONDS`` seconds a round): rounds before the run,
-rounds while ``manage.py retention_run`` removes them, and rounds after. Prints the
-run's rows per second and the step's rate and p95 without and with the run beside
-it, as a Markdown table. The expired rows are seeded again on every run (the run
-removes them).
-The run rests ``BENCH_RETENTION_REST_RATIO`` (default 3, as in production) times
-each batch's time after it; 0 runs it flat out.
+``BENCH_RETENTION_ROUNDS_BESIDE`` rounds (default 30) while ``manage.py
+retention_run`` removes them, and, once the run is done, rounds after. Between the
+rounds beside and the end of the run the load stops: the run goes on alone.
+
+While another session of the database runs a query the run rests
+``RETENTION_BUSY_REST_RATIO`` times a batch's time after each (default 30, as in
+production); alone, ``RETENTION_REST_RATIO`` times (here
+``BENCH_RETENTION_REST_RATIO``, default 0: flat out, to end the benchmark soon;
+production rests 3). Prints the run's rows per second beside the checklist and
+alone, and the step's rate and p95 without and with the run beside it, as a
+Markdown table. The expired rows are seeded again on every run (the run removes
+them).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 
 import bench_checklist as checklist
 from common import PROJECT_ROOT, prepare_database, superuser
@@ -28,8 +35,11 @@ from common import PROJECT_ROOT, prepare_database, superuser
 from uwvrec.localservices import free_port
 
 EXPIRED = int(os.environ.get("BENCH_RETENTION_CONVERSATIONS", "1000000"))
-# The production default (uwvrec/settings/base.py); the tests' settings rest not.
-REST_RATIO = os.environ.get("BENCH_RETENTION_REST_RATIO", "3")
+# Alone the run goes flat out here; beside the load at the production default
+# (uwvrec/settings/base.py).
+REST_RATIO = os.environ.get("BENCH_RETENTION_REST_RATIO", "0")
+BUSY_REST_RATIO = os.environ.get("BENCH_RETENTION_BUSY_REST_RATIO", "30")
+ROUNDS_BESIDE_RUN = int(os.environ.get("BENCH_RETENTION_ROUNDS_BESIDE", "30"))
 SECONDS = int(os.environ.get("BENCH_RETENTION_SECONDS", "10"))
 ROUNDS_BESIDE = 3  # rounds before the run, and after it
 CONNECTIONS = 10
@@ -98,10 +108,24 @@ def retention() -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "manage.py", "retention_run"],
         cwd=PROJECT_ROOT,
-        env=checklist.BENCH_ENV | {"RETENTION_REST_RATIO": REST_RATIO},
+        env=checklist.BENCH_ENV
+        | {
+            "RETENTION_REST_RATIO": REST_RATIO,
+            "RETENTION_BUSY_REST_RATIO": BUSY_REST_RATIO,
+        },
         stdout=subprocess.PIPE,
         text=True,
     )
+
+
+def expired_left() -> int:
+    with superuser(checklist.DATABASE) as conn:
+        return int(
+            conn.execute(
+                "SELECT count(*) FROM conversations_conversation "
+                "WHERE scheduled_at < now() - interval '800 days'"
+            ).fetchone()[0]
+        )
 
 
 def main() -> None:
@@ -117,10 +141,11 @@ def main() -> None:
         run = retention()
         started = time.perf_counter()
         beside = []
-        while run.poll() is None:
+        while run.poll() is None and len(beside) < ROUNDS_BESIDE_RUN:
             beside.append(_round(port, targets))
+        window = Window(time.perf_counter() - started, EXPIRED - expired_left())
+        output = run.communicate()[0]  # alone from here
         took = time.perf_counter() - started
-        output = run.stdout.read() if run.stdout else ""
         if run.returncode:
             sys.exit(f"retention_run failed ({run.returncode}):\n{output}")
         after = [_round(port, targets) for _ in range(ROUNDS_BESIDE)]
@@ -128,7 +153,15 @@ def main() -> None:
         server.terminate()
         server.wait(30)
     removed = int(re.search(r"^conversation: removed (\d+)$", output, re.M)[1])
-    _print(seeded, removed, took, before, beside, after)
+    _print(seeded, removed, took, window, before, beside, after)
+
+
+@dataclass(frozen=True)
+class Window:
+    """The rounds beside the run: how long they took, how many conversations went."""
+
+    seconds: float
+    removed: int
 
 
 def _round(port: int, targets: list) -> dict:
@@ -139,6 +172,7 @@ def _print(
     seeded: float,
     removed: int,
     took: float,
+    window: Window,
     before: list[dict],
     beside: list[dict],
     after: list[dict],
@@ -148,12 +182,22 @@ def _print(
         f"and a decision (seeded or topped up in {seeded:,.1f} s).\n"
     )
     # Each conversation goes with its participant and its decision: three rows.
+    alone = Window(took - window.seconds, removed - window.removed)
     print(
-        f"retention_run removed {removed:,} conversations in {took:,.1f} s: "
-        f"{removed / took:,.0f} conversations/s, {3 * removed / took:,.0f} rows/s "
-        f"(batches of the default RETENTION_BATCH_SIZE, resting {REST_RATIO} times "
-        f"a batch's time after each).\n"
+        f"retention_run removed {removed:,} conversations in {took:,.1f} s, in "
+        f"batches of the default RETENTION_BATCH_SIZE, resting "
+        f"{BUSY_REST_RATIO} times a batch's time after each while the checklist "
+        f"ran beside it, {REST_RATIO} times alone.\n"
     )
+    print("| retention run | seconds | conversations | conversations/s | rows/s |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for name, part in (("beside the checklist", window), ("alone", alone)):
+        rate = part.removed / part.seconds if part.seconds else 0
+        print(
+            f"| {name} | {part.seconds:,.1f} | {part.removed:,} | {rate:,.0f} "
+            f"| {3 * rate:,.0f} |"
+        )
+    print()
     print(
         f"The checklist step (GET) under gunicorn (5 sync workers), wrk with "
         f"{CONNECTIONS} connections, {SECONDS} s a round; medians of the rounds.\n"

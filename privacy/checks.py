@@ -22,14 +22,15 @@ def retention_settings(app_configs: Any, **kwargs: Any) -> list[Error]:
         for name in sorted({*STORED.values(), "RETENTION_EXPORT_FILE_DAYS"})
         if not isinstance(getattr(settings, name), int) or getattr(settings, name) < 1
     ]
-    if settings.RETENTION_REST_RATIO < 0:
-        errors.append(
-            Error(
-                f"RETENTION_REST_RATIO is {settings.RETENTION_REST_RATIO!r}: a rest "
-                "is 0 or more times a batch's time.",
-                id="privacy.E003",
+    for name in ("RETENTION_REST_RATIO", "RETENTION_BUSY_REST_RATIO"):
+        if getattr(settings, name) < 0:
+            errors.append(
+                Error(
+                    f"{name} is {getattr(settings, name)!r}: a rest is 0 or more "
+                    "times a batch's time.",
+                    id="privacy.E003",
+                )
             )
-        )
     if settings.RETENTION_BATCH_SIZE not in BATCH_RANGE:
         errors.append(
             Error(

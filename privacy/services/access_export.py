@@ -20,7 +20,7 @@ from typing import Any
 import structlog
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -176,12 +176,17 @@ def _build(export: AccessExport, side: BaseDatabaseWrapper) -> None:
     export.status, export.steps_done, export.error = AccessExport.Status.RUNNING, 0, ""
     export.file_stem = f"inzage-{export.pk}-{secrets.token_hex(8)}"
     export.save(update_fields=["status", "steps_done", "error", "file_stem"])
-    document = access_report(
-        client=export.client,
-        export_id=export.pk,
-        at=timezone.now(),
-        progress=lambda steps: _progress(side, export.pk, steps),
-    )
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost:  # one snapshot for the whole document
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        document = access_report(
+            client=export.client,
+            export_id=export.pk,
+            at=timezone.now(),
+            progress=lambda steps: _progress(side, export.pk, steps),
+        )
     text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     _write_file(access_export_path(export, "json"), text.encode())
     _progress(side, export.pk, STEPS - 1)

@@ -80,9 +80,7 @@ def retention_run(
         # Export files first: a client's access export keeps the client.
         report.removed[EXPORT_FILE.code] = _remove_export_files()
         for kind in IN_DATABASE:
-            removed, complete = _remove_kind(
-                kind.code, batch, max_batches, settings.RETENTION_REST_RATIO
-            )
+            removed, complete = _remove_kind(kind.code, batch, max_batches)
             report.removed[kind.code] = removed
             report.complete &= complete
         report.removed[AUDIT_MONTH.code] = _retire_audit_months()
@@ -107,12 +105,10 @@ def retention_run(
     return report
 
 
-def _remove_kind(
-    kind: str, batch: int, max_batches: int | None, rest_ratio: float
-) -> tuple[int, bool]:
+def _remove_kind(kind: str, batch: int, max_batches: int | None) -> tuple[int, bool]:
     """Remove one kind batch by batch; return the rows of its own table, and done.
 
-    Between batches the run rests ``rest_ratio`` times as long as the batch took:
+    Between batches the run rests ``rest_ratio()`` times as long as the batch took:
     the checklist beside it keeps most of the database's time.
     """
     after: int | None = 0
@@ -137,8 +133,37 @@ def _remove_kind(
         after = result["next"]
         batches += 1
         if after is not None:
-            time.sleep((time.monotonic() - started) * rest_ratio)
+            time.sleep((time.monotonic() - started) * rest_ratio())
     return rows, True
+
+
+# Another session of the app's database running a query: someone is using the app.
+# Sessions of other roles show no state to the app's role, and are not counted.
+_BUSY_SQL = """
+SELECT EXISTS (
+    SELECT 1 FROM pg_stat_activity
+    WHERE datname = current_database() AND pid <> pg_backend_pid()
+      AND backend_type = 'client backend' AND state = 'active'
+)
+"""
+
+
+def database_busy() -> bool:
+    """Return whether another session of the database is running a query now."""
+    with connection.cursor() as cursor:
+        # Within a transaction the activity is read once: read it anew.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(_BUSY_SQL)
+        return bool(cursor.fetchone()[0])
+
+
+def rest_ratio() -> float:
+    """How many times a batch's time the run rests after it: longer while the app
+    is in use (``RETENTION_BUSY_REST_RATIO``), so that a run by day keeps out of
+    the checklist's way, and a run at night goes at ``RETENTION_REST_RATIO``."""
+    if database_busy():
+        return float(settings.RETENTION_BUSY_REST_RATIO)
+    return float(settings.RETENTION_REST_RATIO)
 
 
 # The table whose rows a kind counts (the rest go with them).

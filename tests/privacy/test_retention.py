@@ -9,6 +9,8 @@ the database judges their age by its own clock, now.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 
 import psycopg
 import pytest
@@ -24,7 +26,12 @@ from conversations.models import Client, Conversation, Decision, Participant
 from conversations.services import decision_record
 from privacy.checks import retention_settings
 from privacy.models import LegalHold
-from privacy.services.retention import retention_due, retention_run
+from privacy.services.retention import (
+    database_busy,
+    rest_ratio,
+    retention_due,
+    retention_run,
+)
 from tests.conversations.helpers import walk_to_outcome
 from tests.database_logins import OWNER, SUPERUSER, connected_as
 from tests.factories import ClientFactory, ConversationFactory, UserFactory
@@ -467,3 +474,26 @@ def test_the_command_says_what_it_removed(employee, capsys):
     assert "conversation: would remove 1" in capsys.readouterr().out
     call_command("retention_run")
     assert "conversation: removed 1" in capsys.readouterr().out
+
+
+def test_the_run_rests_longer_while_another_session_runs_a_query(settings):
+    """A run by day keeps out of the checklist's way: while the app's database is
+    busy (another of the app's sessions runs a query), it rests the busy ratio."""
+    settings.RETENTION_REST_RATIO, settings.RETENTION_BUSY_REST_RATIO = 3.0, 30.0
+    assert rest_ratio() == 3.0
+
+    # Another session of the app's own role, as a web request would be.
+    other = psycopg.connect(**connection.get_connection_params(), autocommit=True)
+    request = threading.Thread(target=other.execute, args=("SELECT pg_sleep(3)",))
+    request.start()
+    try:
+        deadline = time.monotonic() + 2
+        while not database_busy():
+            assert time.monotonic() < deadline, "the other session's query is not seen"
+            time.sleep(0.02)
+        assert rest_ratio() == 30.0
+    finally:
+        request.join()
+        other.close()
+    assert not database_busy()
+    assert rest_ratio() == 3.0

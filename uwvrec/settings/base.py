@@ -407,6 +407,10 @@ RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=500)
 # After each batch the run rests this many times as long as the batch took, so that
 # it takes at most 1 / (1 + ratio) of a core from the checklist (0: no rest).
 RETENTION_REST_RATIO = env.float("RETENTION_REST_RATIO", default=3.0)
+# While the app is in use (another of its sessions is running a query when a batch
+# ends), the run rests this many times a batch's time instead: it then takes about
+# 1/31 of a core, and requests beside it keep their speed (bench/bench_retention.py).
+RETENTION_BUSY_REST_RATIO = env.float("RETENTION_BUSY_REST_RATIO", default=30.0)
 
 # Violations: the address links in notification e-mails start with, and how long
 # an unsent notification waits before the beat task hands it to Celery again.

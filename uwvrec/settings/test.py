@@ -50,6 +50,7 @@ os.environ.setdefault("OTP_WEBAUTHN_ALLOWED_ORIGINS", "https://testserver")
 os.environ.setdefault("CELERY_TASK_DEFAULT_QUEUE", "uwvrec-test")
 # Retention runs in the tests do not rest between batches (bench_retention.py does).
 os.environ.setdefault("RETENTION_REST_RATIO", "0")
+os.environ.setdefault("RETENTION_BUSY_REST_RATIO", "0")
 os.environ.setdefault("LOG_FORMAT", "console")
 os.environ.setdefault("EMAIL_URL", "consolemail://")
 os.environ.setdefault("EMAIL_TIMEOUT_SECONDS", "1")
