@@ -78,4 +78,4 @@ def access_exports_visible_to(user: Visitor) -> QuerySet[AccessExport]:
     """
     if not may_manage_holds(user) or not user.is_authenticated:
         return AccessExport.objects.none()
-    return AccessExport.objects.filter(requested_by=user)  # type: ignore[misc]
+    return AccessExport.objects.filter(requested_by=user)
