@@ -88,7 +88,7 @@ class Action(models.TextChoices):
     )
     HOLD_LIFTED = "privacy.hold_lifted", _("bewaarplicht opgeheven")
     ACCESS_REQUESTED = "privacy.access_requested", _("inzage-export aangevraagd")
-    ACCESS_BUILT = "privacy.access_built", _("inzage-export gemaakt")
+    ACCESS_PREPARED = "privacy.access_prepared", _("inzage-export gemaakt")
     ACCESS_VIEWED = "privacy.access_viewed", _("inzage-export bekeken")
     ACCESS_DOWNLOADED = "privacy.access_downloaded", _("inzage-export gedownload")
 

@@ -331,7 +331,7 @@ class HoldLifted(TypedDict):
     requested_by: int
 
 
-class AccessBuilt(TypedDict):
+class AccessPrepared(TypedDict):
     """An access export written: how many of each it holds (no content)."""
 
     counts: dict[str, int]
@@ -426,7 +426,7 @@ HOLD_VIEWED: Final = Typed(Action.HOLD_VIEWED, HoldViewed, Refused)
 HOLD_LIFT_REQUESTED: Final = Bare(Action.HOLD_LIFT_REQUESTED, Refused)
 HOLD_LIFTED: Final = Typed(Action.HOLD_LIFTED, HoldLifted, Refused)
 ACCESS_REQUESTED: Final = Bare(Action.ACCESS_REQUESTED, Refused)
-ACCESS_BUILT: Final = Typed(Action.ACCESS_BUILT, AccessBuilt, Refused)
+ACCESS_PREPARED: Final = Typed(Action.ACCESS_PREPARED, AccessPrepared, Refused)
 ACCESS_VIEWED: Final = Typed(Action.ACCESS_VIEWED, AccessViewed, Refused)
 ACCESS_DOWNLOADED: Final = Typed(Action.ACCESS_DOWNLOADED, AccessDownloaded, Refused)
 

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from audit.catalogue import Result
 from audit.payloads import (
-    ACCESS_BUILT,
+    ACCESS_PREPARED,
     ACCESS_DOWNLOADED,
     ACCESS_REQUESTED,
     ACCESS_VIEWED,
@@ -197,7 +197,7 @@ def _build(export: AccessExport, side: BaseDatabaseWrapper) -> None:
         export.save(update_fields=["status", "steps_done", "finished_at"])
         audit_record(
             actor=None,
-            event=ACCESS_BUILT({"counts": counts(document)}),
+            event=ACCESS_PREPARED({"counts": counts(document)}),
             obj=export,
             client_ref=export.client.client_ref,
         )
@@ -229,7 +229,7 @@ def _fail(export: AccessExport, exc: Exception) -> None:
     )
     audit_record_refusal(
         actor=None,
-        event=ACCESS_BUILT.coded("failed"),
+        event=ACCESS_PREPARED.coded("failed"),
         result=Result.FAILED,
         obj=export,
         client_ref=export.client.client_ref,

@@ -145,8 +145,7 @@ def test_a_demo_clients_export_holds_what_sql_finds_for_them_and_nobody_elses(
 
 
 def test_the_pdf_is_tagged_in_dutch_with_a_title(export_dir, auditor):
-    ClientFactory(bsn=DEMO_BSN, display_name="Fatima Yilmaz")
-    export = built(auditor, DEMO_BSN)
+    export = built(auditor, ClientFactory(display_name="Fatima Yilmaz").bsn)
 
     pdf = access_export_path(export, "pdf").read_bytes()
     objects = pdf_objects(pdf)
@@ -212,7 +211,7 @@ def test_the_auditor_asks_by_bsn_in_a_post_and_every_step_is_audited(
     assert AuditEvent.objects.filter(action="privacy.access_viewed").count() == 1
 
     access_export_build(export=export)
-    built_event = AuditEvent.objects.filter(action="privacy.access_built").get()
+    built_event = AuditEvent.objects.filter(action="privacy.access_prepared").get()
     assert built_event.actor_id is None
     assert built_event.client_ref == person.client_ref
     assert built_event.data["counts"]["conversations"] == 0
@@ -348,7 +347,7 @@ def test_a_build_that_cannot_write_fails_with_no_file_and_is_recorded(
     export.refresh_from_db()
     assert export.status == "failed"
     assert export.error.startswith("NotADirectoryError")
-    failure = AuditEvent.objects.filter(action="privacy.access_built").get()
+    failure = AuditEvent.objects.filter(action="privacy.access_prepared").get()
     assert (failure.result, failure.data) == ("failed", {"code": "failed"})
     # Built again, a failed export is left as it is: the auditor asks anew.
     assert access_export_build(export=export).status == "failed"
@@ -362,7 +361,7 @@ def test_a_build_run_twice_writes_once(export_dir, auditor):
 
     export.refresh_from_db()
     assert export.file_stem == stem
-    assert AuditEvent.objects.filter(action="privacy.access_built").count() == 1
+    assert AuditEvent.objects.filter(action="privacy.access_prepared").count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
