@@ -6,7 +6,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import Role
 from conversations.models import Client
+
+# The two roles of an erasure's four eyes: one asks, the other agrees.
+ERASURE_ROLES = [(role.value, role.label) for role in (Role.TEAM_LEAD, Role.AUDITOR)]
 
 
 class RetentionPeriod(models.Model):
@@ -196,10 +200,6 @@ class ErasureRequest(models.Model):
         HOLD = "hold", _("er staat een bewaarplicht op de klant")
         FLAGGED = "flagged", _("de klant is gesignaleerd na een bevestigde overtreding")
 
-    class Role(models.TextChoices):
-        TEAM_LEAD = "team_lead", _("teamleider")
-        AUDITOR = "auditor", _("auditor")
-
     # The database's own foreign key sets it NULL when the client goes, by
     # retention or erasure (migration 0005: ON DELETE SET NULL, which Django 5.2
     # cannot declare).
@@ -222,7 +222,7 @@ class ErasureRequest(models.Model):
         related_name="+",
     )
     requested_role = models.CharField(
-        _("gevraagd als"), max_length=16, choices=Role.choices
+        _("gevraagd als"), max_length=16, choices=ERASURE_ROLES
     )
     requested_at = models.DateTimeField(_("gevraagd op"))
     approved_by = models.ForeignKey(
