@@ -94,7 +94,8 @@ def test_an_erasure_under_a_hold_is_refused_and_says_why(page: Page, demo_users)
     conversations_demo_load()
     hold_place(
         actor=User.objects.get(username="auditor"), bsn="999990020",
-        reason="Bezwaar loopt.", case_reference="BZW-2026-0042", until=None, at=timezone.now(),
+        reason="Bezwaar loopt.", case_reference="BZW-2026-0042", until=None,
+        at=timezone.now(),
     )  # fmt: skip
     log_in(page, "teamleider")
     ask(page, "999990020", "De klant vroeg om wissing.")
