@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from accounts.roles import Role
 from audit.catalogue import Action, Result
@@ -177,7 +177,7 @@ PAGE_TITLES: dict[str, Promise] = {
 # An erasure request's status (privacy.erasure_viewed), as the model says it.
 _ERASURE_STATUSES = {
     "requested": gettext_lazy("wacht op akkoord"),
-    "declined": gettext_lazy("afgewezen"),
+    "declined": pgettext_lazy("erasure request", "afgewezen"),
     "refused": gettext_lazy("niet gewist"),
     "done": gettext_lazy("gewist"),
 }

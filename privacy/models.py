@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.roles import Role
 from conversations.models import Client
@@ -192,7 +193,7 @@ class ErasureRequest(models.Model):
 
     class Status(models.TextChoices):
         REQUESTED = "requested", _("wacht op akkoord")
-        DECLINED = "declined", _("afgewezen")
+        DECLINED = "declined", pgettext_lazy("erasure request", "afgewezen")
         REFUSED = "refused", _("niet gewist")
         DONE = "done", _("gewist")
 
