@@ -135,7 +135,7 @@ def erasures_visible_to(user: Visitor) -> QuerySet[ErasureRequest]:
     role = erasure_role(user)
     if role == Role.AUDITOR:
         return ErasureRequest.objects.all()
-    if role is None:
+    if role is None or not isinstance(user, User):
         return ErasureRequest.objects.none()
     teams_clients = Conversation.objects.filter(team_id=user.team_id).values(
         "client_id"
