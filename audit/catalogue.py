@@ -98,6 +98,10 @@ class Action(models.TextChoices):
         "privacy.erasure_refused",
         _("klant niet gewist: bewaarplicht of signalering"),
     )
+    ACCESS_REQUESTED = "privacy.access_requested", _("inzage-export aangevraagd")
+    ACCESS_BUILT = "privacy.access_built", _("inzage-export gemaakt")
+    ACCESS_VIEWED = "privacy.access_viewed", _("inzage-export bekeken")
+    ACCESS_DOWNLOADED = "privacy.access_downloaded", _("inzage-export gedownload")
 
 
 class Result(models.TextChoices):

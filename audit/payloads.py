@@ -344,6 +344,19 @@ class ErasureViewed(TypedDict):
     status: str
 
 
+class AccessBuilt(TypedDict):
+    """An access export written: how many of each it holds (no content)."""
+
+    counts: dict[str, int]
+
+
+class AccessViewed(TypedDict):
+    """An access export shown: on which page, and its status."""
+
+    page: str
+    status: str
+
+
 class ErasureDecided(TypedDict):
     """An erasure agreed to or declined: who asked (user id), in which role."""
 
@@ -356,6 +369,12 @@ class ErasureRefused(TypedDict):
 
     code: str
     hold: NotRequired[int]
+
+
+class AccessDownloaded(TypedDict):
+    """An access export's file downloaded: which (pdf, json)."""
+
+    format: str
 
 
 LOGGED_IN: Final = Typed(Action.LOGGED_IN, LoggedIn, Refused)
@@ -438,6 +457,10 @@ ERASURE_VIEWED: Final = Typed(Action.ERASURE_VIEWED, ErasureViewed, Refused)
 ERASURE_APPROVED: Final = Typed(Action.ERASURE_APPROVED, ErasureDecided, Refused)
 ERASURE_DECLINED: Final = Typed(Action.ERASURE_DECLINED, ErasureDecided, Refused)
 ERASURE_REFUSED: Final = Typed(Action.ERASURE_REFUSED, ErasureRefused, Refused)
+ACCESS_REQUESTED: Final = Bare(Action.ACCESS_REQUESTED, Refused)
+ACCESS_BUILT: Final = Typed(Action.ACCESS_BUILT, AccessBuilt, Refused)
+ACCESS_VIEWED: Final = Typed(Action.ACCESS_VIEWED, AccessViewed, Refused)
+ACCESS_DOWNLOADED: Final = Typed(Action.ACCESS_DOWNLOADED, AccessDownloaded, Refused)
 
 #: Every action's binding, by action (the test of docs/audit-events.md reads it).
 BINDINGS: Final[dict[Action, Catalogued[Any]]] = {

@@ -79,14 +79,17 @@ def seed_expired() -> float:
             "WHERE scheduled_at < now() - interval '800 days'"
         ).fetchone()[0]
         conn.execute(EXPIRED_SQL, {"count": EXPIRED - left, "users": checklist.USERS})
-        # After a run removed a million rows the planner's counts are stale: without
-        # them, the anti-joins below run as nested loops for many minutes.
+        # After a run removed a million rows, or on a new database, the planner's
+        # counts say the tables are small: the anti-joins below then run as nested
+        # loops over a table they are filling, for many minutes. Hash joins only.
         conn.execute(
             "ANALYZE conversations_conversation, conversations_participant, "
             "conversations_decision"
         )
+        conn.execute("SET enable_nestloop = off")
         conn.execute(PARTICIPANTS_SQL)
         conn.execute(DECISIONS_SQL)
+        conn.execute("RESET enable_nestloop")
         conn.execute("VACUUM ANALYZE")
     return time.perf_counter() - started
 

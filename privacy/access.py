@@ -1,10 +1,12 @@
-"""Who may read the retention schedule, manage legal holds, and erase a client.
+"""Who may read the retention schedule, manage legal holds and access exports, and
+erase a client.
 
 Auditors place holds, read them, and lift them with a second auditor: one asks,
 another agrees (four eyes, written once here: ``asked_to_lift_themselves``; the
 database's check ``privacy_hold_lifted_by_another`` says it again). Auditors and
 admins read the retention schedule. Where an answer depends on the hold's state
-(standing, a request waiting), the services check it again on the locked row.
+(standing, a request waiting), the services check it again on the locked row. An
+access export is seen by the auditor who asked for it, and nobody else.
 
 An erasure (AVG art. 17) takes a team lead and an auditor: whoever asks counts as
 their role's approval, someone in the other role agrees or declines
@@ -24,7 +26,7 @@ from accounts.access import Visitor, holds
 from accounts.models import User
 from accounts.roles import Role
 from conversations.models import Conversation
-from privacy.models import ErasureRequest, LegalHold
+from privacy.models import AccessExport, ErasureRequest, LegalHold
 
 
 def may_view_schedule(user: Visitor) -> bool:
@@ -76,6 +78,16 @@ def holds_visible_to(user: Visitor) -> QuerySet[LegalHold]:
     if not may_manage_holds(user):
         return LegalHold.objects.none()
     return LegalHold.objects.all()
+
+
+def access_exports_visible_to(user: Visitor) -> QuerySet[AccessExport]:
+    """Return the access exports ``user`` may see: only those they asked for.
+
+    An export holds everything about a client: not even another auditor sees it.
+    """
+    if not may_manage_holds(user) or not user.is_authenticated:
+        return AccessExport.objects.none()
+    return AccessExport.objects.filter(requested_by=user)  # type: ignore[misc]
 
 
 def erasure_role(user: Visitor) -> Role | None:

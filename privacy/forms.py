@@ -83,6 +83,12 @@ class LiftAgreeForm(AppForm):
     """Agreeing needs nothing but the button; the form carries the refusals."""
 
 
+class AccessRequestForm(AppForm):
+    """Find the client by BSN (posted, never in a URL or shown again)."""
+
+    bsn = BsnField(label=_("BSN van de klant"))
+
+
 class ErasureRequestForm(AppForm):
     """Find the client by BSN (posted, never shown again) and say why to erase."""
 

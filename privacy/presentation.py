@@ -1,4 +1,4 @@
-"""Holds, erasures and retention periods in words: statuses, refusals, periods."""
+"""Holds, erasures, retention periods and access exports in words."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from privacy.access import hold_standing
-from privacy.models import ErasureRequest, LegalHold
+from privacy.models import AccessExport, ErasureRequest, LegalHold
 
 DAYS_A_YEAR = 365.25
 
@@ -102,3 +102,12 @@ def period_shown(days: int) -> str:
     else:
         return in_days
     return f"{in_days} ({rounder % {'count': count}})"
+
+
+def access_export_percent(export: AccessExport) -> int:
+    """How far an access export is, in percent of its steps (100 once done)."""
+    if export.status == AccessExport.Status.DONE:
+        return 100
+    if not export.steps_expected:
+        return 0
+    return min(99, round(100 * export.steps_done / export.steps_expected))

@@ -88,7 +88,7 @@ AUDIT_MONTH = Kind(
 # Outside the database's functions: files on disk, and Django's sessions.
 EXPORT_FILE = Kind(
     "export_file",
-    _("Exportbestanden van de audittrail"),
+    _("Exportbestanden: van de audittrail, en inzage-exports van klanten"),
     _("vanaf het aanvragen van de export"),
     "RETENTION_EXPORT_FILE_DAYS",
 )

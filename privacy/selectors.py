@@ -1,4 +1,5 @@
-"""Reads of the privacy pages: holds and erasures, scoped to the user; the schedule."""
+"""Reads of the privacy pages: holds, access exports and erasures, scoped to the
+user; the schedule."""
 
 from __future__ import annotations
 
@@ -14,8 +15,13 @@ from django.utils.translation import ngettext
 from accounts.access import Visitor
 from audit.catalogue import Action
 from audit.models import AuditEvent
-from privacy.access import erasures_visible_to, holds_visible_to, standing_on
-from privacy.models import ErasureRequest, LegalHold, RetentionPeriod
+from privacy.access import (
+    access_exports_visible_to,
+    erasures_visible_to,
+    holds_visible_to,
+    standing_on,
+)
+from privacy.models import AccessExport, ErasureRequest, LegalHold, RetentionPeriod
 from privacy.presentation import period_shown
 from privacy.schedule import CLIENT, CONVERSATION, SCHEDULE, SESSION, Kind
 from privacy.services.retention import retention_due
@@ -81,6 +87,19 @@ def refusal_hold(request: ErasureRequest) -> LegalHold | None:
     if request.refusal_hold_id is None:
         return None
     return LegalHold.objects.filter(pk=request.refusal_hold_id).first()
+
+
+def access_export_list_for(*, user: Visitor) -> QuerySet[AccessExport]:
+    """Return the access exports ``user`` asked for, newest first."""
+    return access_exports_visible_to(user).select_related("client")
+
+
+def access_export_for(*, user: Visitor, pk: int) -> AccessExport:
+    """Return one access export ``user`` asked for, or raise Http404."""
+    return get_object_or_404(
+        access_exports_visible_to(user).select_related("client", "requested_by"),
+        pk=pk,
+    )
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from privacy import views
 
@@ -22,6 +22,14 @@ urlpatterns = [
         "bewaarplichten/<int:pk>/akkoord/",
         views.HoldLiftAgreeView.as_view(),
         name="hold_lift_agree",
+    ),
+    path("inzage/", views.AccessListView.as_view(), name="access"),
+    path("inzage/nieuw/", views.AccessRequestView.as_view(), name="access_request"),
+    path("inzage/<int:pk>/", views.AccessDetailView.as_view(), name="access_detail"),
+    re_path(
+        r"^inzage/(?P<pk>[0-9]+)/(?P<file_format>pdf|json)/$",
+        views.AccessDownloadView.as_view(),
+        name="access_download",
     ),
     path("wissen/", views.ErasureListView.as_view(), name="erasures"),
     path("wissen/nieuw/", views.ErasureRequestView.as_view(), name="erasure_request"),

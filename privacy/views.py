@@ -1,4 +1,5 @@
-"""The privacy pages: the retention schedule, legal holds, erasures; thin views."""
+"""The privacy pages: the retention schedule, legal holds, access exports and
+erasures; thin views."""
 
 from __future__ import annotations
 
@@ -6,8 +7,16 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +26,9 @@ from django.views.generic import FormView, TemplateView, View
 from accounts.models import User
 from accounts.roles import Role
 from audit.payloads import (
+    ACCESS_DOWNLOADED,
+    ACCESS_REQUESTED,
+    ACCESS_VIEWED,
     ERASURE_APPROVED,
     ERASURE_DECLINED,
     ERASURE_REQUESTED,
@@ -41,6 +53,7 @@ from privacy.access import (
     may_view_schedule,
 )
 from privacy.forms import (
+    AccessRequestForm,
     ErasureApproveForm,
     ErasureDeclineForm,
     ErasureRequestForm,
@@ -48,13 +61,15 @@ from privacy.forms import (
     LiftAgreeForm,
     LiftRequestForm,
 )
-from privacy.models import ErasureRequest, LegalHold
+from privacy.models import AccessExport, ErasureRequest, LegalHold
 from privacy.presentation import (
     HoldStatus,
+    access_export_percent,
     erasure_refusal_text,
     hold_status,
     removed_rows,
 )
+from privacy.services import access_export as access_services
 from privacy.services import erasure
 from privacy.services import holds as services
 
@@ -81,6 +96,7 @@ def privacy_tabs(user: User) -> list[tuple[str, str, str]]:
     tabs = (
         ("schedule", "privacy:schedule", _("Bewaartermijnen"), may_view_schedule),
         ("holds", "privacy:holds", _("Bewaarplichten"), may_manage_holds),
+        ("access", "privacy:access", _("Inzage"), may_manage_holds),
         ("erasures", "privacy:erasures", _("Wissen op verzoek"), may_handle_erasures),
     )
     return [(key, reverse(name), label) for key, name, label, may in tabs if may(user)]
@@ -236,6 +252,122 @@ class HoldLiftAgreeView(HoldActionView):
     def act(self, data: dict[str, Any]) -> str:
         services.hold_lift_agree(actor=self.user, hold=self.hold, at=timezone.now())
         return _("De bewaarplicht is opgeheven.")
+
+
+class AccessAuditorMixin(UserMixin):
+    """Auditors only, as ``AuditorMixin``, with the access exports' message."""
+
+    refused_action: ClassVar[Catalogued[Any]]
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        access_services.refuse_unless_auditor_for_access(
+            request.user,  # type: ignore[arg-type]
+            self.refused_action,
+            export_id=kwargs.get("pk", ""),
+        )
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class AccessListView(AccessAuditorMixin, TemplateView):
+    """The access exports this auditor asked for (nobody else's); recorded."""
+
+    template_name = "privacy/accessexport_list.html"
+    refused_action = ACCESS_VIEWED
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        exports = list(selectors.access_export_list_for(user=self.user)[:200])
+        access_services.access_exports_view_record(
+            actor=self.user, exports=exports, page="privacy:access"
+        )
+        now = timezone.now()
+        return super().get_context_data(
+            rows=[
+                (export, access_services.access_export_expired(export, now))
+                for export in exports
+            ],
+            export_days=settings.RETENTION_EXPORT_FILE_DAYS,
+            tabs=privacy_tabs(self.user),
+            **kwargs,
+        )
+
+
+class AccessRequestView(AccessAuditorMixin, FormView):
+    """Find the client by BSN and have their access export written."""
+
+    form_class = AccessRequestForm
+    template_name = "privacy/accessexport_form.html"
+    refused_action = ACCESS_REQUESTED
+
+    def form_valid(self, form: AccessRequestForm) -> HttpResponse:
+        try:
+            export = access_services.access_export_request(
+                actor=self.user, bsn=form.cleaned_data["bsn"], at=timezone.now()
+            )
+        except access_services.AccessExportError as error:
+            form.add_error("bsn", error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("De inzage-export voor %(client)s wordt gemaakt.")
+            % {"client": export.client},
+        )
+        url = reverse("privacy:access_detail", args=[export.pk])
+        return HttpResponseRedirect(url, status=303)
+
+
+class AccessDetailView(AccessAuditorMixin, View):
+    """How far the export is; its downloads once done. htmx polls the status."""
+
+    refused_action = ACCESS_VIEWED
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        export = selectors.access_export_for(user=self.user, pk=kwargs["pk"])
+        htmx = bool(getattr(request, "htmx", False))
+        if not htmx:  # the polls show nothing new about the client
+            access_services.access_exports_view_record(
+                actor=self.user, exports=[export], page="privacy:access_detail"
+            )
+        context = {
+            "export": export,
+            "expired": access_services.access_export_expired(export, timezone.now()),
+            "percent": access_export_percent(export),
+            "polling": export.status
+            in (AccessExport.Status.QUEUED, AccessExport.Status.RUNNING),
+        }
+        template = (
+            "privacy/_accessexport_status.html"
+            if htmx
+            else "privacy/accessexport_detail.html"
+        )
+        return render(request, template, context)
+
+
+class AccessDownloadView(AccessAuditorMixin, View):
+    """One file of a finished access export, for the auditor who asked only."""
+
+    refused_action = ACCESS_DOWNLOADED
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        export = selectors.access_export_for(user=self.user, pk=kwargs["pk"])
+        file_format = kwargs["file_format"]
+        try:
+            path = access_services.access_export_download(
+                actor=self.user,
+                export=export,
+                file_format=file_format,
+                at=timezone.now(),
+            )
+        except access_services.AccessFileGoneError:
+            raise Http404(_("Dit bestand is er niet (meer).")) from None
+        return FileResponse(
+            path.open("rb"),
+            as_attachment=True,
+            filename=access_services.download_name(export, file_format),
+            content_type=CONTENT_TYPES[file_format],
+        )
+
+
+CONTENT_TYPES = {"pdf": "application/pdf", "json": "application/json"}
 
 
 # --- erasure requests (AVG art. 17) ---

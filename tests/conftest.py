@@ -303,7 +303,7 @@ def world(
     """
     export_dir = tmp_path_factory.mktemp("exports")
     with (
-        override_settings(AUDIT_EXPORT_DIR=export_dir),
+        override_settings(AUDIT_EXPORT_DIR=export_dir, ACCESS_EXPORT_DIR=export_dir),
         world_transaction(django_db_blocker),
     ):
         yield build_world(export_dir)

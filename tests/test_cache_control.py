@@ -64,6 +64,8 @@ SHOWN = {
         "privacy:erasures",
         "privacy:erasure_request",
         "privacy:erasure_detail",
+        "privacy:access",
+        "privacy:access_request",
     ],
     "admin_user": [
         "privacy:schedule",
@@ -145,6 +147,7 @@ def fill(name: str, arguments: list[str], world: dict) -> dict[str, str]:
         "participant": world["participant"].pk,
         "slug": "uitkomst",
         "language": "nl",
+        "file_format": "pdf",
         "app_label": "conversations",
         "id": world["conversation"].employee_id,
         "object_id": _admin_object_id(short, world),

@@ -325,6 +325,10 @@ CASES = [
     Case("erasure: agree", "team_lead",
          lambda w: reverse("privacy:erasure_approve", args=[w.erasure.pk]), {},
          page=lambda w: reverse("privacy:erasure_detail", args=[w.erasure.pk])),
+    # An access export: the client found by the BSN posted, never in the URL.
+    Case("access export", "auditor", lambda w: reverse("privacy:access_request"),
+         {"bsn": "bsn"}, valid=lambda w: {"bsn": w.a.decided.client.bsn},
+         accepted="redirect"),
     Case("language", "employee", url("set_language"), {
         "language": "any", "next": "any",
     }, valid=lambda w: {"language": "en", "next": "/"}, page=url("accounts:home"),

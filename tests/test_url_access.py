@@ -384,6 +384,24 @@ EXPECTED: dict[str, Cells] = {
         "GET":  (LOGIN,     403,      403,       405,       405,       405,     403),
         "POST": (LOGIN,     403,      403,       302,       404,       400,     403),
     },
+    # Access exports (AVG art. 15): auditors ask for them; an export is seen and
+    # downloaded by the auditor who asked only (another auditor: 404, below).
+    "privacy:access": {
+        "GET":  (LOGIN,     403,      403,       403,       403,       200,     403),
+        "POST": (LOGIN,     403,      403,       403,       403,       405,     403),
+    },
+    "privacy:access_request": {
+        "GET":  (LOGIN,     403,      403,       403,       403,       200,     403),
+        "POST": (LOGIN,     403,      403,       403,       403,       200,     403),
+    },
+    "privacy:access_detail": {
+        "GET":  (LOGIN,     403,      403,       403,       403,       200,     403),
+        "POST": (LOGIN,     403,      403,       403,       403,       405,     403),
+    },
+    "privacy:access_download": {
+        "GET":  (LOGIN,     403,      403,       403,       403,       200,     403),
+        "POST": (LOGIN,     403,      403,       403,       403,       405,     403),
+    },
     # The admin site: the admin role only; everyone else is sent to its login.
     "admin:index": admin_only(200, 200),
     "admin:login": {

@@ -60,6 +60,8 @@ PK_OF: dict[str, Callable[[World], int]] = {
     "privacy:erasure_detail": lambda w: w.erasure.pk,
     "privacy:erasure_approve": lambda w: w.erasure.pk,
     "privacy:erasure_decline": lambda w: w.erasure.pk,
+    "privacy:access_detail": lambda w: w.access_export.pk,
+    "privacy:access_download": lambda w: w.access_export.pk,
 }
 
 
@@ -79,6 +81,7 @@ def value_of(route: Route, param: str, world: World) -> Any:
         "id": lambda: world.a.employee.pk,  # another user's password
         "slug": lambda: "soort",
         "language": lambda: "nl",
+        "file_format": lambda: "pdf",
         "app_label": lambda: "accounts",
         "url": lambda: "nergens/",
     }

@@ -31,7 +31,7 @@ from audit.models import AuditEvent, ExportJob, VerificationJob
 from conversations.models import Client as ClientModel
 from conversations.models import Conversation, Decision, Participant
 from conversations.services import decision_record
-from privacy.models import ErasureRequest, LegalHold
+from privacy.models import AccessExport, ErasureRequest, LegalHold
 from privacy.services.erasure import erasure_request
 from privacy.services.holds import hold_lift_request, hold_place
 from rules.models import RuleText
@@ -94,6 +94,9 @@ class World:
     # The auditor asked to erase the client of team A's planned conversation: team
     # A's lead may agree or decline (team B's lead does not see it).
     erasure: ErasureRequest
+    # The auditor's finished access export of team A's decided client, its files
+    # on disk as the worker leaves them.
+    access_export: AccessExport
     sessions: dict[str, str] = field(default_factory=dict)
 
     def user(self, persona: str) -> User | None:
@@ -218,6 +221,28 @@ def _team(export_dir: Path) -> TeamData:
     )
 
 
+def _access_export(
+    auditor: User, client: ClientModel, export_dir: Path
+) -> AccessExport:
+    now = timezone.now()
+    export = AccessExport.objects.create(
+        client=client,
+        requested_by=auditor,
+        status=AccessExport.Status.DONE,
+        steps_done=7,
+        steps_expected=7,
+        created_at=now,
+        expires_at=now + dt.timedelta(days=7),
+        finished_at=now,
+    )
+    export.file_stem = f"inzage-{export.pk}-world"
+    export.save(update_fields=["file_stem"])
+    export_dir.mkdir(parents=True, exist_ok=True)
+    (export_dir / f"{export.file_stem}.pdf").write_bytes(b"%PDF-1.7\n")
+    (export_dir / f"{export.file_stem}.json").write_text("{}\n", encoding="utf-8")
+    return export
+
+
 def _hold(auditor: User, client: ClientModel) -> LegalHold:
     return hold_place(
         actor=auditor,
@@ -281,6 +306,7 @@ def build_world(export_dir: Path) -> World:
             at=timezone.now(),
         ),
         erasure=_erasure(auditor, a.planned.client),
+        access_export=_access_export(auditor, a.decided.client, export_dir),
     )
     authenticator_for(world.a.team_lead)
     recovery_codes_renew(user=world.a.team_lead)

@@ -5,10 +5,11 @@ approval. Someone in the other role agrees (or declines, with a reason): four
 eyes of two roles (``privacy.access``). On agreement the client's row is locked
 and a standing legal hold or a confirmed violation that flags them refuses the
 erasure, recorded with its code; otherwise the database's ``privacy_erase``
-removes everything about them through the retention's narrow path and says per
-table what went, which is recorded as ``privacy.records_removed`` (kind
-``erasure``). Every step is audited in its transaction; refused attempts after
-their rollback, in a transaction of their own.
+removes everything about them through the retention's narrow path (the files
+of their access exports are deleted first) and says per table what went, which
+is recorded as ``privacy.records_removed`` (kind ``erasure``). Every step is
+audited in its transaction; refused attempts after their rollback, in a
+transaction of their own.
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ from privacy.access import (
     erasure_role,
     standing_on,
 )
-from privacy.models import ErasureRequest, LegalHold
+from privacy.models import AccessExport, ErasureRequest, LegalHold
+from privacy.services.access_export import access_export_delete_files
 from uwvrec.personal_data import BSN_IN_TEXT_MESSAGE, bsn_in_text
 
 OBJECT_TYPE = "privacy.erasurerequest"
@@ -197,6 +199,7 @@ def erasure_approve(
         if refusal is not None:
             return _refuse(actor, request, refusal)
         request.save(update_fields=["approved_by", "approved_at"])
+        _delete_access_export_files(client)
         removed = _erase(request)
         audit_record(
             actor=actor,
@@ -330,6 +333,20 @@ def _refuse(
         result=Result.FAILED,
     )
     return request
+
+
+def _delete_access_export_files(client: Client) -> None:
+    """Delete the files of the client's access exports; their rows go with the client.
+
+    Files first, as the retention run does: a file is never left without its row.
+    Again after the commit, for a build that was still writing one meanwhile.
+    """
+    exports = list(AccessExport.objects.filter(client=client))
+    for export in exports:
+        access_export_delete_files(export)
+    transaction.on_commit(
+        lambda: [access_export_delete_files(export) for export in exports]
+    )
 
 
 def _erase(request: ErasureRequest) -> dict[str, list[int]]:

@@ -54,19 +54,27 @@ class FourEyesError(HoldError):
 
 
 def refuse_unless_auditor(
-    actor: User, action: Catalogued[Any], *, hold_id: object = ""
+    actor: User,
+    action: Catalogued[Any],
+    *,
+    hold_id: object = "",
+    object_type: str = OBJECT_TYPE,
+    message: Any = None,
 ) -> None:
-    """Raise PermissionDenied, and record it, unless ``actor`` is an auditor."""
+    """Raise PermissionDenied, and record it, unless ``actor`` is an auditor.
+
+    ``object_type`` and ``message`` are the holds' unless another page says.
+    """
     if may_manage_holds(actor):
         return
     audit_record_refusal(
         actor=actor,
         event=action.denied(),
-        object_type=OBJECT_TYPE,
+        object_type=object_type,
         object_id=str(hold_id or ""),
     )
     raise PermissionDenied(
-        _("Alleen een auditor kan bewaarplichten inzien en beheren.")
+        message or _("Alleen een auditor kan bewaarplichten inzien en beheren.")
     )
 
 

@@ -31,7 +31,9 @@ from audit.services.anchor import (
 )
 from audit.services.export import export_path
 from audit.services.record import audit_record
+from privacy.models import AccessExport
 from privacy.schedule import AUDIT_MONTH, EXPORT_FILE, IN_DATABASE, SCHEDULE, SESSION
+from privacy.services.access_export import access_export_delete_files
 
 logger = structlog.get_logger(__name__)
 
@@ -52,7 +54,9 @@ def retention_due() -> dict[str, int]:
         cursor.execute("SELECT kind, due FROM privacy_retention_due()")
         due = {kind: int(count) for kind, count in cursor.fetchall()}
     due[AUDIT_MONTH.code] = 1 if _retirable() else 0
-    due[EXPORT_FILE.code] = _expired_export_jobs().count()
+    due[EXPORT_FILE.code] = (
+        _expired_export_jobs().count() + _expired_access_exports().count()
+    )
     due[SESSION.code] = Session.objects.filter(expire_date__lt=timezone.now()).count()
     return {kind.code: due[kind.code] for kind in SCHEDULE}
 
@@ -73,6 +77,8 @@ def retention_run(
         report = RetentionReport(dry_run=True, removed=retention_due())
     else:
         report = RetentionReport(dry_run=False)
+        # Export files first: a client's access export keeps the client.
+        report.removed[EXPORT_FILE.code] = _remove_export_files()
         for kind in IN_DATABASE:
             removed, complete = _remove_kind(
                 kind.code, batch, max_batches, settings.RETENTION_REST_RATIO
@@ -80,7 +86,6 @@ def retention_run(
             report.removed[kind.code] = removed
             report.complete &= complete
         report.removed[AUDIT_MONTH.code] = _retire_audit_months()
-        report.removed[EXPORT_FILE.code] = _remove_export_files()
         report.removed[SESSION.code] = _remove_sessions()
     audit_record(
         actor=None,
@@ -229,26 +234,37 @@ def _expired_export_jobs() -> Any:
     return ExportJob.objects.filter(created_at__lt=cutoff)
 
 
+def _expired_access_exports() -> Any:
+    return AccessExport.objects.filter(expires_at__lte=timezone.now())
+
+
 def _remove_export_files() -> int:
-    """Delete the audit exports asked for longer ago than their period, file first."""
+    """Delete the audit and access exports past their period, files first."""
     removed = 0
     for job in _expired_export_jobs().order_by("pk").iterator():
         if job.file_name:
             export_path(job).unlink(missing_ok=True)
         with transaction.atomic():
             ExportJob.objects.filter(pk=job.pk).delete()
-            audit_record(
-                actor=None,
-                event=RECORDS_REMOVED(
-                    {
-                        "kind": EXPORT_FILE.code,
-                        "removed": {"audit_exportjob": [1, job.pk, job.pk]},
-                    }
-                ),
-                object_type="retention",
-            )
+            _record_removed_file("audit_exportjob", job.pk)
+        removed += 1
+    for export in _expired_access_exports().order_by("pk").iterator():
+        access_export_delete_files(export)
+        with transaction.atomic():
+            AccessExport.objects.filter(pk=export.pk).delete()
+            _record_removed_file("privacy_accessexport", export.pk)
         removed += 1
     return removed
+
+
+def _record_removed_file(table: str, pk: int) -> None:
+    audit_record(
+        actor=None,
+        event=RECORDS_REMOVED(
+            {"kind": EXPORT_FILE.code, "removed": {table: [1, pk, pk]}}
+        ),
+        object_type="retention",
+    )
 
 
 def _remove_sessions() -> int:

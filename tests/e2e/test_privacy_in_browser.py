@@ -1,20 +1,25 @@
-"""Legal holds and the retention schedule in a real browser, axe on every page.
+"""Legal holds, access exports and the retention schedule in a real browser, axe
+on every page.
 
-One auditor places a hold and asks to lift it; a second auditor agrees. Both
+One auditor places a hold and asks to lift it; a second auditor agrees. An auditor
+makes a client's access export, which a real worker writes, and downloads it. The
 pages are seen in Dutch and in English.
 """
 
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.demo import DEMO_PASSWORD
 from conversations.demo import conversations_demo_load
-from privacy.models import LegalHold
+from privacy.models import AccessExport, LegalHold
+from privacy.services.access_export import access_export_path
 from tests.e2e.conftest import check_page
 from tests.e2e.test_login import log_in
 from tests.factories import UserFactory
+from tests.pdftext import pdf_text
 from tests.second_factor import authenticator_for
 
 pytestmark = [
@@ -118,3 +123,57 @@ def test_an_admin_reads_the_schedule_only(page: Page, demo_users):
     expect(page.get_by_role("link", name="Bewaarplichten")).to_have_count(0)
     expect(page.locator("#schedule tbody tr")).to_have_count(7)
     check_page(page, "privacy-schedule-admin")
+
+
+def test_an_auditor_makes_and_downloads_a_clients_access_export(
+    page: Page, demo_users, celery_worker_process, tmp_path
+):
+    conversations_demo_load()
+    log_in(page, "auditor")
+    page.goto("/privacy/")
+    page.get_by_role("link", name="Inzage").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inzage-exports")
+    expect(page.get_by_text("U hebt (nog) geen inzage-exports gemaakt")).to_be_visible()
+    check_page(page, "access-exports-empty")
+    page.get_by_role("link", name="Inzage-export maken").click()
+    page.get_by_role("button", name="Inzage-export maken").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    check_page(page, "access-export-form-errors")
+
+    page.get_by_label("BSN van de klant").fill("999990020")
+    page.get_by_role("button", name="Inzage-export maken").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        "De inzage-export voor Johan de Boer (*****0020) wordt gemaakt."
+    )
+    assert "999990020" not in page.url
+    # The worker writes it; the page follows it without a reload.
+    expect(page.get_by_role("link", name="Download de PDF")).to_be_visible(
+        timeout=60_000
+    )
+    expect(page.get_by_text("7 van 7 stappen klaar.")).to_be_visible()
+    check_page(page, "access-export-done")
+    export = AccessExport.objects.get()
+    try:
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Download de PDF").click()
+        saved = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved)
+        assert (
+            saved.name == f"inzage-{export.pk}-{timezone.localdate().isoformat()}.pdf"
+        )
+        text = pdf_text(saved.read_bytes())
+        assert "Johan de Boer" in text
+        assert "Anja de Boer" not in text  # the third person, by role only
+
+        page.get_by_role("link", name="Terug naar de inzage-exports").click()
+        expect(page.locator("#access-exports")).to_contain_text("Johan de Boer")
+        check_page(page, "access-exports")
+        to_english(page)
+        expect(page.get_by_role("heading", level=1)).to_have_text("Access exports")
+        check_page(page, "access-exports-english")
+        page.get_by_role("link", name=f"Access export {export.pk}").click()
+        expect(page.get_by_role("link", name="Download the PDF")).to_be_visible()
+        check_page(page, "access-export-done-english")
+    finally:
+        for file_format in ("pdf", "json"):
+            access_export_path(export, file_format).unlink(missing_ok=True)

@@ -23,6 +23,7 @@ from audit.services.verify import audit_verify
 from conversations.models import Client, Conversation
 from conversations.services import decision_record
 from privacy.models import AccessExport, ErasureRequest, LegalHold
+from privacy.services.access_export import access_export_path
 from privacy.services.erasure import (
     ErasureError,
     FourEyesError,
@@ -71,7 +72,14 @@ def second_auditor(db):
 
 
 @pytest.fixture
-def known(employee, lead, auditor, second_auditor):
+def access_dir(settings, tmp_path):
+    settings.ACCESS_EXPORT_DIR = tmp_path / "access"
+    settings.ACCESS_EXPORT_DIR.mkdir()
+    return settings.ACCESS_EXPORT_DIR
+
+
+@pytest.fixture
+def known(employee, lead, auditor, second_auditor, access_dir):
     """A client with everything the app can hold about them, none of it flagging.
 
     Two decided conversations with a third person, a dismissed report (with its
@@ -91,13 +99,16 @@ def known(employee, lead, auditor, second_auditor):
     hold = place(auditor, client)
     hold_lift_request(actor=auditor, hold=hold, reason="Klaar.", at=timezone.now())
     hold_lift_agree(actor=second_auditor, hold=hold, at=timezone.now())
-    AccessExport.objects.create(
+    export = AccessExport.objects.create(
         client=client,
         requested_by=auditor,
         status=AccessExport.Status.DONE,
+        file_stem="inzage-1-test",
         created_at=timezone.now(),
         expires_at=timezone.now() + dt.timedelta(days=7),
     )
+    for file_format in ("pdf", "json"):
+        access_export_path(export, file_format).write_text(NAME, encoding="utf-8")
     bystander = decided(employee, ClientFactory(display_name="Johan de Boer")).client
     client.refresh_from_db()
     assert client.flag is None
@@ -176,7 +187,7 @@ def rows_about(client_id: int) -> dict[str, int]:
 
 
 def test_a_team_lead_asks_an_auditor_agrees_and_everything_about_the_client_goes(
-    known, lead, auditor
+    known, lead, auditor, access_dir
 ):
     client, bystander = known
     client_id, client_ref = client.pk, client.client_ref
@@ -219,6 +230,7 @@ def test_a_team_lead_asks_an_auditor_agrees_and_everything_about_the_client_goes
     }
     after = rows_about(client_id)
     assert set(after.values()) == {0}, after
+    assert list(access_dir.iterdir()) == []  # the access export's files too
     assert rows_about(bystander.pk) == kept_before
 
     # The trail keeps what happened, by the pseudonym only.
@@ -392,7 +404,9 @@ def test_an_unknown_bsn_is_refused(known, lead):
 # --- refused: a hold, a flag ---
 
 
-def test_a_standing_hold_refuses_the_erasure_and_nothing_goes(known, lead, auditor):
+def test_a_standing_hold_refuses_the_erasure_and_nothing_goes(
+    known, lead, auditor, access_dir
+):
     client, _bystander = known
     hold = place(auditor, client)
     before = rows_about(client.pk)
@@ -404,6 +418,7 @@ def test_a_standing_hold_refuses_the_erasure_and_nothing_goes(known, lead, audit
     assert refused.refusal_hold_id == hold.pk
     assert refused.approved_by == auditor
     assert rows_about(client.pk) == before
+    assert len(list(access_dir.iterdir())) == 2
     event = last("privacy.erasure_refused")
     assert (event.result, event.data, event.client_ref) == (
         "failed",

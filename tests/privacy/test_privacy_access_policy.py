@@ -67,7 +67,7 @@ def test_the_table_asks_every_predicate():
     helpers |= {"erasure_role", "erasure_approving_role", "asked_to_erase_themselves"}
     helpers |= {"client_in_team"}
     asked = {"may_view_schedule", "may_manage_holds", "may_request_lift"}
-    asked |= {"may_agree_to_lift", "holds_visible_to"}
+    asked |= {"may_agree_to_lift", "holds_visible_to", "access_exports_visible_to"}
     asked |= {"may_handle_erasures", "may_decide_erasure", "erasures_visible_to"}
     assert public_functions(access) == asked | helpers
 
@@ -88,6 +88,15 @@ def test_holds_visible_to(people, persona):
         assert {world.hold, world.hold_asked} <= shown
     else:
         assert shown == set()
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_access_exports_visible_to_the_auditor_who_asked_only(people, persona):
+    shown = set(access.access_exports_visible_to(people[persona]))
+    world = people.world
+    assert shown == ({world.access_export} if persona == "auditor" else set())
+    # Another auditor sees none of it: an export is its requester's alone.
+    assert not access.access_exports_visible_to(world.auditor_without_app).exists()
 
 
 def test_a_hold_stands_through_its_last_day_and_not_after(people):

@@ -371,6 +371,15 @@ AUDIT_ANCHOR_MAIL_TO = env.list("AUDIT_ANCHOR_MAIL_TO", default=[])
 AUDIT_EXPORT_STREAM_LIMIT = env.int("AUDIT_EXPORT_STREAM_LIMIT", default=100_000)
 AUDIT_EXPORT_DIR = env.path("AUDIT_EXPORT_DIR", default=BASE_DIR / "var" / "exports")
 
+# The client's right of access (AVG art. 15): an auditor's export of what UWV holds
+# about a client, as PDF and JSON, written by a Celery task into this directory and
+# kept for RETENTION_EXPORT_FILE_DAYS. Employees who looked at the client's data are
+# named by role and team; with the setting below also by name.
+ACCESS_EXPORT_DIR = env.path(
+    "ACCESS_EXPORT_DIR", default=BASE_DIR / "var" / "access-exports"
+)
+ACCESS_EXPORT_EMPLOYEE_NAMES = env.bool("ACCESS_EXPORT_EMPLOYEE_NAMES", default=False)
+
 # Clients' BSNs: encrypted at rest with Fernet (the first key encrypts, every key
 # decrypts, so keys rotate: see `rotate_bsn_keys`), and found through an HMAC-SHA256
 # keyed hash. Both are required in production; there is no default.
@@ -461,6 +470,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "resend-audit-exports": {
         "task": "audit.tasks.resend_audit_exports",
+        "schedule": timedelta(minutes=5),
+    },
+    "resend-access-exports": {
+        "task": "privacy.tasks.resend_access_exports",
         "schedule": timedelta(minutes=5),
     },
 }
