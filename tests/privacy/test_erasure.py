@@ -14,6 +14,7 @@ import datetime as dt
 
 import psycopg
 import pytest
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -148,29 +149,35 @@ def last(action: str) -> AuditEvent:
     return AuditEvent.objects.filter(action=action).latest("id")
 
 
+def references() -> list[tuple[str, str, str]]:
+    """Return (table, column, table referred to) of every foreign key, as the
+    models declare them (some have no constraint in the database), to a client, a
+    conversation or a violation report."""
+    return [
+        (model._meta.db_table, field.column, field.related_model._meta.db_table)
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if field.is_relation
+        and field.related_model is not None
+        and field.related_model._meta.db_table in ABOUT
+    ]
+
+
 def rows_about(client_id: int) -> dict[str, int]:
     """Count, in every table with a foreign key to a client, a conversation or a
     report, the rows that lead back to this client; and the client's own row."""
+    ids = {
+        "conversations_client": "SELECT %(client)s",
+        "conversations_conversation": (
+            "SELECT id FROM conversations_conversation WHERE client_id = %(client)s"
+        ),
+        "violations_violationreport": (
+            "SELECT id FROM violations_violationreport WHERE client_id = %(client)s"
+        ),
+    }
+    counts = {}
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.conrelid::regclass::text, a.attname, c.confrelid::regclass::text"
-            " FROM pg_constraint c"
-            " JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]"
-            " WHERE c.contype = 'f' AND c.confrelid::regclass::text = ANY(%s)",
-            [list(ABOUT)],
-        )
-        references = cursor.fetchall()
-        ids = {
-            "conversations_client": "SELECT %(client)s",
-            "conversations_conversation": (
-                "SELECT id FROM conversations_conversation WHERE client_id = %(client)s"
-            ),
-            "violations_violationreport": (
-                "SELECT id FROM violations_violationreport WHERE client_id = %(client)s"
-            ),
-        }
-        counts = {}
-        for table, column, target in references:
+        for table, column, target in references():
             cursor.execute(
                 f"SELECT count(*) FROM {table} WHERE {column} IN ({ids[target]})",
                 {"client": client_id},
@@ -181,6 +188,22 @@ def rows_about(client_id: int) -> dict[str, int]:
         )
         counts["conversations_client"] = cursor.fetchone()[0]
     return counts
+
+
+def test_every_table_about_a_client_is_counted():
+    counted = {f"{table}.{column}" for table, column, _target in references()}
+    assert {
+        "conversations_conversation.client_id",
+        "conversations_participant.conversation_id",
+        "conversations_decision.conversation_id",
+        "violations_violationreport.client_id",
+        "violations_violationreport.conversation_id",
+        "violations_violationevent.report_id",
+        "violations_notification.report_id",
+        "privacy_legalhold.client_id",
+        "privacy_accessexport.client_id",
+        "privacy_erasurerequest.client_id",
+    } <= counted
 
 
 # --- four eyes ---
@@ -409,8 +432,8 @@ def test_a_standing_hold_refuses_the_erasure_and_nothing_goes(
 ):
     client, _bystander = known
     hold = place(auditor, client)
-    before = rows_about(client.pk)
     request = ask(lead)
+    before = rows_about(client.pk)
 
     refused = erasure_approve(actor=auditor, request=request, at=timezone.now())
 
@@ -443,9 +466,10 @@ def test_a_confirmed_violation_that_flags_the_client_refuses(known, employee, le
     client, _bystander = known
     auditor = UserFactory(auditor=True)
     confirmed(employee, lead, ConversationFactory(employee=employee, client=client))
+    request = ask(lead)
     before = rows_about(client.pk)
 
-    refused = erasure_approve(actor=auditor, request=ask(lead), at=timezone.now())
+    refused = erasure_approve(actor=auditor, request=request, at=timezone.now())
 
     assert (refused.status, refused.refusal) == ("refused", "flagged")
     assert rows_about(client.pk) == before
