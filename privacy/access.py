@@ -87,7 +87,7 @@ def access_exports_visible_to(user: Visitor) -> QuerySet[AccessExport]:
     """
     if not may_manage_holds(user) or not user.is_authenticated:
         return AccessExport.objects.none()
-    return AccessExport.objects.filter(requested_by=user)  # type: ignore[misc]
+    return AccessExport.objects.filter(requested_by=user)
 
 
 def erasure_role(user: Visitor) -> Role | None:
@@ -147,7 +147,7 @@ def erasures_visible_to(user: Visitor) -> QuerySet[ErasureRequest]:
     role = erasure_role(user)
     if role == Role.AUDITOR:
         return ErasureRequest.objects.all()
-    if role is None or not isinstance(user, User):
+    if role is None or not isinstance(user, User) or user.team_id is None:
         return ErasureRequest.objects.none()
     teams_clients = Conversation.objects.filter(team_id=user.team_id).values(
         "client_id"

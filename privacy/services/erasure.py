@@ -186,8 +186,8 @@ def erasure_approve(
     refuse_unless_erasure_role(actor, ERASURE_APPROVED, request_id=request.pk)
     with _failures_recorded(actor, ERASURE_APPROVED, request), transaction.atomic():
         request = _locked(request)
-        _check_may_decide(actor, request)
-        client = Client.objects.select_for_update().get(pk=request.client_id)
+        client_id = _check_may_decide(actor, request)
+        client = Client.objects.select_for_update().get(pk=client_id)
         request.approved_by, request.approved_at = actor, at
         audit_record(
             actor=actor,
@@ -244,8 +244,11 @@ def _locked(request: ErasureRequest) -> ErasureRequest:
     )
 
 
-def _check_may_decide(actor: User, request: ErasureRequest) -> None:
-    """Raise ErasureError unless ``actor`` may agree to or decline ``request`` now."""
+def _check_may_decide(actor: User, request: ErasureRequest) -> int:
+    """Raise ErasureError unless ``actor`` may agree to or decline ``request`` now.
+
+    Return the id of the request's client, who is still there.
+    """
     if request.status != ErasureRequest.Status.REQUESTED:
         raise ErasureError(
             _("Over dit verzoek is al beslist."),
@@ -274,6 +277,7 @@ def _check_may_decide(actor: User, request: ErasureRequest) -> None:
         raise FourEyesError(
             _("Deze klant had geen gesprek met uw team."), code="not_in_team"
         )
+    return request.client_id
 
 
 def _same_role_message(role: Role) -> Any:
@@ -342,11 +346,13 @@ def _delete_access_export_files(client: Client) -> None:
     Again after the commit, for a build that was still writing one meanwhile.
     """
     exports = list(AccessExport.objects.filter(client=client))
-    for export in exports:
-        access_export_delete_files(export)
-    transaction.on_commit(
-        lambda: [access_export_delete_files(export) for export in exports]
-    )
+
+    def delete() -> None:
+        for export in exports:
+            access_export_delete_files(export)
+
+    delete()
+    transaction.on_commit(delete)
 
 
 def _erase(request: ErasureRequest) -> dict[str, list[int]]:
