@@ -76,7 +76,7 @@ class Action(models.TextChoices):
     )
     RECORDS_REMOVED = (
         "privacy.records_removed",
-        _("gegevens verwijderd na hun bewaartermijn"),
+        _("gegevens verwijderd: na hun bewaartermijn of gewist op verzoek"),
     )
     RETENTION_APPLIED = "privacy.retention_applied", _("bewaartermijnen toegepast")
     SCHEDULE_VIEWED = "privacy.schedule_viewed", _("bewaartermijnen bekeken")
@@ -87,6 +87,17 @@ class Action(models.TextChoices):
         _("opheffen van bewaarplicht gevraagd"),
     )
     HOLD_LIFTED = "privacy.hold_lifted", _("bewaarplicht opgeheven")
+    ERASURE_REQUESTED = "privacy.erasure_requested", _("wissen van klant gevraagd")
+    ERASURE_VIEWED = "privacy.erasure_viewed", _("verzoek om te wissen bekeken")
+    ERASURE_APPROVED = (
+        "privacy.erasure_approved",
+        _("akkoord gegeven om klant te wissen"),
+    )
+    ERASURE_DECLINED = "privacy.erasure_declined", _("wissen van klant afgewezen")
+    ERASURE_REFUSED = (
+        "privacy.erasure_refused",
+        _("klant niet gewist: bewaarplicht of signalering"),
+    )
     ACCESS_REQUESTED = "privacy.access_requested", _("inzage-export aangevraagd")
     ACCESS_PREPARED = "privacy.access_prepared", _("inzage-export gemaakt")
     ACCESS_VIEWED = "privacy.access_viewed", _("inzage-export bekeken")

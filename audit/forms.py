@@ -58,6 +58,7 @@ REVIEWED_OBJECT_TYPES = (
     "violations.violationreport",
     "violations.notification",
     "privacy.legalhold",
+    "privacy.erasurerequest",
     "audit.auditevent",
 )
 

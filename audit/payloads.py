@@ -331,6 +331,19 @@ class HoldLifted(TypedDict):
     requested_by: int
 
 
+class ErasureRequested(TypedDict):
+    """An erasure asked: in which role (``team_lead`` or ``auditor``)."""
+
+    role: str
+
+
+class ErasureViewed(TypedDict):
+    """An erasure request shown: on which page, and its status."""
+
+    page: str
+    status: str
+
+
 class AccessPrepared(TypedDict):
     """An access export written: how many of each it holds (no content)."""
 
@@ -342,6 +355,20 @@ class AccessViewed(TypedDict):
 
     page: str
     status: str
+
+
+class ErasureDecided(TypedDict):
+    """An erasure agreed to or declined: who asked (user id), in which role."""
+
+    requested_by: int
+    requested_role: str
+
+
+class ErasureRefused(TypedDict):
+    """An approved erasure the rules stopped: ``hold`` (with its id) or ``flagged``."""
+
+    code: str
+    hold: NotRequired[int]
 
 
 class AccessDownloaded(TypedDict):
@@ -425,6 +452,11 @@ HOLD_PLACED: Final = Typed(Action.HOLD_PLACED, HoldPlaced, Refused)
 HOLD_VIEWED: Final = Typed(Action.HOLD_VIEWED, HoldViewed, Refused)
 HOLD_LIFT_REQUESTED: Final = Bare(Action.HOLD_LIFT_REQUESTED, Refused)
 HOLD_LIFTED: Final = Typed(Action.HOLD_LIFTED, HoldLifted, Refused)
+ERASURE_REQUESTED: Final = Typed(Action.ERASURE_REQUESTED, ErasureRequested, Refused)
+ERASURE_VIEWED: Final = Typed(Action.ERASURE_VIEWED, ErasureViewed, Refused)
+ERASURE_APPROVED: Final = Typed(Action.ERASURE_APPROVED, ErasureDecided, Refused)
+ERASURE_DECLINED: Final = Typed(Action.ERASURE_DECLINED, ErasureDecided, Refused)
+ERASURE_REFUSED: Final = Typed(Action.ERASURE_REFUSED, ErasureRefused, Refused)
 ACCESS_REQUESTED: Final = Bare(Action.ACCESS_REQUESTED, Refused)
 ACCESS_PREPARED: Final = Typed(Action.ACCESS_PREPARED, AccessPrepared, Refused)
 ACCESS_VIEWED: Final = Typed(Action.ACCESS_VIEWED, AccessViewed, Refused)

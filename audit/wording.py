@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from accounts.roles import Role
 from audit.catalogue import Action, Result
@@ -98,7 +98,10 @@ KEY_LABELS: dict[str, Promise] = {
     "supersedes": gettext_lazy("vervangt besluit (nummer)"),
     "text_version": gettext_lazy("tekstversie"),
     "until": gettext_lazy("tot en met"),
-    "requested_by": gettext_lazy("opheffen gevraagd door (id)"),
+    "requested_by": gettext_lazy("gevraagd door (id)"),
+    "requested_role": gettext_lazy("gevraagd als"),
+    "hold": gettext_lazy("bewaarplicht (nummer)"),
+    "removed": gettext_lazy("verwijderd (per tabel: rijen, eerste en laatste id)"),
     "uwv_recorded": gettext_lazy("UWV heeft opgenomen"),
     "uwv_recording": gettext_lazy("opname door UWV"),
     "uwv_records": gettext_lazy("UWV neemt op"),
@@ -108,10 +111,17 @@ KEY_LABELS: dict[str, Promise] = {
 CODE_WORDS: dict[str, Promise] = {
     "already_decided": gettext_lazy("het besluit was al vastgelegd"),
     "already_requested": gettext_lazy("opheffen was al gevraagd"),
+    "already_open": gettext_lazy("er stond al een verzoek om te wissen open"),
+    "flagged": gettext_lazy("de klant is gesignaleerd na een bevestigde overtreding"),
+    "hold": gettext_lazy("er stond een bewaarplicht op de klant"),
+    "not_in_team": gettext_lazy("de klant had geen gesprek met het eigen team"),
+    "not_open": gettext_lazy("over het verzoek was al beslist"),
+    "same_role": gettext_lazy("akkoord in dezelfde rol als wie het vroeg"),
     "case_missing": gettext_lazy("het zaaknummer ontbrak"),
     "answers_changed": gettext_lazy("de antwoorden waren intussen veranderd"),
     "bsn_in_text": gettext_lazy("er stond een BSN in de tekst"),
     "bsn": gettext_lazy("er stond een BSN in het veld"),
+    "client_gone": gettext_lazy("de klant was er niet meer"),
     "closed": gettext_lazy("het gesprek was al afgesloten"),
     "date_out_of_range": gettext_lazy("de datum kan niet"),
     "decided": gettext_lazy("er was al over beslist"),
@@ -161,6 +171,15 @@ PAGE_TITLES: dict[str, Promise] = {
     "violations:report": gettext_lazy("een overtreding melden"),
     "privacy:holds": gettext_lazy("de lijst van bewaarplichten"),
     "privacy:hold_detail": gettext_lazy("de bewaarplicht"),
+    "privacy:erasures": gettext_lazy("de lijst van verzoeken om te wissen"),
+    "privacy:erasure_detail": gettext_lazy("het verzoek om te wissen"),
+}
+# An erasure request's status (privacy.erasure_viewed), as the model says it.
+_ERASURE_STATUSES = {
+    "requested": gettext_lazy("wacht op akkoord"),
+    "declined": pgettext_lazy("erasure request", "afgewezen"),
+    "refused": gettext_lazy("niet gewist"),
+    "done": gettext_lazy("gewist"),
 }
 # A legal hold's status (privacy.hold_viewed), as privacy.presentation says it.
 _HOLD_STATUSES = {
@@ -196,6 +215,8 @@ def _vocabulary(action: str, key: str) -> Mapping[str, Any] | None:
         notification = action.startswith("notification.")
         return _choices(Notification.Kind.choices if notification else KINDS)
     if key == "status":
+        if action.startswith("privacy.erasure"):
+            return _ERASURE_STATUSES
         if action.startswith("privacy."):
             return _HOLD_STATUSES
         return _choices(
@@ -216,6 +237,7 @@ def _vocabulary(action: str, key: str) -> Mapping[str, Any] | None:
         "result": _choices(Result.choices),
         "action": _choices(Action.choices),
         "role": _choices(ROLES, Role.choices),
+        "requested_role": _choices(Role.choices),
         "rule": _choices(BrokenRule.choices),
         "rule_text_language": _choices(RuleText.Language.choices),
         "scope": _SCOPES,

@@ -1,4 +1,4 @@
-"""The forms of the hold pages: they check shape; the services check the rest."""
+"""The forms of the hold and erasure pages: they check shape; the services the rest."""
 
 from __future__ import annotations
 
@@ -87,3 +87,34 @@ class AccessRequestForm(AppForm):
     """Find the client by BSN (posted, never in a URL or shown again)."""
 
     bsn = BsnField(label=_("BSN van de klant"))
+
+
+class ErasureRequestForm(AppForm):
+    """Find the client by BSN (posted, never shown again) and say why to erase."""
+
+    bsn = BsnField(label=_("BSN van de klant"))
+    reason = _reason(
+        _("Reden"),
+        _(
+            "Bijvoorbeeld: de klant vroeg op 3 december per brief om wissing. "
+            "Iemand in de andere rol moet akkoord geven."
+        ),
+        _("Geef de reden van het verzoek om te wissen."),
+    )
+
+
+class ErasureDeclineForm(AppForm):
+    reason = _reason(
+        _("Reden om af te wijzen"),
+        _(
+            "Bijvoorbeeld: er loopt nog een bezwaar. Na het afwijzen blijft alles "
+            "over de klant bewaard."
+        ),
+        _("Geef de reden om het verzoek af te wijzen."),
+    )
+
+    prefix = "decline"
+
+
+class ErasureApproveForm(AppForm):
+    """Agreeing needs nothing but the button; the form carries the refusals."""

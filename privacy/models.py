@@ -5,8 +5,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from accounts.roles import Role
 from conversations.models import Client
+
+# The two roles of an erasure's four eyes: one asks, the other agrees.
+ERASURE_ROLES = [(role.value, role.label) for role in (Role.TEAM_LEAD, Role.AUDITOR)]
 
 
 class RetentionPeriod(models.Model):
@@ -169,6 +174,155 @@ class AccessExport(models.Model):
 
     def __str__(self) -> str:
         return _("inzage-export %(number)s (%(status)s)") % {
+            "number": self.pk,
+            "status": self.get_status_display(),
+        }
+
+
+class ErasureRequest(models.Model):
+    """A client's request to be erased (AVG art. 17), and what became of it.
+
+    A team lead or an auditor asks; someone in the other role agrees (four eyes:
+    one team lead and one auditor) or declines with a reason. On agreement the
+    database removes everything about the client (``privacy_erase``, privacy
+    migration 0005) unless a standing legal hold or a confirmed violation that
+    flags them applies: then it is refused, with ``refusal`` saying which. Only the
+    pseudonym ``client_ref`` is kept once the client is gone, and per table how
+    many rows went.
+    """
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("wacht op akkoord")
+        DECLINED = "declined", pgettext_lazy("erasure request", "afgewezen")
+        REFUSED = "refused", _("niet gewist")
+        DONE = "done", _("gewist")
+
+    class Refusal(models.TextChoices):
+        HOLD = "hold", _("er staat een bewaarplicht op de klant")
+        FLAGGED = "flagged", _("de klant is gesignaleerd na een bevestigde overtreding")
+
+    # The database's own foreign key sets it NULL when the client goes, by
+    # retention or erasure (migration 0005: ON DELETE SET NULL, which Django 5.2
+    # cannot declare).
+    client = models.ForeignKey(
+        Client,
+        verbose_name=_("klant"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    # The pseudonym the audit trail knows the client by: no personal data.
+    client_ref = models.CharField(_("klant (pseudoniem)"), max_length=64)
+    reason = models.TextField(_("reden"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gevraagd door"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_role = models.CharField(
+        _("gevraagd als"), max_length=16, choices=ERASURE_ROLES
+    )
+    requested_at = models.DateTimeField(_("gevraagd op"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("akkoord gegeven door"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("akkoord gegeven op"), null=True, blank=True)
+    declined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("afgewezen door"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    declined_at = models.DateTimeField(_("afgewezen op"), null=True, blank=True)
+    declined_reason = models.TextField(_("reden van afwijzen"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.REQUESTED
+    )
+    refusal = models.CharField(
+        _("waarom niet gewist"), max_length=16, choices=Refusal.choices, blank=True
+    )
+    # The standing hold that stopped the erasure (a plain number: it may go later).
+    refusal_hold_id = models.BigIntegerField(
+        _("bewaarplicht die het wissen tegenhield"), null=True, blank=True
+    )
+    done_at = models.DateTimeField(_("gewist op"), null=True, blank=True)
+    # Per table: [rows, first id, last id]; never content.
+    removed = models.JSONField(_("verwijderd"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ("-requested_at", "-id")
+        default_permissions = ()
+        verbose_name = _("verzoek om te wissen")
+        verbose_name_plural = _("verzoeken om te wissen")
+        constraints = (
+            # One open request per client at a time.
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=models.Q(status="requested"),
+                name="privacy_erasure_one_open_per_client",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(requested_role__in=["team_lead", "auditor"]),
+                name="privacy_erasure_requested_role",
+            ),
+            # Four eyes, in the database too: who agrees or declines is not who asked.
+            models.CheckConstraint(
+                condition=models.Q(approved_by__isnull=True)
+                | ~models.Q(approved_by=models.F("requested_by")),
+                name="privacy_erasure_approved_by_another",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(declined_by__isnull=True)
+                | ~models.Q(declined_by=models.F("requested_by")),
+                name="privacy_erasure_declined_by_another",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["done", "refused"])
+                | models.Q(approved_by__isnull=False, approved_at__isnull=False),
+                name="privacy_erasure_done_or_refused_after_approval",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="declined")
+                | (
+                    models.Q(
+                        declined_by__isnull=False,
+                        declined_at__isnull=False,
+                        approved_at__isnull=True,
+                    )
+                    & ~models.Q(declined_reason="")
+                ),
+                name="privacy_erasure_declined_with_reason",
+            ),
+            # Approved but still open only inside the transaction that erases.
+            models.CheckConstraint(
+                condition=~models.Q(status="requested")
+                | models.Q(declined_at__isnull=True),
+                name="privacy_erasure_requested_is_open",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="refused", refusal__in=["hold", "flagged"])
+                | (~models.Q(status="refused") & models.Q(refusal="")),
+                name="privacy_erasure_refused_says_why",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="done", done_at__isnull=False)
+                | (~models.Q(status="done") & models.Q(done_at__isnull=True)),
+                name="privacy_erasure_done_at",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return _("verzoek om te wissen %(number)s (%(status)s)") % {
             "number": self.pk,
             "status": self.get_status_display(),
         }

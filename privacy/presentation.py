@@ -1,4 +1,4 @@
-"""Holds, retention periods and access exports in words: statuses, days and years."""
+"""Holds, erasures, retention periods and access exports in words."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from privacy.access import hold_standing
-from privacy.models import AccessExport, LegalHold
+from privacy.models import AccessExport, ErasureRequest, LegalHold
 
 DAYS_A_YEAR = 365.25
 
@@ -32,6 +32,54 @@ def hold_status(hold: LegalHold, today: dt.date) -> HoldStatus:
     if hold.lift_requested_at is not None:
         return HoldStatus.LIFT_REQUESTED
     return HoldStatus.STANDING
+
+
+# What an erasure removed, per table, in the order the page lists it.
+REMOVED_TABLES = {
+    "conversations_client": _("De klant (naam en versleuteld BSN)"),
+    "conversations_conversation": _("Gesprekken"),
+    "conversations_participant": _("Deelnemers aan gesprekken"),
+    "conversations_decision": _("Besluiten"),
+    "violations_violationreport": _("Meldingen van overtredingen"),
+    "violations_violationevent": _("Stappen in de geschiedenis van meldingen"),
+    "violations_notification": _("Berichten over meldingen"),
+    "privacy_accessexport": _("Inzage-exports"),
+    "privacy_legalhold": _("Afgelopen en opgeheven bewaarplichten"),
+}
+
+
+def removed_rows(request: ErasureRequest) -> list[tuple[str, int]]:
+    """Return what an erasure removed as (what, how many), tables in a fixed order."""
+    removed = request.removed or {}
+    rows = [
+        (str(label), int(removed[table][0]))
+        for table, label in REMOVED_TABLES.items()
+        if table in removed
+    ]
+    rows += [
+        (table, int(n[0]))
+        for table, n in removed.items()
+        if table not in REMOVED_TABLES
+    ]
+    return rows
+
+
+def erasure_refusal_text(request: ErasureRequest, hold: LegalHold | None) -> str:
+    """Return why an approved erasure was not carried out, in a sentence."""
+    if request.refusal == ErasureRequest.Refusal.HOLD:
+        if hold is None:
+            return str(_("Niet gewist: er stond een bewaarplicht op deze klant."))
+        return _(
+            "Niet gewist: er staat een bewaarplicht op deze klant (zaak %(case)s)."
+        ) % {"case": hold.case_reference}
+    if request.refusal == ErasureRequest.Refusal.FLAGGED:
+        return str(
+            _(
+                "Niet gewist: deze klant is gesignaleerd na een bevestigde "
+                "overtreding. Zolang die signalering staat, blijft alles bewaard."
+            )
+        )
+    return ""
 
 
 def period_shown(days: int) -> str:

@@ -1,5 +1,5 @@
-"""Reads of the privacy pages: holds and access exports, scoped to the user; the
-schedule."""
+"""Reads of the privacy pages: holds, access exports and erasures, scoped to the
+user; the schedule."""
 
 from __future__ import annotations
 
@@ -15,8 +15,13 @@ from django.utils.translation import ngettext
 from accounts.access import Visitor
 from audit.catalogue import Action
 from audit.models import AuditEvent
-from privacy.access import access_exports_visible_to, holds_visible_to, standing_on
-from privacy.models import AccessExport, LegalHold, RetentionPeriod
+from privacy.access import (
+    access_exports_visible_to,
+    erasures_visible_to,
+    holds_visible_to,
+    standing_on,
+)
+from privacy.models import AccessExport, ErasureRequest, LegalHold, RetentionPeriod
 from privacy.presentation import period_shown
 from privacy.schedule import CLIENT, CONVERSATION, SCHEDULE, SESSION, Kind
 from privacy.services.retention import retention_due
@@ -49,6 +54,39 @@ def hold_for(*, user: Visitor, pk: int) -> LegalHold:
         ),
         pk=pk,
     )
+
+
+ERASURE_PEOPLE = ("client", "requested_by", "approved_by", "declined_by")
+
+
+def erasure_list_for(*, user: Visitor) -> QuerySet[ErasureRequest]:
+    """Return the erasure requests ``user`` may read: open ones first, newest first."""
+    return (
+        erasures_visible_to(user)
+        .select_related(*ERASURE_PEOPLE)
+        .annotate(
+            closed=Case(
+                When(status=ErasureRequest.Status.REQUESTED, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("closed", "-requested_at", "-id")
+    )
+
+
+def erasure_for(*, user: Visitor, pk: int) -> ErasureRequest:
+    """Return one erasure request the user may read, or raise Http404."""
+    return get_object_or_404(
+        erasures_visible_to(user).select_related(*ERASURE_PEOPLE), pk=pk
+    )
+
+
+def refusal_hold(request: ErasureRequest) -> LegalHold | None:
+    """Return the hold that stopped the erasure, while it is still kept."""
+    if request.refusal_hold_id is None:
+        return None
+    return LegalHold.objects.filter(pk=request.refusal_hold_id).first()
 
 
 def access_export_list_for(*, user: Visitor) -> QuerySet[AccessExport]:

@@ -31,4 +31,17 @@ urlpatterns = [
         views.AccessDownloadView.as_view(),
         name="access_download",
     ),
+    path("wissen/", views.ErasureListView.as_view(), name="erasures"),
+    path("wissen/nieuw/", views.ErasureRequestView.as_view(), name="erasure_request"),
+    path("wissen/<int:pk>/", views.ErasureDetailView.as_view(), name="erasure_detail"),
+    path(
+        "wissen/<int:pk>/akkoord/",
+        views.ErasureApproveView.as_view(),
+        name="erasure_approve",
+    ),
+    path(
+        "wissen/<int:pk>/afwijzen/",
+        views.ErasureDeclineView.as_view(),
+        name="erasure_decline",
+    ),
 ]

@@ -1,5 +1,5 @@
-"""The privacy pages: the retention schedule, legal holds and access exports; thin
-views."""
+"""The privacy pages: the retention schedule, legal holds, access exports and
+erasures; thin views."""
 
 from __future__ import annotations
 
@@ -24,10 +24,15 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
 from accounts.models import User
+from accounts.roles import Role
 from audit.payloads import (
     ACCESS_DOWNLOADED,
     ACCESS_REQUESTED,
     ACCESS_VIEWED,
+    ERASURE_APPROVED,
+    ERASURE_DECLINED,
+    ERASURE_REQUESTED,
+    ERASURE_VIEWED,
     HOLD_LIFT_REQUESTED,
     HOLD_LIFTED,
     HOLD_PLACED,
@@ -36,20 +41,36 @@ from audit.payloads import (
 )
 from privacy import selectors
 from privacy.access import (
+    asked_to_erase_themselves,
     asked_to_lift_themselves,
+    erasure_approving_role,
+    erasure_role,
     may_agree_to_lift,
+    may_decide_erasure,
+    may_handle_erasures,
     may_manage_holds,
     may_request_lift,
+    may_view_schedule,
 )
 from privacy.forms import (
     AccessRequestForm,
+    ErasureApproveForm,
+    ErasureDeclineForm,
+    ErasureRequestForm,
     HoldPlaceForm,
     LiftAgreeForm,
     LiftRequestForm,
 )
-from privacy.models import AccessExport, LegalHold
-from privacy.presentation import HoldStatus, access_export_percent, hold_status
+from privacy.models import AccessExport, ErasureRequest, LegalHold
+from privacy.presentation import (
+    HoldStatus,
+    access_export_percent,
+    erasure_refusal_text,
+    hold_status,
+    removed_rows,
+)
 from privacy.services import access_export as access_services
+from privacy.services import erasure
 from privacy.services import holds as services
 
 # Where on the form a refusal of ``hold_place`` is shown (else above the fields).
@@ -70,6 +91,17 @@ class UserMixin:
         return self.request.user  # type: ignore[return-value]
 
 
+def privacy_tabs(user: User) -> list[tuple[str, str, str]]:
+    """Return the privacy pages ``user`` may open: (key, url, label), for the tabs."""
+    tabs = (
+        ("schedule", "privacy:schedule", _("Bewaartermijnen"), may_view_schedule),
+        ("holds", "privacy:holds", _("Bewaarplichten"), may_manage_holds),
+        ("access", "privacy:access", _("Inzage"), may_manage_holds),
+        ("erasures", "privacy:erasures", _("Wissen op verzoek"), may_handle_erasures),
+    )
+    return [(key, reverse(name), label) for key, name, label, may in tabs if may(user)]
+
+
 class ScheduleView(UserMixin, TemplateView):
     """The retention schedule, read-only: auditors and admins; recorded."""
 
@@ -81,7 +113,7 @@ class ScheduleView(UserMixin, TemplateView):
         return super().get_context_data(
             rows=selectors.schedule_rows(last_run),
             last_run=last_run,
-            may_manage_holds=may_manage_holds(self.user),
+            tabs=privacy_tabs(self.user),
             **kwargs,
         )
 
@@ -116,6 +148,7 @@ class HoldListView(AuditorMixin, TemplateView):
         return super().get_context_data(
             standing=[row for row in shown if row[1] not in ended],
             ended=[row for row in shown if row[1] in ended],
+            tabs=privacy_tabs(self.user),
             **kwargs,
         )
 
@@ -253,6 +286,7 @@ class AccessListView(AccessAuditorMixin, TemplateView):
                 for export in exports
             ],
             export_days=settings.RETENTION_EXPORT_FILE_DAYS,
+            tabs=privacy_tabs(self.user),
             **kwargs,
         )
 
@@ -334,3 +368,174 @@ class AccessDownloadView(AccessAuditorMixin, View):
 
 
 CONTENT_TYPES = {"pdf": "application/pdf", "json": "application/json"}
+
+
+# --- erasure requests (AVG art. 17) ---
+
+# Where on the form a refusal of ``erasure_request`` is shown (else above it).
+ERASURE_FIELD_OF_CODE = {
+    "not_found": "bsn",
+    "not_in_team": "bsn",
+    "reason_missing": "reason",
+    "bsn_in_text": "reason",
+}
+
+
+class ErasureRoleMixin(UserMixin):
+    """Team leads and auditors; anyone else a 403, recorded as a refused ``action``."""
+
+    refused_action: ClassVar[Catalogued[Any]]
+    kwargs: dict[str, Any]
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        erasure.refuse_unless_erasure_role(
+            request.user,  # type: ignore[arg-type]
+            self.refused_action,
+            request_id=kwargs.get("pk", ""),
+        )
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class ErasureListView(ErasureRoleMixin, TemplateView):
+    template_name = "privacy/erasurerequest_list.html"
+    refused_action = ERASURE_VIEWED
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        requests = list(selectors.erasure_list_for(user=self.user)[:500])
+        erasure.erasures_view_record(
+            actor=self.user, requests=requests, page="privacy:erasures"
+        )
+        is_open = ErasureRequest.Status.REQUESTED
+        return super().get_context_data(
+            open_requests=[r for r in requests if r.status == is_open],
+            closed_requests=[r for r in requests if r.status != is_open],
+            tabs=privacy_tabs(self.user),
+            **kwargs,
+        )
+
+
+class ErasureRequestView(ErasureRoleMixin, FormView):
+    form_class = ErasureRequestForm
+    template_name = "privacy/erasurerequest_form.html"
+    refused_action = ERASURE_REQUESTED
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        other = _("een auditor") if erasure_role(self.user) == Role.TEAM_LEAD else None
+        return super().get_context_data(
+            approver=other or _("een teamleider van een team dat de klant sprak"),
+            **kwargs,
+        )
+
+    def form_valid(self, form: ErasureRequestForm) -> HttpResponse:
+        try:
+            request = erasure.erasure_request(
+                actor=self.user, at=timezone.now(), **form.cleaned_data
+            )
+        except erasure.ErasureError as error:
+            form.add_error(ERASURE_FIELD_OF_CODE.get(error.code or ""), error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Het verzoek om %(client)s te wissen is vastgelegd.")
+            % {"client": request.client},
+        )
+        return HttpResponseRedirect(
+            reverse("privacy:erasure_detail", args=[request.pk])
+        )
+
+
+class ErasureMixin(ErasureRoleMixin):
+    @cached_property
+    def erasure_request(self) -> ErasureRequest:
+        return selectors.erasure_for(user=self.user, pk=self.kwargs["pk"])
+
+    def render_detail(self, **forms: forms.Form) -> HttpResponse:
+        request, user = self.erasure_request, self.user
+        context = {
+            "erasure": request,
+            "may_decide": may_decide_erasure(user, request),
+            "asked_themselves": asked_to_erase_themselves(user, request),
+            "approving_role": erasure_approving_role(request),
+            "refusal": erasure_refusal_text(request, selectors.refusal_hold(request)),
+            "removed": removed_rows(request),
+            "approve_form": forms.get("approve_form") or ErasureApproveForm(),
+            "decline_form": forms.get("decline_form") or ErasureDeclineForm(),
+        }
+        status = 400 if forms else 200
+        return render(
+            self.request, "privacy/erasurerequest_detail.html", context, status=status
+        )
+
+
+class ErasureDetailView(ErasureMixin, View):
+    refused_action = ERASURE_VIEWED
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        erasure.erasures_view_record(
+            actor=self.user,
+            requests=[self.erasure_request],
+            page="privacy:erasure_detail",
+        )
+        return self.render_detail()
+
+
+class ErasureActionView(ErasureMixin, View):
+    """A decision on the request's page; refused, the page shows it again."""
+
+    form_class: type[forms.Form]
+    form_name: str
+
+    def act(self, data: dict[str, Any]) -> None:
+        """Call the service with the form's ``data``; say what became of it."""
+        raise NotImplementedError
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            try:
+                self.act(form.cleaned_data)
+            except erasure.ErasureError as error:
+                form.add_error(None, error)
+            else:
+                return HttpResponseRedirect(
+                    reverse("privacy:erasure_detail", args=[self.erasure_request.pk])
+                )
+        return self.render_detail(**{self.form_name: form})
+
+
+class ErasureApproveView(ErasureActionView):
+    refused_action = ERASURE_APPROVED
+    form_class, form_name = ErasureApproveForm, "approve_form"
+
+    def act(self, data: dict[str, Any]) -> None:
+        done = erasure.erasure_approve(
+            actor=self.user, request=self.erasure_request, at=timezone.now()
+        )
+        if done.status == ErasureRequest.Status.DONE:
+            messages.success(
+                self.request,
+                _(
+                    "De klant is gewist. Alleen het pseudoniem en de aantallen "
+                    "blijven bewaard."
+                ),
+            )
+        else:
+            hold = selectors.refusal_hold(done)
+            messages.warning(self.request, erasure_refusal_text(done, hold))
+
+
+class ErasureDeclineView(ErasureActionView):
+    refused_action = ERASURE_DECLINED
+    form_class, form_name = ErasureDeclineForm, "decline_form"
+
+    def act(self, data: dict[str, Any]) -> None:
+        erasure.erasure_decline(
+            actor=self.user,
+            request=self.erasure_request,
+            reason=data["reason"],
+            at=timezone.now(),
+        )
+        messages.success(
+            self.request,
+            _("Het verzoek is afgewezen. Er is niets over de klant verwijderd."),
+        )

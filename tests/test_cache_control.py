@@ -16,6 +16,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from conversations.models import Conversation
 from conversations.services import decision_record
+from privacy.services.erasure import erasure_request
 from privacy.services.holds import hold_place
 from tests.conversations.helpers import walk_to_outcome
 from tests.factories import ConversationFactory
@@ -48,6 +49,9 @@ SHOWN = {
         "violations:letter_pdf",
         "audit:trail",
         "audit:event",
+        "privacy:erasures",
+        "privacy:erasure_request",
+        "privacy:erasure_detail",
     ],
     "auditor": [
         "audit:trail",
@@ -57,6 +61,9 @@ SHOWN = {
         "privacy:holds",
         "privacy:hold_place",
         "privacy:hold_detail",
+        "privacy:erasures",
+        "privacy:erasure_request",
+        "privacy:erasure_detail",
         "privacy:access",
         "privacy:access_request",
     ],
@@ -86,7 +93,7 @@ def url_names(resolver: URLResolver | None = None, namespace: str = "") -> Itera
 @pytest.fixture
 def world(employee, team_lead, auditor):
     """A conversation with a participant, a decision, a confirmed violation and a
-    legal hold on its client."""
+    legal hold on its client; a request to erase another client of the team."""
     conversation = ConversationFactory(employee=employee)
     (person,) = walk_to_outcome(
         employee, conversation, participants=[("Els de Vries", "third_person")]
@@ -112,6 +119,12 @@ def world(employee, team_lead, auditor):
             until=None,
             at=timezone.now(),
         ),
+        "erasure": erasure_request(
+            actor=auditor,
+            bsn=ConversationFactory(employee=employee).client.bsn,
+            reason="De klant vroeg om wissing.",
+            at=timezone.now(),
+        ),
     }
 
 
@@ -126,6 +139,8 @@ def fill(name: str, arguments: list[str], world: dict) -> dict[str, str]:
         # A passkey's number: none is there, and its 404 says no-store too.
         "accounts": 1,
     }
+    if short.startswith("erasure_"):
+        pks["privacy"] = world["erasure"].pk
     values = {
         "pk": pks.get(namespace),
         "conversation": world["conversation"].pk,

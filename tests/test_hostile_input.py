@@ -311,6 +311,20 @@ CASES = [
     Case("legal hold: agree to lift", "auditor",
          lambda w: reverse("privacy:hold_lift_agree", args=[w.hold_asked.pk]), {},
          page=lambda w: reverse("privacy:hold_detail", args=[w.hold_asked.pk])),
+    # Erasure: the client found by the BSN posted (a team lead: of the team); the
+    # reasons are about a client, so a BSN typed there is kept out.
+    Case("erasure request", "team_lead", lambda w: reverse("privacy:erasure_request"),
+         {"bsn": "bsn", "reason": "personal"}, valid=lambda w: {
+        "bsn": w.a.decided.client.bsn, "reason": "De klant vroeg om wissing.",
+    }),
+    Case("erasure: decline", "team_lead",
+         lambda w: reverse("privacy:erasure_decline", args=[w.erasure.pk]),
+         {"decline-reason": "personal"},
+         valid=lambda w: {"decline-reason": "Er loopt nog een bezwaar."},
+         page=lambda w: reverse("privacy:erasure_detail", args=[w.erasure.pk])),
+    Case("erasure: agree", "team_lead",
+         lambda w: reverse("privacy:erasure_approve", args=[w.erasure.pk]), {},
+         page=lambda w: reverse("privacy:erasure_detail", args=[w.erasure.pk])),
     # An access export: the client found by the BSN posted, never in the URL.
     Case("access export", "auditor", lambda w: reverse("privacy:access_request"),
          {"bsn": "bsn"}, valid=lambda w: {"bsn": w.a.decided.client.bsn},

@@ -33,6 +33,7 @@ MENUS = {
         "Spelregels",
         "Overtredingen",
         "Audittrail",
+        "Privacy",
         "Berichten",
         "Tweede factor",
     ],
@@ -41,6 +42,7 @@ MENUS = {
         "Spelregels",
         "Overtredingen",
         "Audittrail",
+        "Privacy",
         "Berichten",
         "Tweede factor",
     ],
@@ -63,6 +65,14 @@ SECTION_URLS = {
     "Beheer": reverse("admin:index"),
     "Tweede factor": reverse("accounts:second_factor"),
 }
+# Team leads' Privacy is the erasure requests: they do not read the schedule.
+LEADS_PRIVACY = reverse("privacy:erasures")
+
+
+def section_url(persona: str, label: str) -> str:
+    if label == "Privacy" and persona.startswith("team_lead"):
+        return LEADS_PRIVACY
+    return SECTION_URLS[label]
 
 
 def menu(page: str) -> list[tuple[str, str, bool]]:
@@ -86,7 +96,7 @@ def test_each_persona_sees_its_sections_and_each_opens(world: World, persona):
     links = menu(client.get(HOME).content.decode())
     assert [label for label, _href, _current in links] == MENUS[persona]
     for label, href, _current in links:
-        assert href == SECTION_URLS[label]
+        assert href == section_url(persona, label)
         with rolled_back():
             assert client.get(href).status_code == 200, label
 
@@ -177,6 +187,11 @@ def current(page: str) -> list[str]:
             lambda w: reverse("privacy:hold_detail", args=[w.hold.pk]),
             "Privacy",
         ),
+        (
+            "team_lead",
+            lambda w: reverse("privacy:erasure_detail", args=[w.erasure.pk]),
+            "Privacy",
+        ),
     ],
 )
 def test_the_current_section_is_marked_on_its_pages(world, persona, url_of, section):
@@ -226,7 +241,13 @@ def test_each_section_shows_exactly_when_its_landing_page_opens(people, persona)
         shown = labels(client.get(HOME).content.decode())
     for section in SECTIONS:
         with rolled_back():
-            status = client.get(reverse(section.url_name)).status_code
+            status = client.get(section.url_for(user)).status_code
         allowed = section.allowed(user)
         assert allowed is (status == 200), (section.key, status)
         assert (str(section.label) in shown) is allowed, section.key
+
+
+def test_the_team_leads_privacy_is_erasure_with_an_auditor(world):
+    page = world.client("team_lead").get(HOME).content.decode()
+    assert "Klanten wissen op hun verzoek, samen met een auditor." in page
+    assert f'href="{LEADS_PRIVACY}"' in page

@@ -358,6 +358,32 @@ EXPECTED: dict[str, Cells] = {
         "GET":  (LOGIN,     403,      403,       403,       403,       405,     403),
         "POST": (LOGIN,     403,      403,       403,       403,       302,     403),
     },
+    # Erasure (AVG art. 17): team leads and auditors; everyone else is refused
+    # (recorded) before the request is looked up. The world's request was asked
+    # by the auditor about team A's client: team A's lead agrees or declines (it
+    # goes through), the auditor who asked is refused on the page (four eyes),
+    # team B's lead does not see it. A method a page does not serve is refused
+    # (405) before the request is looked up.
+    "privacy:erasures": {
+        "GET":  (LOGIN,     403,      403,       200,       200,       200,     403),
+        "POST": (LOGIN,     403,      403,       405,       405,       405,     403),
+    },
+    "privacy:erasure_request": {
+        "GET":  (LOGIN,     403,      403,       200,       200,       200,     403),
+        "POST": (LOGIN,     403,      403,       200,       200,       200,     403),
+    },
+    "privacy:erasure_detail": {
+        "GET":  (LOGIN,     403,      403,       200,       404,       200,     403),
+        "POST": (LOGIN,     403,      403,       405,       405,       405,     403),
+    },
+    "privacy:erasure_approve": {
+        "GET":  (LOGIN,     403,      403,       405,       405,       405,     403),
+        "POST": (LOGIN,     403,      403,       302,       404,       400,     403),
+    },
+    "privacy:erasure_decline": {
+        "GET":  (LOGIN,     403,      403,       405,       405,       405,     403),
+        "POST": (LOGIN,     403,      403,       302,       404,       400,     403),
+    },
     # Access exports (AVG art. 15): auditors ask for them; an export is seen and
     # downloaded by the auditor who asked only (another auditor: 404, below).
     "privacy:access": {
@@ -408,6 +434,7 @@ POST_DATA: dict[str, dict[str, str]] = {
     "violations:decide": {"decision": "confirm", "reason": "Zelf gezien."},
     "violations:withdraw": {"withdraw-reason": "Een vergissing."},
     "privacy:hold_lift_request": {"lift-reason": "De zaak is afgesloten."},
+    "privacy:erasure_decline": {"decline-reason": "Er loopt nog een bezwaar."},
 }
 QUERIES: dict[str, dict[str, str]] = {
     "admin:autocomplete": {

@@ -57,6 +57,9 @@ PK_OF: dict[str, Callable[[World], int]] = {
     "privacy:hold_detail": lambda w: w.hold.pk,
     "privacy:hold_lift_request": lambda w: w.hold.pk,
     "privacy:hold_lift_agree": lambda w: w.hold_asked.pk,
+    "privacy:erasure_detail": lambda w: w.erasure.pk,
+    "privacy:erasure_approve": lambda w: w.erasure.pk,
+    "privacy:erasure_decline": lambda w: w.erasure.pk,
     "privacy:access_detail": lambda w: w.access_export.pk,
     "privacy:access_download": lambda w: w.access_export.pk,
 }

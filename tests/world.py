@@ -31,7 +31,8 @@ from audit.models import AuditEvent, ExportJob, VerificationJob
 from conversations.models import Client as ClientModel
 from conversations.models import Conversation, Decision, Participant
 from conversations.services import decision_record
-from privacy.models import AccessExport, LegalHold
+from privacy.models import AccessExport, ErasureRequest, LegalHold
+from privacy.services.erasure import erasure_request
 from privacy.services.holds import hold_lift_request, hold_place
 from rules.models import RuleText
 from tests.conversations.helpers import add, answer, handout, walk_to_outcome
@@ -90,6 +91,9 @@ class World:
     # (the one without an app) asked, so the auditor may agree.
     hold: LegalHold
     hold_asked: LegalHold
+    # The auditor asked to erase the client of team A's planned conversation: team
+    # A's lead may agree or decline (team B's lead does not see it).
+    erasure: ErasureRequest
     # The auditor's finished access export of team A's decided client, its files
     # on disk as the worker leaves them.
     access_export: AccessExport
@@ -250,6 +254,15 @@ def _hold(auditor: User, client: ClientModel) -> LegalHold:
     )
 
 
+def _erasure(auditor: User, client: ClientModel) -> ErasureRequest:
+    return erasure_request(
+        actor=auditor,
+        bsn=client.bsn,
+        reason="De klant vroeg per brief om wissing.",
+        at=timezone.now(),
+    )
+
+
 def _access_attempt() -> AccessAttempt:
     """Return one failed login as django-axes counts it (not yet a lock)."""
     return AccessAttempt.objects.create(
@@ -292,6 +305,7 @@ def build_world(export_dir: Path) -> World:
             reason="De zaak is afgesloten.",
             at=timezone.now(),
         ),
+        erasure=_erasure(auditor, a.planned.client),
         access_export=_access_export(auditor, a.decided.client, export_dir),
     )
     authenticator_for(world.a.team_lead)

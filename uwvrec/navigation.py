@@ -19,7 +19,7 @@ from accounts.access import may_enter_admin, needs_second_factor
 from accounts.models import User
 from audit.access import may_review_trail
 from conversations.access import may_run_checklist, may_view_conversations
-from privacy.access import may_manage_holds, may_view_schedule
+from privacy.access import may_handle_erasures, may_manage_holds, may_view_schedule
 from rules.access import may_read_rules
 from violations.access import (
     may_decide_reports,
@@ -59,9 +59,21 @@ def _audit(user: User) -> Promise:
 def _privacy(user: User) -> Promise:
     if may_manage_holds(user):
         return _(
-            "De bewaartermijnen bekijken, en bewaarplichten instellen en opheffen."
+            "De bewaartermijnen bekijken, bewaarplichten instellen en opheffen, en "
+            "klanten wissen op hun verzoek."
         )
+    if not may_view_schedule(user):
+        return _("Klanten wissen op hun verzoek, samen met een auditor.")
     return _("De bewaartermijnen bekijken en wat de volgende run verwijdert.")
+
+
+def _may_open_privacy(user: User) -> bool:
+    return may_view_schedule(user) or may_handle_erasures(user)
+
+
+def _privacy_landing(user: User) -> str:
+    """The schedule for who may read it; the erasure requests for team leads."""
+    return "privacy:schedule" if may_view_schedule(user) else "privacy:erasures"
 
 
 def _messages(user: User) -> Promise:
@@ -90,6 +102,12 @@ class Section:
     namespaces: tuple[str, ...] = ()
     views: tuple[str, ...] = ()
     not_views: tuple[str, ...] = ()
+    # The landing page's URL name where it depends on the user (else ``url_name``).
+    landing: Callable[[User], str] | None = None
+
+    def url_for(self, user: User) -> str:
+        """Return the URL of the section's landing page for ``user``."""
+        return reverse(self.landing(user) if self.landing else self.url_name)
 
     def contains(self, match: ResolverMatch | None) -> bool:
         """Tell whether the page ``match`` resolved to is part of this section."""
@@ -146,9 +164,10 @@ SECTIONS = (
         url_name="privacy:schedule",
         label=_("Privacy"),
         title=_("Privacy"),
-        allowed=may_view_schedule,
+        allowed=_may_open_privacy,
         describe=_privacy,
         namespaces=("privacy",),
+        landing=_privacy_landing,
     ),
     Section(
         key="messages",
@@ -202,7 +221,7 @@ def sections_for(*, user: User, match: ResolverMatch | None = None) -> list[Link
     return [
         Link(
             key=section.key,
-            url=reverse(section.url_name),
+            url=section.url_for(user),
             label=section.label,
             title=section.title,
             description=section.describe(user),

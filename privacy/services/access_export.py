@@ -28,8 +28,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from audit.catalogue import Result
 from audit.payloads import (
-    ACCESS_PREPARED,
     ACCESS_DOWNLOADED,
+    ACCESS_PREPARED,
     ACCESS_REQUESTED,
     ACCESS_VIEWED,
     Catalogued,

@@ -1,4 +1,4 @@
-"""privacy's access policy: who reads the schedule, manages holds, asks and agrees."""
+"""privacy's access policy: who reads the schedule, manages holds, erases clients."""
 
 from __future__ import annotations
 
@@ -42,6 +42,18 @@ ROWS = [
         obj=lambda w: w.hold_asked,
     ),
     Row("may_agree_to_lift(standing)", may_agree_to_lift, NOBODY, obj=lambda w: w.hold),
+    Row(
+        "may_handle_erasures",
+        access.may_handle_erasures,
+        frozenset({"team_lead", "team_lead_other_team", "auditor"}),
+    ),
+    # The auditor asked to erase team A's client: only team A's lead decides.
+    Row(
+        "may_decide_erasure(asked by the auditor)",
+        access.may_decide_erasure,
+        frozenset({"team_lead"}),
+        obj=lambda w: w.erasure,
+    ),
 ]
 
 
@@ -52,8 +64,11 @@ def test_who_may_what(people, row, persona):
 
 def test_the_table_asks_every_predicate():
     helpers = {"hold_standing", "standing_on", "asked_to_lift_themselves"}
+    helpers |= {"erasure_role", "erasure_approving_role", "asked_to_erase_themselves"}
+    helpers |= {"client_in_team"}
     asked = {"may_view_schedule", "may_manage_holds", "may_request_lift"}
     asked |= {"may_agree_to_lift", "holds_visible_to", "access_exports_visible_to"}
+    asked |= {"may_handle_erasures", "may_decide_erasure", "erasures_visible_to"}
     assert public_functions(access) == asked | helpers
 
 
@@ -89,3 +104,21 @@ def test_a_hold_stands_through_its_last_day_and_not_after(people):
     hold.until = _today()
     assert access.hold_standing(hold, _today())
     assert not access.hold_standing(hold, _today() + dt.timedelta(days=1))
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_erasures_visible_to(people, persona):
+    shown = set(access.erasures_visible_to(people[persona]))
+    # Auditors see every request; team A's lead this one, about the team's client.
+    assert (people.world.erasure in shown) is (persona in {"auditor", "team_lead"})
+
+
+def test_four_eyes_of_two_roles_on_erasure(people):
+    erasure = people.world.erasure
+    asker = erasure.requested_by
+    assert access.asked_to_erase_themselves(asker, erasure)
+    assert access.erasure_approving_role(erasure) == "team_lead"
+    assert not access.may_decide_erasure(asker, erasure)
+    assert not access.may_decide_erasure(people["auditor"], erasure)
+    assert access.may_decide_erasure(people["team_lead"], erasure)
+    assert not access.may_decide_erasure(people["team_lead_other_team"], erasure)

@@ -26,6 +26,7 @@ from conversations.models import Client, Conversation, Decision, Participant
 from conversations.services import decision_record
 from privacy.checks import retention_settings
 from privacy.models import LegalHold
+from privacy.services.erasure import erasure_decline, erasure_request
 from privacy.services.retention import (
     database_busy,
     rest_ratio,
@@ -267,6 +268,26 @@ def test_a_client_goes_once_nothing_about_them_is_left(employee):
     assert ran.removed["client"] == 1
     assert not Client.objects.filter(pk=gone.pk).exists()
     assert Client.objects.filter(pk__in=[staying.pk, new.pk]).count() == 2
+
+
+def test_a_client_removed_by_retention_leaves_their_erasure_requests_the_pseudonym(
+    employee, lead, auditor
+):
+    gone = decided_conversation(employee, ago(CONVERSATION_DAYS) - MARGIN).client
+    backdate_client(gone, ago(CONVERSATION_DAYS + 10))
+    request = erasure_request(
+        actor=lead, bsn=gone.bsn, reason="Brief van de klant.", at=timezone.now()
+    )
+    erasure_decline(
+        actor=auditor, request=request, reason="Er loopt bezwaar.", at=timezone.now()
+    )
+
+    retention_run()
+
+    request.refresh_from_db()
+    assert not Client.objects.filter(pk=gone.pk).exists()
+    assert (request.client_id, request.client_ref) == (None, gone.client_ref)
+    assert request.status == "declined"
 
 
 # --- legal holds ---

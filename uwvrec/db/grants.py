@@ -19,7 +19,8 @@ from psycopg import sql
 from uwvrec.db.catalog import guarded_tables
 
 # SECURITY DEFINER functions of the owner that the app's role calls: the sealer
-# removes what it chained, and the daily task makes the coming months' partitions.
+# removes what it chained, the daily task makes the coming months' partitions,
+# retention and an approved erasure remove what they may.
 APP_FUNCTIONS = (
     "audit_dequeue(bigint[])",
     "audit_default_partition_months()",
@@ -33,6 +34,8 @@ APP_FUNCTIONS = (
     # The audit trail's months past their period (privacy migration 0003).
     "audit_retirable()",
     "audit_retire(date, bigint, bigint, text, text)",
+    # A client's erasure, approved by a team lead and an auditor (migration 0005).
+    "privacy_erase(bigint)",
 )
 
 
