@@ -107,8 +107,10 @@ BEGIN
     tally := privacy_tally(tally, 'conversations_client', gone);
     PERFORM set_config('uwvrec.retention', 'off', true);
 
+    -- What stays of the request keeps no free text about the client: the reason
+    -- goes with them; the pseudonym, who decided and the counts stay.
     UPDATE privacy_erasurerequest
-       SET status = 'done', done_at = now(), removed = tally
+       SET status = 'done', done_at = now(), removed = tally, reason = ''
      WHERE id = request_id;
     RETURN tally;
 END;

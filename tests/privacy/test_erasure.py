@@ -283,6 +283,10 @@ def test_an_auditor_asks_and_a_team_lead_of_the_clients_team_agrees(
     done = erasure_approve(actor=lead, request=request, at=timezone.now())
     assert done.status == "done"
     assert not Client.objects.filter(pk=client.pk).exists()
+    # What stays of the request holds the pseudonym, not the reason (free text).
+    done.refresh_from_db()
+    assert (done.client_id, done.reason) == (None, "")
+    assert done.client_ref == client.client_ref
 
 
 def test_who_asked_cannot_agree(known, lead):
