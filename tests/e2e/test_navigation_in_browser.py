@@ -19,6 +19,7 @@ MENUS = {
         "Spelregels",
         "Overtredingen",
         "Audittrail",
+        "Privacy",
         "Berichten",
         "Tweede factor",
     ],

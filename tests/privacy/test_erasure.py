@@ -22,7 +22,6 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from audit.services.verify import audit_verify
 from conversations.models import Client, Conversation
-from conversations.services import decision_record
 from privacy.models import AccessExport, ErasureRequest, LegalHold
 from privacy.services.access_export import access_export_path
 from privacy.services.erasure import (
@@ -33,7 +32,6 @@ from privacy.services.erasure import (
     erasure_request,
 )
 from privacy.services.holds import hold_lift_agree, hold_lift_request, hold_place
-from tests.conversations.helpers import walk_to_outcome
 from tests.database_logins import OWNER, connected_as
 from tests.factories import (
     ClientFactory,
@@ -41,6 +39,7 @@ from tests.factories import (
     UserFactory,
     valid_bsn,
 )
+from tests.privacy.helpers import decided_conversation
 from tests.violations.helpers import confirmed, report
 from violations.services import violation_dismiss, violation_withdraw
 
@@ -117,17 +116,7 @@ def known(employee, lead, auditor, second_auditor, access_dir):
 
 
 def decided(employee, client) -> Conversation:
-    conversation = ConversationFactory(employee=employee, client=client)
-    walk_to_outcome(
-        employee, conversation, participants=[("Jan Derde", "third_person")]
-    )
-    conversation.refresh_from_db()
-    decision_record(
-        actor=employee,
-        conversation=conversation,
-        answers_version=conversation.answers_version,
-    )
-    return conversation
+    return decided_conversation(employee, timezone.now(), client)
 
 
 def place(auditor, client, until=None) -> LegalHold:

@@ -23,7 +23,6 @@ from django.utils import timezone
 
 from audit.models import AuditEvent, ExportJob
 from conversations.models import Client, Conversation, Decision, Participant
-from conversations.services import decision_record
 from privacy.checks import retention_settings
 from privacy.models import LegalHold
 from privacy.services.erasure import erasure_decline, erasure_request
@@ -33,9 +32,9 @@ from privacy.services.retention import (
     retention_due,
     retention_run,
 )
-from tests.conversations.helpers import walk_to_outcome
 from tests.database_logins import OWNER, SUPERUSER, connected_as
-from tests.factories import ClientFactory, ConversationFactory, UserFactory
+from tests.factories import ClientFactory, UserFactory
+from tests.privacy.helpers import decided_conversation
 from tests.violations.helpers import report
 from violations.models import Notification, ViolationEvent, ViolationReport
 from violations.services import violation_confirm, violation_dismiss, violation_withdraw
@@ -53,24 +52,6 @@ MARGIN = dt.timedelta(hours=1)
 
 def ago(days: int) -> dt.datetime:
     return timezone.now() - dt.timedelta(days=days)
-
-
-def decided_conversation(employee, moment: dt.datetime, client=None) -> Conversation:
-    """A conversation held at ``moment`` with a third person and a decision."""
-    with time_machine.travel(moment, tick=False):
-        conversation = ConversationFactory(
-            employee=employee, client=client or ClientFactory(), scheduled_at=moment
-        )
-        walk_to_outcome(
-            employee, conversation, participants=[("Jan Derde", "third_person")]
-        )
-        conversation.refresh_from_db()
-        decision_record(
-            actor=employee,
-            conversation=conversation,
-            answers_version=conversation.answers_version,
-        )
-    return conversation
 
 
 def backdate_client(client: Client, moment: dt.datetime) -> None:
