@@ -59,7 +59,7 @@ lint: install
 # settings, which need the services' URLs to be set; nothing connects to them.
 types: install
 	DATABASE_URL=postgres://uwvrec@db:5432/uwvrec REDIS_URL=redis://redis:6379/0 \
-		$(VENV)/bin/mypy accounts audit conversations privacy rules violations uwvrec
+		$(VENV)/bin/mypy accounts audit conversations figures privacy rules violations uwvrec
 
 # Production settings: the deploy checks, and collectstatic with the hashed manifest
 # (fails on a vendored file whose .map or font is missing).

@@ -16,6 +16,7 @@ SOURCES = (
     "conversations",
     "violations",
     "privacy",
+    "figures",
 )
 # Set by the process that starts the app, not by an operator (pytest-xdist names
 # its worker, and the test settings note that they split for it).

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "audit",
     "conversations",
     "violations",
+    # The figures' rollup: kept by the database from conversations and decisions.
+    "figures",
     # Retention, legal holds: above the apps whose records it removes.
     "privacy",
     # The wiring: commands that load or span every app (load_demo_data).
