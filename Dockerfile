@@ -20,8 +20,8 @@ COPY . .
 # collectstatic needs settings to load, not a database or a real secret.
 RUN DJANGO_SECRET_KEY=collectstatic DATABASE_URL=postgres://build@localhost/build \
     REDIS_URL=redis://localhost:6379/0 python manage.py collectstatic --noinput \
-    && useradd --system --home-dir /app uwvrec && mkdir -p /app/var \
-    && chown uwvrec /app/var
+    && useradd --system --home-dir /app uwvrec && mkdir -p /app/var /anchors /exports \
+    && chown uwvrec /app/var /anchors /exports
 USER uwvrec
 
 EXPOSE 8000

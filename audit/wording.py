@@ -51,7 +51,14 @@ KEY_LABELS: dict[str, Promise] = {
     "conditions": gettext_lazy("voorwaarden"),
     "consents": gettext_lazy("geeft toestemming"),
     "conversation": gettext_lazy("gesprek (nummer)"),
+    "conversations": gettext_lazy("gesprekken"),
     "count": gettext_lazy("aantal"),
+    "counts": gettext_lazy("aantallen in de export"),
+    "decisions": gettext_lazy("besluiten"),
+    "letters": gettext_lazy("brieven"),
+    "rule_texts": gettext_lazy("spelregelteksten"),
+    "violation_reports": gettext_lazy("meldingen van overtredingen"),
+    "views": gettext_lazy("keren bekeken of vastgelegd"),
     "date_from": gettext_lazy("van (datum)"),
     "date_to": gettext_lazy("tot en met (datum)"),
     "differing": gettext_lazy("besluiten die anders uitkwamen"),
@@ -109,6 +116,8 @@ KEY_LABELS: dict[str, Promise] = {
 }
 
 CODE_WORDS: dict[str, Promise] = {
+    "database": gettext_lazy("de database weigerde het"),
+    "failed": gettext_lazy("mislukt"),
     "already_decided": gettext_lazy("het besluit was al vastgelegd"),
     "already_requested": gettext_lazy("opheffen was al gevraagd"),
     "already_open": gettext_lazy("er stond al een verzoek om te wissen open"),
@@ -173,6 +182,8 @@ PAGE_TITLES: dict[str, Promise] = {
     "privacy:hold_detail": gettext_lazy("de bewaarplicht"),
     "privacy:erasures": gettext_lazy("de lijst van verzoeken om te wissen"),
     "privacy:erasure_detail": gettext_lazy("het verzoek om te wissen"),
+    "privacy:access": gettext_lazy("de lijst van inzage-exports"),
+    "privacy:access_detail": gettext_lazy("de inzage-export"),
 }
 # An erasure request's status (privacy.erasure_viewed), as the model says it.
 _ERASURE_STATUSES = {
@@ -189,6 +200,26 @@ _HOLD_STATUSES = {
     "lifted": gettext_lazy("opgeheven"),
 }
 
+# What a retention batch or an erasure removed (privacy.records_removed), as the
+# schedule (privacy.schedule, a layer above) names the kinds.
+_RETENTION_KINDS = {
+    "notification": gettext_lazy("berichten aan medewerkers"),
+    "violation_report": gettext_lazy("meldingen van overtredingen"),
+    "conversation": gettext_lazy("gesprekken"),
+    "client": gettext_lazy("klanten"),
+    "audit_month": gettext_lazy("een maand van de audittrail"),
+    "export_file": gettext_lazy("exportbestanden"),
+    "session": gettext_lazy("sessies"),
+    "erasure": gettext_lazy("wissen op verzoek"),
+}
+# An access export's status (privacy.access_viewed), as the model says it.
+_ACCESS_STATUSES = {
+    "queued": gettext_lazy("in de wachtrij"),
+    "running": gettext_lazy("bezig"),
+    "done": gettext_lazy("klaar"),
+    "failed": gettext_lazy("mislukt"),
+}
+
 _SCOPES = {"username": gettext_lazy("het account"), "ip": gettext_lazy("het adres")}
 # The second factor's kinds of device (auth.device_*, auth.second_factor_*).
 _SECOND_FACTORS = {
@@ -197,7 +228,7 @@ _SECOND_FACTORS = {
     "recovery_code": gettext_lazy("herstelcode"),
     "passkey": gettext_lazy("passkey"),
 }
-_FORMATS = {"csv": "CSV", "jsonl": "JSON Lines"}
+_FORMATS = {"csv": "CSV", "jsonl": "JSON Lines", "pdf": "PDF", "json": "JSON"}
 
 
 def _choices(*choices: Any) -> dict[str, Any]:
@@ -212,11 +243,15 @@ def _vocabulary(action: str, key: str) -> Mapping[str, Any] | None:
     if key == "kind":
         if action.startswith("auth."):
             return _SECOND_FACTORS
+        if action == "privacy.records_removed":
+            return _RETENTION_KINDS
         notification = action.startswith("notification.")
         return _choices(Notification.Kind.choices if notification else KINDS)
     if key == "status":
         if action.startswith("privacy.erasure"):
             return _ERASURE_STATUSES
+        if action.startswith("privacy.access"):
+            return _ACCESS_STATUSES
         if action.startswith("privacy."):
             return _HOLD_STATUSES
         return _choices(

@@ -63,14 +63,14 @@ def access_report(
         lambda: _letters(client, names),
         lambda: _views(client),
     ]
-    document: dict[str, Any] = {
-        "document": DOCUMENT,
-        "version": VERSION,
-        "export": export_id,
-        "made_at": _moment(at),
-        "employee_names_shown": names.shown,
-    }
     with translation.override(LANGUAGE):
+        document: dict[str, Any] = {
+            "document": DOCUMENT,
+            "version": VERSION,
+            "export": export_id,
+            "made_at": _moment(at),
+            "employee_names_shown": names.shown,
+        }
         for done, (part, read) in enumerate(zip(PARTS, readers, strict=True), 1):
             document[part] = read()
             if progress is not None:

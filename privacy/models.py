@@ -299,7 +299,8 @@ class ErasureRequest(models.Model):
                         declined_at__isnull=False,
                         approved_at__isnull=True,
                     )
-                    & ~models.Q(declined_reason="")
+                    # Once the client is gone the reason goes with them.
+                    & (~models.Q(declined_reason="") | models.Q(client__isnull=True))
                 ),
                 name="privacy_erasure_declined_with_reason",
             ),

@@ -82,11 +82,12 @@ def erasure_for(*, user: Visitor, pk: int) -> ErasureRequest:
     )
 
 
-def refusal_hold(request: ErasureRequest) -> LegalHold | None:
-    """Return the hold that stopped the erasure, while it is still kept."""
+def refusal_hold(*, user: Visitor, request: ErasureRequest) -> LegalHold | None:
+    """Return the hold that stopped the erasure, while it is kept, if ``user`` may
+    read holds (auditors): a team lead is told there is one, not its case."""
     if request.refusal_hold_id is None:
         return None
-    return LegalHold.objects.filter(pk=request.refusal_hold_id).first()
+    return holds_visible_to(user).filter(pk=request.refusal_hold_id).first()
 
 
 def access_export_list_for(*, user: Visitor) -> QuerySet[AccessExport]:

@@ -17,7 +17,7 @@ def apply_retention() -> dict[str, int]:
 @shared_task
 def build_access_export(*, export_id: int) -> str:
     """Write the files of a client's access export; return its status."""
-    export = AccessExport.objects.filter(pk=export_id).first()
+    export = AccessExport.objects.select_related("client").filter(pk=export_id).first()
     if export is None:  # removed (expired, or its client erased) before it ran
         return "gone"
     return access_export_build(export=export).status

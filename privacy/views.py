@@ -359,8 +359,12 @@ class AccessDownloadView(AccessAuditorMixin, View):
             )
         except access_services.AccessFileGoneError:
             raise Http404(_("Dit bestand is er niet (meer).")) from None
+        try:
+            handle = path.open("rb")
+        except OSError:  # deleted by the retention run a moment ago
+            raise Http404(_("Dit bestand is er niet (meer).")) from None
         return FileResponse(
-            path.open("rb"),
+            handle,
             as_attachment=True,
             filename=access_services.download_name(export, file_format),
             content_type=CONTENT_TYPES[file_format],
@@ -456,7 +460,9 @@ class ErasureMixin(ErasureRoleMixin):
             "may_decide": may_decide_erasure(user, request),
             "asked_themselves": asked_to_erase_themselves(user, request),
             "approving_role": erasure_approving_role(request),
-            "refusal": erasure_refusal_text(request, selectors.refusal_hold(request)),
+            "refusal": erasure_refusal_text(
+                request, selectors.refusal_hold(user=self.user, request=request)
+            ),
             "removed": removed_rows(request),
             "approve_form": forms.get("approve_form") or ErasureApproveForm(),
             "decline_form": forms.get("decline_form") or ErasureDeclineForm(),
@@ -520,7 +526,7 @@ class ErasureApproveView(ErasureActionView):
                 ),
             )
         else:
-            hold = selectors.refusal_hold(done)
+            hold = selectors.refusal_hold(user=self.user, request=done)
             messages.warning(self.request, erasure_refusal_text(done, hold))
 
 

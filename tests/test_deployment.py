@@ -50,3 +50,15 @@ def test_the_image_runs_gunicorn_as_an_unprivileged_user():
     dockerfile = (BASE_DIR / "Dockerfile").read_text()
     assert "USER uwvrec" in dockerfile
     assert 'CMD ["gunicorn", "uwvrec.wsgi"' in dockerfile
+
+
+def test_web_serves_the_export_files_the_worker_writes():
+    """The worker writes audit and access exports, web serves them: one volume."""
+    for name in ("web", "worker"):
+        service = SERVICES[name]
+        environment = service["environment"]
+        volume = {v.split(":")[1]: v.split(":")[0] for v in service["volumes"]}
+        assert volume.get("/exports") == "exports", name
+        assert environment["AUDIT_EXPORT_DIR"].startswith("/exports/"), name
+        assert environment["ACCESS_EXPORT_DIR"].startswith("/exports/"), name
+    assert "exports" in COMPOSE["volumes"]

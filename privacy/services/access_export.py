@@ -174,6 +174,8 @@ def _build(export: AccessExport, side: BaseDatabaseWrapper) -> None:
     from privacy.access_pdf import access_report_pdf  # WeasyPrint: slow to import
 
     export.status, export.steps_done, export.error = AccessExport.Status.RUNNING, 0, ""
+    # Written again after a worker died: what the first try left goes first.
+    access_export_delete_files(export)
     export.file_stem = f"inzage-{export.pk}-{secrets.token_hex(8)}"
     export.save(update_fields=["status", "steps_done", "error", "file_stem"])
     outermost = not connection.in_atomic_block
@@ -224,7 +226,8 @@ def _fail(export: AccessExport, exc: Exception) -> None:
         logger.exception("access_export_files_not_deleted", export_id=export.pk)
     AccessExport.objects.filter(pk=export.pk).update(
         status=AccessExport.Status.FAILED,
-        error=f"{type(exc).__name__}: {exc}"[:300],
+        # The kind of error only: a database error's text may quote the client's data.
+        error=type(exc).__name__[:300],
         finished_at=timezone.now(),
     )
     audit_record_refusal(
@@ -240,7 +243,9 @@ def access_export_delete_files(export: AccessExport) -> None:
     """Delete the export's files, if any; the row stays (the caller's to delete)."""
     if export.file_stem:
         for file_format in FORMATS:
-            access_export_path(export, file_format).unlink(missing_ok=True)
+            path = access_export_path(export, file_format)
+            path.unlink(missing_ok=True)
+            path.with_name(path.name + ".part").unlink(missing_ok=True)
 
 
 def access_export_expired(export: AccessExport, now: dt.datetime) -> bool:

@@ -20,8 +20,9 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import structlog
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +52,8 @@ from privacy.access import (
 from privacy.models import AccessExport, ErasureRequest, LegalHold
 from privacy.services.access_export import access_export_delete_files
 from uwvrec.personal_data import BSN_IN_TEXT_MESSAGE, bsn_in_text
+
+logger = structlog.get_logger(__name__)
 
 OBJECT_TYPE = "privacy.erasurerequest"
 # What ``privacy.records_removed`` says an erasure removed (beside the retention's).
@@ -200,7 +203,7 @@ def erasure_approve(
             return _refuse(actor, request, refusal)
         request.save(update_fields=["approved_by", "approved_at"])
         _delete_access_export_files(client)
-        removed = _erase(request)
+        removed = _erased(request)
         audit_record(
             actor=actor,
             event=RECORDS_REMOVED({"kind": ERASURE_KIND, "removed": removed}),
@@ -271,7 +274,8 @@ def _check_may_decide(actor: User, request: ErasureRequest) -> int:
             code="four_eyes",
         )
     role = erasure_approving_role(request)
-    if not actor.has_role(role):
+    # Who holds both roles acts as the auditor (``erasure_role``), in one role only.
+    if erasure_role(actor) != role:
         raise FourEyesError(_same_role_message(role), code="same_role")
     if role == Role.TEAM_LEAD and not client_in_team(actor, request.client_id):
         raise FourEyesError(
@@ -340,10 +344,10 @@ def _refuse(
 
 
 def _delete_access_export_files(client: Client) -> None:
-    """Delete the files of the client's access exports; their rows go with the client.
+    """Delete the files of the client's access exports once their rows are gone.
 
-    Files first, as the retention run does: a file is never left without its row.
-    Again after the commit, for a build that was still writing one meanwhile.
+    A build still writing one meanwhile fails at its last save (its row is gone)
+    and deletes what it wrote.
     """
     exports = list(AccessExport.objects.filter(client=client))
 
@@ -351,15 +355,29 @@ def _delete_access_export_files(client: Client) -> None:
         for export in exports:
             access_export_delete_files(export)
 
-    delete()
+    # After the commit only: rolled back, the exports keep their files.
     transaction.on_commit(delete)
 
 
-def _erase(request: ErasureRequest) -> dict[str, list[int]]:
-    """Have the database erase the client; return per table what went."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT privacy_erase(%s)", [request.pk])
-        removed: dict[str, list[int]] = json.loads(cursor.fetchone()[0])
+def _erased(request: ErasureRequest) -> dict[str, list[int]]:
+    """Have the database erase the client; return per table what went.
+
+    The database checks again what it can know; where it refuses (a hold placed
+    a moment ago, a role changed), the erasure is refused with code ``database``.
+    """
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT privacy_erase(%s)", [request.pk])
+            removed: dict[str, list[int]] = json.loads(cursor.fetchone()[0])
+    except DatabaseError as error:
+        logger.warning("erasure_refused_by_database", request_id=request.pk)
+        raise ErasureError(
+            _(
+                "De database weigerde het wissen: er is intussen iets veranderd "
+                "(bijvoorbeeld een bewaarplicht). Open het verzoek opnieuw."
+            ),
+            code="database",
+        ) from error
     return removed
 
 

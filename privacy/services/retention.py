@@ -157,11 +157,24 @@ def database_busy() -> bool:
         return bool(cursor.fetchone()[0])
 
 
+# Once a query of another session was seen, the app counts as in use this long: one
+# look per batch misses most of the short queries of a light load.
+BUSY_FOR_SECONDS = 60.0
+_busy_seen_at: list[float] = []
+
+
 def rest_ratio() -> float:
     """How many times a batch's time the run rests after it: longer while the app
     is in use (``RETENTION_BUSY_REST_RATIO``), so that a run by day keeps out of
-    the checklist's way, and a run at night goes at ``RETENTION_REST_RATIO``."""
+    the checklist's way, and a run at night goes at ``RETENTION_REST_RATIO``.
+
+    In use: another session runs a query now, or did at a look in the last
+    ``BUSY_FOR_SECONDS``.
+    """
+    now = time.monotonic()
     if database_busy():
+        _busy_seen_at[:] = [now]
+    if _busy_seen_at and now - _busy_seen_at[0] < BUSY_FOR_SECONDS:
         return float(settings.RETENTION_BUSY_REST_RATIO)
     return float(settings.RETENTION_REST_RATIO)
 

@@ -270,3 +270,37 @@ def test_teams_and_staff_are_named_within_the_readers_scope(client, team_lead):
     assert f"<td>{team_lead.team.name}</td>" in page
     assert "Piet Elders" not in page  # another team's: by number only
     assert f"Gebruiker {stranger.pk}<" in page
+
+
+# --- The privacy events read in words -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "words"),
+    [
+        (
+            "privacy.access_viewed",
+            {"page": "privacy:access_detail", "status": "running"},
+            [("Pagina", "de inzage-export"), ("Status", "bezig")],
+        ),
+        ("privacy.access_downloaded", {"format": "pdf"}, [("Bestandsformaat", "PDF")]),
+        ("privacy.access_prepared", {"code": "failed"}, [("Reden", "mislukt")]),
+        (
+            "privacy.access_prepared",
+            {"counts": {"conversations": 2}},
+            [("Aantallen in de export", "Gesprekken: 2")],
+        ),
+        (
+            "privacy.records_removed",
+            {"kind": "erasure"},
+            [("Soort", "wissen op verzoek")],
+        ),
+        ("privacy.erasure_approved", {"code": "database"}, [
+            ("Reden", "de database weigerde het"),
+        ]),
+    ],
+)  # fmt: skip
+def test_the_access_exports_and_erasures_payloads_read_in_words(action, data, words):
+    from audit.wording import payload_in_words
+
+    assert payload_in_words(action, data) == words

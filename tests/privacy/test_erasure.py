@@ -15,6 +15,7 @@ import datetime as dt
 import psycopg
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -199,7 +200,7 @@ def test_every_table_about_a_client_is_counted():
 
 
 def test_a_team_lead_asks_an_auditor_agrees_and_everything_about_the_client_goes(
-    known, lead, auditor, access_dir
+    known, lead, auditor, access_dir, django_capture_on_commit_callbacks
 ):
     client, bystander = known
     client_id, client_ref = client.pk, client.client_ref
@@ -222,7 +223,8 @@ def test_a_team_lead_asks_an_auditor_agrees_and_everything_about_the_client_goes
     assert requested.object_type == "privacy.erasurerequest"
 
     approved_at = timezone.now()
-    done = erasure_approve(actor=auditor, request=request, at=approved_at)
+    with django_capture_on_commit_callbacks(execute=True):  # the files: at commit
+        done = erasure_approve(actor=auditor, request=request, at=approved_at)
 
     assert done.status == ErasureRequest.Status.DONE
     assert (done.approved_by, done.approved_at) == (auditor, approved_at)
@@ -322,6 +324,18 @@ def test_two_auditors_are_not_enough(known, auditor, second_auditor):
     assert refused.value.code == "same_role"
     assert last("privacy.erasure_approved").data == {"code": "same_role"}
     assert last("privacy.erasure_approved").result == "denied"
+    assert Client.objects.filter(pk=known[0].pk).exists()
+
+
+def test_who_is_both_auditor_and_team_lead_agrees_as_the_auditor_only(
+    known, employee, auditor
+):
+    both = UserFactory(team_lead=True, team=employee.team)
+    both.groups.add(Group.objects.get(name="auditor"))
+    request = ask(auditor)
+    with pytest.raises(FourEyesError) as refused:
+        erasure_approve(actor=both, request=request, at=timezone.now())
+    assert refused.value.code == "same_role"
     assert Client.objects.filter(pk=known[0].pk).exists()
 
 

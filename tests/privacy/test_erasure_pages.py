@@ -125,6 +125,12 @@ def test_a_hold_refuses_and_the_page_says_why_in_dutch(
     assert page.count(sentence) == 2  # the message, and the page's own account
     assert "Niet gewist</span>" in page
     assert Client.objects.filter(pk=known.pk).exists()
+    # The team lead who asked is told of the hold, not of its case (holds are
+    # the auditors').
+    client.force_login(team_lead)
+    page = text(client.get(reverse("privacy:erasure_detail", args=[request.pk])))
+    assert "Niet gewist: er stond een bewaarplicht op deze klant." in page
+    assert "BZW-2026-0042" not in page
 
 
 def test_a_flag_refuses_and_the_page_says_why(
