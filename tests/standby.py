@@ -58,7 +58,7 @@ def _bindir(conninfo: str) -> Path:
 
 
 def _pg(program: Path, *args: str, user: str | None = None) -> str:
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [str(program), *args],
         capture_output=True,
         text=True,

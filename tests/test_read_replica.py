@@ -53,7 +53,9 @@ def standby(django_db_setup, django_db_blocker) -> Iterator[Standby | None]:
     alias = {**primary, "TEST": {**primary["TEST"], "MIRROR": DEFAULT_DB_ALIAS}}
     if started is not None:
         alias |= {"HOST": str(started.socket_dir), "PORT": ""}
-    configured = connections.configure_settings({DEFAULT_DB_ALIAS: primary, REPLICA: alias})
+    configured = connections.configure_settings(
+        {DEFAULT_DB_ALIAS: primary, REPLICA: alias}
+    )
     connections.settings[REPLICA] = configured[REPLICA]
     yield started
     connections[REPLICA].close()
@@ -74,9 +76,10 @@ def fresh_verdict(standby) -> Iterator[None]:
 def caught_up(standby: Standby | None) -> None:
     """Return once the standby has what the primary committed (at once without)."""
     if standby is not None:
-        with connections[DEFAULT_DB_ALIAS].cursor() as primary, connections[
-            REPLICA
-        ].cursor() as replica:
+        with (
+            connections[DEFAULT_DB_ALIAS].cursor() as primary,
+            connections[REPLICA].cursor() as replica,
+        ):
             wait_for_replay(primary, replica)
 
 
@@ -177,7 +180,7 @@ def test_the_standby_streams_the_primarys_changes_and_reports_its_lag(
 # --- The audit review's pages ---------------------------------------------------------
 
 
-def test_an_auditors_trail_is_read_from_the_replica_and_the_view_recorded_on_the_primary(
+def test_an_auditors_trail_is_read_on_the_replica_and_its_view_recorded_on_the_primary(
     client, standby, auditor, employee
 ):
     event = add_event(employee)
@@ -222,9 +225,7 @@ def test_posting_filters_keeps_the_trail_on_the_replica(client, standby, auditor
     assert not reads_of_events(queries.primary)
 
 
-def test_a_user_who_just_posted_reads_the_primary_for_a_while(
-    client, standby, auditor
-):
+def test_a_user_who_just_posted_reads_the_primary_for_a_while(client, standby, auditor):
     client.force_login(auditor)
     # Any request but GET may have changed something: here a refused export.
     client.post(reverse("audit:export"), {"format": "pdf"})

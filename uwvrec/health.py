@@ -181,9 +181,8 @@ class HealthView(HealthCheckView):
             for (name, _), ok in zip(checks, passed, strict=True)
         }
         # Without its replica the app reads the primary: the web process serves.
-        healthy = all(
-            ok for (name, _), ok in zip(checks, passed, strict=True) if name != "replica"
-        )
+        pairs = zip(checks, passed, strict=True)
+        healthy = all(ok for (name, _), ok in pairs if name != "replica")
         return JsonResponse(
             {"status": "ok" if healthy else "unavailable", "checks": report},
             status=200 if healthy else 503,

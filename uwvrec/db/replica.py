@@ -61,7 +61,7 @@ class _Verdict:
 
 # A measurement of the replica, not anyone's state: each process measures at most
 # once per DATABASE_REPLICA_CHECK_SECONDS, and forgets it when it ends.
-_last_verdict: _Verdict | None = None
+_verdicts: dict[str, _Verdict] = {}
 
 
 def in_replica_scope() -> bool:
@@ -79,8 +79,7 @@ def replica_configured() -> bool:
 
 def forget_replica_verdict() -> None:
     """Measure the replica again at the next scope (after a failure, and in tests)."""
-    global _last_verdict  # noqa: PLW0603 - the process's one measurement
-    _last_verdict = None
+    _verdicts.clear()
 
 
 def replica_lag_seconds() -> float:
@@ -106,11 +105,10 @@ def _measure() -> bool:
 
 def replica_usable() -> bool:
     """Tell whether the replica answered and was close enough when last measured."""
-    global _last_verdict  # noqa: PLW0603 - the process's one measurement
     now = time.monotonic()
-    verdict = _last_verdict
+    verdict = _verdicts.get(REPLICA)
     if verdict is None or now - verdict.at >= settings.DATABASE_REPLICA_CHECK_SECONDS:
-        verdict = _last_verdict = _Verdict(at=now, usable=_measure())
+        verdict = _verdicts[REPLICA] = _Verdict(at=now, usable=_measure())
     return verdict.usable
 
 
@@ -167,8 +165,7 @@ class ReplicaReadsMixin:
                     raise
                 logger.warning("replica_failed_during_request", error=str(error))
                 connections[REPLICA].close()
-        global _last_verdict  # noqa: PLW0603 - the process's one measurement
-        _last_verdict = _Verdict(at=time.monotonic(), usable=False)
+        _verdicts[REPLICA] = _Verdict(at=time.monotonic(), usable=False)
         return parent(request, *args, **kwargs)
 
 
