@@ -12,6 +12,7 @@ tests that need a real standby are skipped, saying why.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import re
@@ -94,15 +95,16 @@ def _conninfo(url: str) -> str:
 def standby_start(name: str) -> Standby:
     """Copy the test server with pg_basebackup -R and start the copy as a standby."""
     root = STANDBY_DIR / name
-    shutil.rmtree(root, ignore_errors=True)
     data, sockets = root / "data", root / "socket"
-    root.mkdir(parents=True)
-    sockets.mkdir()
     primary = _conninfo(os.environ["DATABASE_SUPERUSER_URL"])
     bindir = _bindir(primary)
+    user = SYSTEM_USER if os.geteuid() == 0 else None
+    _stop_left_over(Standby(data=data, socket_dir=sockets, bindir=bindir, user=user))
+    root.mkdir(parents=True)
+    sockets.mkdir(mode=0o700)
     _pg(bindir / "pg_basebackup", "-d", primary, "-D", str(data), "-R", "-X", "stream",
         "-c", "fast")  # fmt: skip
-    user = SYSTEM_USER if os.geteuid() == 0 else None
+    _configure(data)
     if user:
         for path in (root, data, sockets):
             shutil.chown(path, user)
@@ -113,6 +115,29 @@ def standby_start(name: str) -> Standby:
     _pg(bindir / "pg_ctl", "-D", str(data), "-o", options, "-l",
         str(root / "log"), "-w", "start", user=user)  # fmt: skip
     return Standby(data=data, socket_dir=sockets, bindir=bindir, user=user)
+
+
+def _stop_left_over(standby: Standby) -> None:
+    """Stop a standby an interrupted run left, and remove its files."""
+    if (standby.data / "postmaster.pid").exists():
+        with contextlib.suppress(StandbyError):
+            standby.stop()
+    shutil.rmtree(standby.data.parent, ignore_errors=True)
+
+
+def _configure(data: Path) -> None:
+    """Give the copy the files a server keeps outside its data directory.
+
+    Debian's servers keep postgresql.conf and pg_hba.conf in /etc, where
+    pg_basebackup does not copy from: the standby then runs on the defaults
+    (a hot standby) and lets in whoever reaches its socket, whose directory only
+    its owner may enter.
+    """
+    if not (data / "postgresql.conf").exists():
+        (data / "postgresql.conf").write_text("")
+    if not (data / "pg_hba.conf").exists():
+        (data / "pg_hba.conf").write_text("local all all trust\n")
+    (data / "pg_ident.conf").touch()
 
 
 def wait_for_replay(primary_cursor, replica_cursor, timeout: float = 10.0) -> None:

@@ -233,6 +233,7 @@ def test_a_user_who_just_posted_reads_the_primary_for_a_while(client, standby, a
         assert client.get(TRAIL).status_code == 200
     assert reads_of_events(queries.primary)
     assert not reads_of_events(queries.replica)
+    caught_up(standby)
     with time_machine.travel(time.time() + 31), Queries() as later:
         assert client.get(TRAIL).status_code == 200
     assert reads_of_events(later.replica)
