@@ -39,11 +39,46 @@ class Standby:
     socket_dir: Path
     bindir: Path
     user: str | None
+    primary: str
+    slot: str
 
     def stop(self) -> None:
-        _pg(self.bindir / "pg_ctl", "-D", str(self.data), "-m", "immediate", "-w",
-            "stop", user=self.user)  # fmt: skip
-        shutil.rmtree(self.data.parent, ignore_errors=True)
+        """Stop the standby, remove its files, and drop its slot on the primary."""
+        try:
+            if (self.data / "postmaster.pid").exists():
+                _pg(self.bindir / "pg_ctl", "-D", str(self.data), "-m", "immediate",
+                    "-w", "stop", user=self.user)  # fmt: skip
+        finally:
+            shutil.rmtree(self.data.parent, ignore_errors=True)
+            _drop_slot(self.primary, self.slot)
+
+
+def _drop_slot(primary: str, slot: str, timeout: float = 5.0) -> None:
+    """Drop the slot, once the stopped standby's sender has let it go."""
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(primary, autocommit=True) as conn:
+        while True:
+            row = conn.execute(
+                "SELECT active FROM pg_replication_slots WHERE slot_name = %s", [slot]
+            ).fetchone()
+            if row is None:
+                return
+            if not row[0] or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        conn.execute("SELECT pg_drop_replication_slot(%s)", [slot])
+
+
+def _reserve_slot(primary: str, slot: str) -> None:
+    """Make the standby's slot, holding the WAL from now on.
+
+    Made before the copy starts: pg_basebackup's own (temporary) slot comes
+    after its checkpoint, and a checkpoint in between (the other test worker's
+    copy, the suite's own writes) could remove WAL the copy still needs. The
+    slot also keeps the WAL a running standby has not received yet.
+    """
+    with psycopg.connect(primary, autocommit=True) as conn:
+        conn.execute("SELECT pg_create_physical_replication_slot(%s, true)", [slot])
 
 
 def _bindir(conninfo: str) -> Path:
@@ -68,7 +103,7 @@ def _pg(program: Path, *args: str, user: str | None = None) -> str:
         check=False,
     )
     if result.returncode:
-        raise StandbyError(f"{program}: {result.stderr.strip()[-500:]}")
+        raise StandbyError(f"{program.name}: {result.stderr.strip()}")
     return result.stdout
 
 
@@ -99,11 +134,19 @@ def standby_start(name: str) -> Standby:
     primary = _conninfo(os.environ["DATABASE_SUPERUSER_URL"])
     bindir = _bindir(primary)
     user = SYSTEM_USER if os.geteuid() == 0 else None
-    _stop_left_over(Standby(data=data, socket_dir=sockets, bindir=bindir, user=user))
+    standby = Standby(data=data, socket_dir=sockets, bindir=bindir, user=user,
+                      primary=primary, slot=f"uwvrec_test_{name}")  # fmt: skip
+    with contextlib.suppress(StandbyError):
+        standby.stop()  # one an interrupted run left
     root.mkdir(parents=True)
     sockets.mkdir(mode=0o700)
-    _pg(bindir / "pg_basebackup", "-d", primary, "-D", str(data), "-R", "-X", "stream",
-        "-c", "fast")  # fmt: skip
+    _reserve_slot(primary, standby.slot)
+    try:
+        _pg(bindir / "pg_basebackup", "-d", primary, "-D", str(data), "-R",
+            "-X", "stream", "-c", "fast", "-S", standby.slot)  # fmt: skip
+    except StandbyError:
+        _drop_slot(primary, standby.slot)
+        raise
     _configure(data)
     if user:
         for path in (root, data, sockets):
@@ -112,17 +155,13 @@ def standby_start(name: str) -> Standby:
             shutil.chown(path, user)
     data.chmod(0o700)
     options = f"-h '' -k {sockets} -c hot_standby=on"
-    _pg(bindir / "pg_ctl", "-D", str(data), "-o", options, "-l",
-        str(root / "log"), "-w", "start", user=user)  # fmt: skip
-    return Standby(data=data, socket_dir=sockets, bindir=bindir, user=user)
-
-
-def _stop_left_over(standby: Standby) -> None:
-    """Stop a standby an interrupted run left, and remove its files."""
-    if (standby.data / "postmaster.pid").exists():
-        with contextlib.suppress(StandbyError):
-            standby.stop()
-    shutil.rmtree(standby.data.parent, ignore_errors=True)
+    try:
+        _pg(bindir / "pg_ctl", "-D", str(data), "-o", options, "-l",
+            str(root / "log"), "-w", "start", user=user)  # fmt: skip
+    except StandbyError:
+        standby.stop()
+        raise
+    return standby
 
 
 def _configure(data: Path) -> None:
