@@ -76,6 +76,7 @@ from audit.services.verify import (
     audit_checker_download,
     audit_verification_queue,
 )
+from uwvrec.db.replica import ReplicaReadsMixin
 
 
 class ReviewerRequiredMixin:
@@ -175,15 +176,20 @@ _EXPORT_REFUSALS = {
 }
 
 
-class TrailView(ReviewerRequiredMixin, TemplateView):
+class TrailView(ReplicaReadsMixin, ReviewerRequiredMixin, TemplateView):
     """The events the user may see, filtered, newest first, a page at a time.
 
     The filter form is posted here and redirects to the filtered list; the list's
-    URL holds only the token of those filters and the cursor of the page.
+    URL holds only the token of those filters and the cursor of the page. The
+    list is read from the replica when there is one (docs/adr/0009): it may miss
+    the last seconds of events. Every read comes before the audit event.
     """
 
     template_name = "audit/auditevent_list.html"
     refused_action = TRAIL_VIEWED
+    # Posting filters keeps them in the session: the user's reads may stay on
+    # the replica afterwards.
+    posts_change_nothing = True
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         token = request.GET.get("filters", "")
@@ -203,16 +209,16 @@ class TrailView(ReviewerRequiredMixin, TemplateView):
         filters = form.filters()
         events = audit_events_for(user=self.user, filters=filters)
         page = page_after(events, form.cleaned_data["cursor"])
-        audit_record(
-            actor=self.user,
-            event=TRAIL_VIEWED({"filters": filters.as_data()}),
-        )
         context = self.get_context_data(form=form, page=page, token=token)
         context["names"] = object_names_for(user=self.user, events=page.rows)
         if filters.client_ref:
             context["filtered_client"] = client_named_by_ref(
                 user=self.user, client_ref=filters.client_ref
             )
+        audit_record(
+            actor=self.user,
+            event=TRAIL_VIEWED({"filters": filters.as_data()}),
+        )
         return self.render_to_response(context)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -260,8 +266,11 @@ class TrailClientView(TrailView):
         return _filtered(request, {"client": form.client_ref()})
 
 
-class EventView(ReviewerRequiredMixin, DetailView):
-    """One event with everything it holds, its changes in words, its chain link."""
+class EventView(ReplicaReadsMixin, ReviewerRequiredMixin, DetailView):
+    """One event with everything it holds, its changes in words, its chain link.
+
+    Read from the replica when there is one; the audit event after every read.
+    """
 
     template_name = "audit/auditevent_detail.html"
     context_object_name = "event"
@@ -392,10 +401,11 @@ class ExportDownloadView(ReviewerRequiredMixin, View):
         )
 
 
-class VerificationView(ReviewerRequiredMixin, TemplateView):
+class VerificationView(ReplicaReadsMixin, ReviewerRequiredMixin, TemplateView):
     """The integrity of the trail: the last check, the anchors, the checker.
 
-    Auditors may also start a check now; a team lead reads the result only.
+    Auditors may also start a check now; a team lead reads the result only. Read
+    from the replica when there is one; a check just started is on its own page.
     """
 
     template_name = "audit/verification.html"

@@ -1,5 +1,8 @@
 """``/health/``: whether PostgreSQL, Redis and a Celery worker answer, in time.
 
+With a read replica (``DATABASE_REPLICA_URL``) it is reported too, as ``replica``;
+a replica down does not make the answer a 503, for reads then go to the primary.
+
 The answer says ``ok`` or ``unavailable`` per service and nothing more: anyone may
 ask, so what went wrong is written to the log only. Every check has a deadline
 (``HEALTH_CHECK_TIMEOUT_SECONDS``) and its clients have socket timeouts of their
@@ -31,6 +34,7 @@ from kombu import Connection
 from redis.asyncio import Redis as RedisClient
 
 from uwvrec.celery import app as celery_app
+from uwvrec.db.replica import REPLICA, replica_configured
 
 logger = structlog.get_logger(__name__)
 
@@ -45,10 +49,11 @@ class Database(HealthCheck):
     """
 
     timeout: datetime.timedelta = dataclasses.field(repr=False)
+    alias: str = "default"
 
     def run(self) -> None:
         seconds = self.timeout.total_seconds()
-        params = connections["default"].get_connection_params()
+        params = connections[self.alias].get_connection_params()
         # libpq counts whole seconds, and psycopg waits at least two.
         params["connect_timeout"] = max(1, math.ceil(seconds))
         limit = f"-c statement_timeout={int(seconds * 1000)}"
@@ -118,6 +123,8 @@ def _checks() -> Iterator[tuple[str, HealthCheck]]:
     timeout = settings.HEALTH_CHECK_TIMEOUT
     seconds = timeout.total_seconds()
     yield "database", Database(timeout=timeout)
+    if replica_configured():
+        yield "replica", Database(timeout=timeout, alias=REPLICA)
     redis = Redis(
         client_factory=lambda: RedisClient.from_url(
             settings.REDIS_URL,
@@ -173,7 +180,9 @@ class HealthView(HealthCheckView):
             name: "ok" if ok else "unavailable"
             for (name, _), ok in zip(checks, passed, strict=True)
         }
-        healthy = all(passed)
+        # Without its replica the app reads the primary: the web process serves.
+        pairs = zip(checks, passed, strict=True)
+        healthy = all(ok for (name, _), ok in pairs if name != "replica")
         return JsonResponse(
             {"status": "ok" if healthy else "unavailable", "checks": report},
             status=200 if healthy else 503,

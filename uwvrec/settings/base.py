@@ -71,6 +71,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "uwvrec.middleware.ForgedSessionCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Notes a request that may have changed something: the user's reads stay on
+    # the primary for a while (uwvrec.db.replica).
+    "uwvrec.db.replica.ReadYourWritesMiddleware",
     "accounts.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "uwvrec.middleware.RefuseNulMiddleware",
@@ -133,6 +136,36 @@ DATABASES["default"]["OPTIONS"] = {
 # the owner of the tables (DATABASE_URL set to the owner's login for `migrate`).
 # Every migrate grants this role its rights; see uwvrec/db/grants.py.
 DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="")
+
+# A PostgreSQL streaming replica for reads that may lag a little (the audit review's
+# pages; docs/adr/0009-read-replica.md). Set: the alias "replica", with the engine,
+# options and login of the app's role as the primary. Only code inside
+# uwvrec.db.routers.reads_from_replica() reads there; writes never do.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **env.db_url_config(DATABASE_REPLICA_URL, engine="uwvrec.db"),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": dict(DATABASES["default"]["OPTIONS"]),
+        # Under test the replica reads the test database the primary made (a
+        # standby has it too): none is made on a server that cannot write.
+        "TEST": {"MIRROR": "default"},
+    }
+# For this long after a request of theirs that may have changed something, a
+# user's reads stay on the primary, so they never miss their own change.
+DATABASE_REPLICA_READ_AFTER_WRITE_SECONDS = env.int(
+    "DATABASE_REPLICA_READ_AFTER_WRITE_SECONDS", default=30
+)
+# A replica further behind than this is not read; its lag (and whether it answers)
+# is measured at most once per DATABASE_REPLICA_CHECK_SECONDS in each process.
+DATABASE_REPLICA_MAX_LAG_SECONDS = env.float(
+    "DATABASE_REPLICA_MAX_LAG_SECONDS", default=10.0
+)
+DATABASE_REPLICA_CHECK_SECONDS = env.float(
+    "DATABASE_REPLICA_CHECK_SECONDS", default=5.0
+)
+DATABASE_ROUTERS = ["uwvrec.db.routers.ReplicaRouter"]
 
 REDIS_URL = env.str("REDIS_URL")
 # A Redis that hangs (a frozen server, a network partition) must not hang a request:
