@@ -43,26 +43,35 @@ class ConversationFact(models.Model):
         return f"{self.conversation_id}: {self.day}"
 
 
-class DayFigures(models.Model):
-    """How many conversations of one day and team have these facts."""
+class DayCell(models.Model):
+    """A cell of the rollup: one day (in Europe/Amsterdam) of one team, by channel
+    and kind; only the database's triggers write it."""
 
-    keep_on_flush = True
+    keep_on_flush = True  # the TRUNCATE of the conversations empties it
     app_may_only_read = True
 
     day = models.DateField(_("dag"))
     team_id = models.BigIntegerField(_("team (id)"))
     channel = models.CharField(_("soort contact"), max_length=16)
     kind = models.CharField(_("soort gesprek"), max_length=32)
+    conversations = models.BigIntegerField(_("gesprekken"))
+
+    class Meta:
+        abstract = True
+        default_permissions = ()
+
+
+class DayFigures(DayCell):
+    """How many conversations of one day and team have these facts."""
+
     status = models.CharField(_("status"), max_length=16)
     wish = models.CharField(_("wens van de klant"), max_length=8)
     outcome = models.CharField(_("uitkomst"), max_length=16)
     uwv_records = models.BooleanField(_("UWV neemt op"))
     uwv_reason_given = models.BooleanField(_("reden van UWV vastgelegd"))
-    conversations = models.BigIntegerField(_("gesprekken"))
     superseded = models.BigIntegerField(_("vervangen besluiten"))
 
-    class Meta:
-        default_permissions = ()
+    class Meta(DayCell.Meta):
         verbose_name = _("cijfers van een dag")
         verbose_name_plural = _("cijfers per dag")
         constraints = (
@@ -86,21 +95,12 @@ class DayFigures(models.Model):
         return f"{self.day} {self.team_id}: {self.conversations}"
 
 
-class ReasonDay(models.Model):
+class ReasonDay(DayCell):
     """How many conversations of one day and team were refused for a reason."""
 
-    keep_on_flush = True
-    app_may_only_read = True
-
-    day = models.DateField(_("dag"))
-    team_id = models.BigIntegerField(_("team (id)"))
-    channel = models.CharField(_("soort contact"), max_length=16)
-    kind = models.CharField(_("soort gesprek"), max_length=32)
     reason = models.CharField(_("reden"), max_length=32)
-    conversations = models.BigIntegerField(_("gesprekken"))
 
-    class Meta:
-        default_permissions = ()
+    class Meta(DayCell.Meta):
         verbose_name = _("reden van een dag")
         verbose_name_plural = _("redenen per dag")
         constraints = (

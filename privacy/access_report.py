@@ -22,7 +22,6 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.roles import Role
@@ -316,14 +315,14 @@ def _letters(client: Client, names: _EmployeeNames) -> list[dict[str, Any]]:
             {
                 "made_at": _moment(event.occurred_at),
                 "report": int(event.object_id) if event.object_id.isdigit() else None,
-                "language": _coded(language, _LANGUAGES.get(language, language)),
+                "language": _coded(language, _LANGUAGE_NAMES.get(language, language)),
                 "made_by": _role_and_team(event, names.shown),
             }
         )
     return shown
 
 
-_LANGUAGES = {"nl": gettext_lazy("Nederlands"), "en": gettext_lazy("Engels")}
+_LANGUAGE_NAMES = dict(RuleText.Language.choices)  # the letter's languages
 
 
 def _views(client: Client) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import (
     FileResponse,
     Http404,
@@ -118,19 +119,59 @@ class ScheduleView(UserMixin, TemplateView):
         )
 
 
-class AuditorMixin(UserMixin):
-    """Auditors only; anyone else gets a 403, recorded as a refused ``action``."""
+class GuardedMixin(UserMixin):
+    """Whoever ``refuse`` turns away gets a 403, recorded as a refused
+    ``refused_action``, before anything is looked up."""
 
     refused_action: ClassVar[Catalogued[Any]]
     kwargs: dict[str, Any]
 
+    def refuse(self, user: User, pk: object) -> None:
+        """Raise PermissionDenied (and record it) unless ``user`` may be here."""
+        raise NotImplementedError
+
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        services.refuse_unless_auditor(
-            request.user,  # type: ignore[arg-type]
-            self.refused_action,
-            hold_id=kwargs.get("pk", ""),
-        )
+        self.refuse(request.user, kwargs.get("pk", ""))  # type: ignore[arg-type]
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class AuditorMixin(GuardedMixin):
+    """Auditors only (legal holds)."""
+
+    def refuse(self, user: User, pk: object) -> None:
+        services.refuse_unless_auditor(user, self.refused_action, hold_id=pk)
+
+
+class DetailFormView(View):
+    """A form on a record's page: done, back to the page (with what ``act`` says);
+    refused, the page again with why."""
+
+    form_class: type[forms.Form]
+    form_name: str
+    refusal: type[ValidationError]
+
+    def act(self, data: dict[str, Any]) -> str | None:
+        """Call the service with the form's ``data``; return what to tell the user."""
+        raise NotImplementedError
+
+    def detail_url(self) -> str:
+        raise NotImplementedError
+
+    def render_detail(self, **forms: forms.Form) -> HttpResponse:
+        raise NotImplementedError
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            try:
+                done = self.act(form.cleaned_data)
+            except self.refusal as error:
+                form.add_error(None, error)
+            else:
+                if done:
+                    messages.success(request, done)
+                return HttpResponseRedirect(self.detail_url())
+        return self.render_detail(**{self.form_name: form})
 
 
 class HoldListView(AuditorMixin, TemplateView):
@@ -206,29 +247,13 @@ class HoldDetailView(HoldMixin, View):
         return self.render_detail()
 
 
-class HoldActionView(HoldMixin, View):
-    """An auditor's form on the hold's page; refused, the page shows it again."""
+class HoldActionView(HoldMixin, DetailFormView):
+    """An auditor's form on the hold's page."""
 
-    form_class: type[forms.Form]
-    form_name: str
+    refusal = services.HoldError
 
-    def act(self, data: dict[str, Any]) -> str:
-        """Call the service with the form's ``data``; return what to tell the user."""
-        raise NotImplementedError
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = self.form_class(request.POST)
-        if form.is_valid():
-            try:
-                done = self.act(form.cleaned_data)
-            except services.HoldError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, done)
-                return HttpResponseRedirect(
-                    reverse("privacy:hold_detail", args=[self.hold.pk])
-                )
-        return self.render_detail(**{self.form_name: form})
+    def detail_url(self) -> str:
+        return reverse("privacy:hold_detail", args=[self.hold.pk])
 
 
 class HoldLiftRequestView(HoldActionView):
@@ -254,18 +279,13 @@ class HoldLiftAgreeView(HoldActionView):
         return _("De bewaarplicht is opgeheven.")
 
 
-class AccessAuditorMixin(UserMixin):
-    """Auditors only, as ``AuditorMixin``, with the access exports' message."""
+class AccessAuditorMixin(GuardedMixin):
+    """Auditors only, with the access exports' message."""
 
-    refused_action: ClassVar[Catalogued[Any]]
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def refuse(self, user: User, pk: object) -> None:
         access_services.refuse_unless_auditor_for_access(
-            request.user,  # type: ignore[arg-type]
-            self.refused_action,
-            export_id=kwargs.get("pk", ""),
+            user, self.refused_action, export_id=pk
         )
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
 
 class AccessListView(AccessAuditorMixin, TemplateView):
@@ -385,19 +405,11 @@ ERASURE_FIELD_OF_CODE = {
 }
 
 
-class ErasureRoleMixin(UserMixin):
-    """Team leads and auditors; anyone else a 403, recorded as a refused ``action``."""
+class ErasureRoleMixin(GuardedMixin):
+    """Team leads and auditors."""
 
-    refused_action: ClassVar[Catalogued[Any]]
-    kwargs: dict[str, Any]
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        erasure.refuse_unless_erasure_role(
-            request.user,  # type: ignore[arg-type]
-            self.refused_action,
-            request_id=kwargs.get("pk", ""),
-        )
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+    def refuse(self, user: User, pk: object) -> None:
+        erasure.refuse_unless_erasure_role(user, self.refused_action, request_id=pk)
 
 
 class ErasureListView(ErasureRoleMixin, TemplateView):
@@ -485,28 +497,13 @@ class ErasureDetailView(ErasureMixin, View):
         return self.render_detail()
 
 
-class ErasureActionView(ErasureMixin, View):
-    """A decision on the request's page; refused, the page shows it again."""
+class ErasureActionView(ErasureMixin, DetailFormView):
+    """A decision on the request's page; ``act`` says what became of it."""
 
-    form_class: type[forms.Form]
-    form_name: str
+    refusal = erasure.ErasureError
 
-    def act(self, data: dict[str, Any]) -> None:
-        """Call the service with the form's ``data``; say what became of it."""
-        raise NotImplementedError
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = self.form_class(request.POST)
-        if form.is_valid():
-            try:
-                self.act(form.cleaned_data)
-            except erasure.ErasureError as error:
-                form.add_error(None, error)
-            else:
-                return HttpResponseRedirect(
-                    reverse("privacy:erasure_detail", args=[self.erasure_request.pk])
-                )
-        return self.render_detail(**{self.form_name: form})
+    def detail_url(self) -> str:
+        return reverse("privacy:erasure_detail", args=[self.erasure_request.pk])
 
 
 class ErasureApproveView(ErasureActionView):

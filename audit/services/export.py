@@ -188,11 +188,16 @@ def audit_export_resend(*, at: dt.datetime) -> int:
 
     waiting = ExportJob.objects.filter(
         status=ExportJob.Status.QUEUED, created_at__lt=at - RESEND_AFTER
-    ).values_list("pk", flat=True)
-    job_ids = list(waiting)
-    for job_id in job_ids:
-        export_audit_trail.delay(job_id=job_id)
-    return len(job_ids)
+    )
+    return send_again(waiting, lambda pk: export_audit_trail.delay(job_id=pk))
+
+
+def send_again(waiting: QuerySet[Any], send: Callable[[int], object]) -> int:
+    """Send the jobs in ``waiting`` to their task again; return how many."""
+    pks = list(waiting.values_list("pk", flat=True))
+    for pk in pks:
+        send(pk)
+    return len(pks)
 
 
 def export_path(job: ExportJob) -> Path:
@@ -207,7 +212,7 @@ def audit_export_write(*, job: ExportJob) -> ExportJob:
     job failed, with the reason, and is raised again.
     """
     with side_connection() as side:
-        if not _claim(side, job.pk):
+        if not claim(side, _EXPORT_LOCK, job.pk):
             return job
         job.refresh_from_db()
         if job.status in (ExportJob.Status.DONE, ExportJob.Status.FAILED):
@@ -230,9 +235,11 @@ def side_connection() -> Iterator[BaseDatabaseWrapper]:
         side.close()
 
 
-def _claim(side: BaseDatabaseWrapper, job_id: int) -> bool:
+def claim(side: BaseDatabaseWrapper, lock: int, job_id: int) -> bool:
+    """Take the advisory lock (``lock``, ``job_id``) on ``side`` for as long as it
+    is open; return False when another process holds it."""
     with side.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_EXPORT_LOCK, job_id])
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [lock, job_id])
         return bool(cursor.fetchone()[0])
 
 

@@ -34,7 +34,7 @@ from audit.payloads import (
     ACCESS_VIEWED,
     Catalogued,
 )
-from audit.services.export import side_connection
+from audit.services.export import RESEND_AFTER, claim, send_again, side_connection
 from audit.services.record import audit_record, audit_record_many, audit_record_refusal
 from conversations.services import client_lookup
 from privacy.access import access_exports_visible_to
@@ -46,7 +46,6 @@ logger = structlog.get_logger(__name__)
 
 OBJECT_TYPE = "privacy.accessexport"
 FORMATS = ("pdf", "json")
-RESEND_AFTER = dt.timedelta(minutes=5)
 _BUILD_LOCK = 0x75776178  # "uwax": one writer per access export, across processes
 
 
@@ -121,11 +120,8 @@ def access_export_resend(*, at: dt.datetime) -> int:
 
     waiting = AccessExport.objects.filter(
         status=AccessExport.Status.QUEUED, created_at__lt=at - RESEND_AFTER
-    ).values_list("pk", flat=True)
-    export_ids = list(waiting)
-    for export_id in export_ids:
-        build_access_export.delay(export_id=export_id)
-    return len(export_ids)
+    )
+    return send_again(waiting, lambda pk: build_access_export.delay(export_id=pk))
 
 
 def access_export_path(export: AccessExport, file_format: str) -> Path:
@@ -141,7 +137,7 @@ def access_export_build(*, export: AccessExport) -> AccessExport:
     leaves the export failed, with the reason, and is raised again.
     """
     with side_connection() as side:
-        if not _claim(side, export.pk):
+        if not claim(side, _BUILD_LOCK, export.pk):
             return export
         export.refresh_from_db()
         if export.status in (AccessExport.Status.DONE, AccessExport.Status.FAILED):
@@ -154,12 +150,6 @@ def access_export_build(*, export: AccessExport) -> AccessExport:
             _fail(export, exc)
             raise
     return export
-
-
-def _claim(side: BaseDatabaseWrapper, export_id: int) -> bool:
-    with side.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_BUILD_LOCK, export_id])
-        return bool(cursor.fetchone()[0])
 
 
 def _progress(side: BaseDatabaseWrapper, export_id: int, steps: int) -> None:
